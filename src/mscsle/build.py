@@ -1,0 +1,91 @@
+"""The main job: records + ontology -> validated artifacts in dist/, written atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from . import serialize
+from .atomic import staged_directory
+from .graph import merged_graph
+from .prefixes import sparql_prologue
+from .project import Project
+from .queries import load_store, select
+from .records import Records, load
+from .source import ReviewText
+from .validate import Report, load_shapes, validate
+from .vocab import Vocab
+
+CLAIMS_COLUMNS = ("claim_id", "subject", "subject_id", "relation", "relation_id", "object", "object_id", "species",
+                  "condition", "cell_context", "certainty", "evidence_level", "references", "section", "quote",
+                  "hedge", "via", "model")
+
+
+class ValidationFailed(Exception):
+    """The built graph does not conform to shapes/; nothing was written."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        super().__init__(report.text)
+
+
+@dataclass
+class Built:
+    records: Records
+    graph: Graph
+    report: Report
+    files: dict[str, bytes]
+
+
+def read_ontology(project: Project) -> Graph:
+    return Graph().parse(project.ontology, format="turtle")
+
+
+def claims_table(nt: bytes, project: Project) -> bytes:
+    """dist/claims.tsv, read back from the graph itself (so the table shows what the RDF says)."""
+    store = load_store(nt)
+    export = project.queries_dir / "export"
+    names, rows = select(store, sparql_prologue() + (export / "claims-table.rq").read_text(encoding="utf-8"))
+    _, refs = select(store, sparql_prologue() + (export / "claim-references.rq").read_text(encoding="utf-8"))
+    cited: dict[str, list[int]] = {}
+    for cid, n in refs:
+        cited.setdefault(cid, []).append(int(n))
+    out = []
+    for row in rows:
+        values = dict(zip(names, row))
+        values["references"] = ", ".join(str(n) for n in sorted(cited.get(values["claim_id"], [])))
+        out.append(tuple(values[c] for c in CLAIMS_COLUMNS))
+    return serialize.tsv(CLAIMS_COLUMNS, out)
+
+
+def assemble(project: Project, source: ReviewText | None) -> Built:
+    """Everything the build writes, in memory; raises CurationError or ValidationFailed."""
+    ontology = read_ontology(project)
+    vocab = Vocab.from_ontology(ontology)
+    records = load(project.root, project.entities, project.claims_dir, vocab, source)
+    graph = serialize.canonical(merged_graph(ontology, records, vocab, project.settings()["release"]))
+    report = validate(graph, load_shapes(project.shapes_dir))
+    if not report.conforms:
+        raise ValidationFailed(report)
+    nt = serialize.ntriples(graph)
+    files = {
+        "mscsle.ttl": serialize.turtle(graph),
+        "mscsle.nt": nt,
+        "mscsle.owl": serialize.rdfxml(nt),
+        "mscsle.jsonld": serialize.jsonld(graph),
+        "context.jsonld": serialize.context_file(),
+        "claims.tsv": claims_table(nt, project),
+        "shacl-report.ttl": serialize.turtle(serialize.canonical(report.graph)),
+    }
+    return Built(records, graph, report, files)
+
+
+def build(project: Project, out: Path | None = None, source_text: Path | None = None) -> Built:
+    source = ReviewText.read(source_text) if source_text else None
+    built = assemble(project, source)
+    with staged_directory(out or project.dist) as staging:
+        for name, data in sorted(built.files.items()):
+            (staging / name).write_bytes(data)
+    return built

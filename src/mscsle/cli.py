@@ -1,0 +1,81 @@
+"""The `mscsle` command: a thin layer over the library (exit 0 ok, 1 validation failed, 2 bad input)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from tabulate import tabulate
+
+from .build import ValidationFailed, build
+from .errors import CurationError
+from .project import Project
+from .queries import load_store, select, stored_queries
+
+
+def _project(ctx: click.Context) -> Project:
+    return ctx.obj
+
+
+@click.group()
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The project checkout (default: the one this package is installed from).")
+@click.version_option(package_name="mscsle")
+@click.pass_context
+def main(ctx: click.Context, root: Path | None) -> None:
+    """mscsle: the review of Zhu & Feng 2018 (MSC dysfunction in SLE) as an ontology and knowledge graph."""
+    ctx.obj = Project(root) if root else Project.default()
+
+
+@main.command("build")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: dist/).")
+@click.option("--source-text", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="The review's text: every quote is verified against it (default: ../shared/source/review.txt if present).")
+@click.pass_context
+def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) -> None:
+    """Build all artifacts into dist/, validated against shapes/."""
+    project = _project(ctx)
+    if source_text is None and project.default_source_text.is_file():
+        source_text = project.default_source_text
+    try:
+        built = build(project, out, source_text)
+    except CurationError as e:
+        click.echo(e.report(), err=True)
+        sys.exit(2)
+    except ValidationFailed as e:
+        click.echo("SHACL validation failed (dist/ was left unchanged):\n" + e.report.text, err=True)
+        sys.exit(1)
+    target = out or project.dist
+    checked = f"quotes verified against {source_text}" if source_text else "quotes NOT verified (no --source-text)"
+    click.echo(f"built {len(built.records.claims)} claims, {len(built.records.entities)} entities, "
+               f"{len(built.graph)} triples into {target}; SHACL: conforms; {checked}")
+    for name in sorted(built.files):
+        click.echo(f"  {target / name}")
+
+
+@main.command("query")
+@click.argument("name", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the stored competency queries with their questions.")
+@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None, help="The built artifacts (default: dist/).")
+@click.pass_context
+def query_cmd(ctx: click.Context, name: str | None, list_: bool, dist: Path | None) -> None:
+    """Run a stored query (by NAME) or a .rq FILE on the built graph and print a table."""
+    project = _project(ctx)
+    queries = stored_queries(project.queries_dir)
+    if list_ or not name:
+        click.echo(tabulate([(q.name, q.question) for q in queries.values()], headers=("query", "question")))
+        return
+    if name in queries:
+        sparql = queries[name].sparql
+    elif Path(name).is_file():
+        from .prefixes import sparql_prologue
+
+        sparql = sparql_prologue() + Path(name).read_text(encoding="utf-8")
+    else:
+        raise click.UsageError(f"no stored query {name!r} and no such file; `mscsle query --list` lists the stored ones")
+    nt = (dist or project.dist) / "mscsle.nt"
+    if not nt.is_file():
+        raise click.ClickException(f"{nt} does not exist; run `mscsle build` first")
+    names, rows = select(load_store(nt.read_bytes()), sparql)
+    click.echo(tabulate(rows, headers=names))

@@ -1,0 +1,108 @@
+"""Records + ontology -> one RDF graph: entities as individuals, every claim as a first-class node."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .records import Claim, Entity, Records
+from .vocab import CLAIM, ENTITY, EXACT_SYNONYM, IAO_DEFINITION, MSCSLE, REF, Vocab
+
+Triple = tuple[Node, Node, Node]
+
+
+def ontology_iri(g: Graph) -> URIRef:
+    iri = g.value(predicate=RDF.type, object=OWL.Ontology)
+    if not isinstance(iri, URIRef):
+        raise ValueError("ontology/mscsle.ttl: no owl:Ontology header")
+    return iri
+
+
+def version_triples(ontology: Graph, release: str) -> Iterator[Triple]:
+    """versionIRI and versionInfo, stamped by the build (never by hand)."""
+    iri = ontology_iri(ontology)
+    yield iri, OWL.versionIRI, URIRef(f"{MSCSLE}releases/{release}/mscsle.owl")
+    yield iri, OWL.versionInfo, Literal(release)
+
+
+def entity_triples(e: Entity) -> Iterator[Triple]:
+    s = ENTITY[e.id]
+    yield s, RDF.type, OWL.NamedIndividual
+    yield s, RDF.type, MSCSLE[e.kind]
+    yield s, RDFS.label, Literal(e.label, lang="en")
+    yield s, IAO_DEFINITION, Literal(e.definition, lang="en")
+    for syn in e.synonyms:
+        yield s, EXACT_SYNONYM, Literal(syn, lang="en")
+
+
+def reference_triples(vocab: Vocab) -> Iterator[Triple]:
+    for n in range(1, vocab.reference_count + 1):
+        r = REF[str(n)]
+        yield r, RDF.type, OWL.NamedIndividual
+        yield r, RDF.type, MSCSLE.Reference
+        yield r, RDFS.label, Literal(f"reference [{n}] of Zhu & Feng 2018", lang="en")
+        yield r, MSCSLE.reference_number, Literal(n, datatype=XSD.integer)
+        yield r, MSCSLE.cited_by, vocab.review
+
+
+def claim_label(c: Claim, entities: dict[str, Entity], relation_labels: dict[str, str]) -> str:
+    return f"{entities[c.subject].label} {relation_labels[c.relation]} {entities[c.object].label}"
+
+
+def claim_triples(c: Claim, vocab: Vocab, label: str) -> Iterator[Triple]:
+    s = CLAIM[c.id]
+    subject, relation, obj = ENTITY[c.subject], MSCSLE[c.relation], ENTITY[c.object]
+    yield subject, relation, obj  # the claim read as a plain triple
+    yield s, RDF.type, OWL.NamedIndividual
+    yield s, RDF.type, MSCSLE.Claim
+    yield s, RDFS.label, Literal(label, lang="en")
+    yield s, MSCSLE.claim_id, Literal(c.id)
+    yield s, MSCSLE.has_subject, subject
+    yield s, MSCSLE.has_relation, relation
+    yield s, MSCSLE.has_object, obj
+    yield s, MSCSLE.in_species, MSCSLE[c.species]
+    yield s, MSCSLE.in_condition, MSCSLE[c.condition]
+    yield s, MSCSLE.has_certainty, MSCSLE[c.certainty]
+    yield s, MSCSLE.in_section, MSCSLE[f"section_{c.section}"]
+    yield s, MSCSLE.asserted_in, vocab.review
+    yield s, MSCSLE.quote, Literal(c.quote)
+    yield s, MSCSLE.has_evidence_type, MSCSLE.cited_statement if c.references else MSCSLE.review_own_statement
+    for n in c.references:
+        yield s, MSCSLE.cites, REF[str(n)]
+    if c.hedge:
+        yield s, MSCSLE.hedge_cue, Literal(c.hedge)
+    if c.evidence_level:
+        yield s, MSCSLE.has_evidence_level, MSCSLE[c.evidence_level]
+    if c.cell_context:
+        yield s, MSCSLE.in_cell_context, ENTITY[c.cell_context]
+    if c.via:
+        yield s, MSCSLE.via, ENTITY[c.via]
+    if c.model:
+        yield s, MSCSLE.in_model, ENTITY[c.model]
+
+
+def data_triples(records: Records, vocab: Vocab, ontology: Graph) -> Iterator[Triple]:
+    """Everything the build adds to the ontology: entities, references and claims."""
+    relation_labels = {r: str(ontology.value(MSCSLE[r], RDFS.label)) for r in vocab.relations}
+    for e in records.entities.values():
+        yield from entity_triples(e)
+    yield from reference_triples(vocab)
+    for rel in sorted({c.relation for c in records.claims}):
+        yield MSCSLE[rel], RDF.type, OWL.NamedIndividual  # punned: the value of has_relation
+    for c in records.claims:
+        yield from claim_triples(c, vocab, claim_label(c, records.entities, relation_labels))
+
+
+def merged_graph(ontology: Graph, records: Records, vocab: Vocab, release: str) -> Graph:
+    g = Graph()
+    for prefix, ns in ontology.namespaces():
+        g.bind(prefix, ns)
+    for t in ontology:
+        g.add(t)
+    for t in version_triples(ontology, release):
+        g.add(t)
+    for t in data_triples(records, vocab, ontology):
+        g.add(t)
+    return g

@@ -1,0 +1,49 @@
+"""The review's text: quote verification that forgives the PDF's line breaks and line-end hyphenation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+SOFT = "\x00"  # marks a line-end hyphen: in a quote it may stand for "-" or for nothing
+
+
+def normalise_space(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _soften(text: str) -> str:
+    """Collapse white space; turn every hyphen that ends a line into SOFT."""
+    return normalise_space(re.sub(r"-[ \t]*\n\s*", SOFT, text))
+
+
+def _pattern(quote: str) -> re.Pattern[str]:
+    """A quote's characters in order, where a line-end hyphen of the text may fall between any two."""
+    parts = []
+    for ch in normalise_space(quote):
+        parts.append(f"[-{SOFT}]" if ch == "-" else re.escape(ch))
+    return re.compile(f"{SOFT}?".join(parts))
+
+
+@dataclass
+class ReviewText:
+    path: Path
+    raw: str
+
+    @classmethod
+    def read(cls, path: Path) -> ReviewText:
+        return cls(path, path.read_text(encoding="utf-8"))
+
+    @cached_property
+    def soft(self) -> str:
+        return _soften(self.raw)
+
+    def find(self, quote: str) -> int:
+        """Offset of the quote in the softened text, or -1."""
+        m = _pattern(quote).search(self.soft)
+        return m.start() if m else -1
+
+    def contains(self, quote: str) -> bool:
+        return bool(quote.strip()) and self.find(quote) >= 0

@@ -1,0 +1,54 @@
+"""Shared fixtures: the real project, a tiny copy of it with three entities, and built artifacts."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mscsle.build import Built, assemble, build
+from mscsle.project import Project
+from mscsle.source import ReviewText
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+REVIEW_TEXT = ROOT.parent / "shared" / "source" / "review.txt"
+
+
+def make_project(tmp: Path, data: Path) -> Project:
+    """A throw-away project: the real ontology, shapes and queries, with the records of `data`."""
+    for name in ("ontology", "shapes", "queries", "pyproject.toml"):
+        (tmp / name).symlink_to(ROOT / name)
+    shutil.copytree(data, tmp / "data")
+    return Project(tmp)
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return Project(ROOT)
+
+
+@pytest.fixture(scope="session")
+def review_text() -> ReviewText:
+    if not REVIEW_TEXT.is_file():
+        pytest.skip(f"the review's text is not at {REVIEW_TEXT} (see README: 'The review text')")
+    return ReviewText.read(REVIEW_TEXT)
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Project:
+    return make_project(tmp_path, FIXTURES / "mini")
+
+
+@pytest.fixture(scope="session")
+def mini_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return assemble(make_project(tmp_path_factory.mktemp("mini"), FIXTURES / "mini"), None)
+
+
+@pytest.fixture(scope="session")
+def dist(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project built once into a temporary folder (quotes verified where the text is present)."""
+    out = tmp_path_factory.mktemp("dist")
+    build(project, out, REVIEW_TEXT if REVIEW_TEXT.is_file() else None)
+    return out

@@ -1,0 +1,75 @@
+"""The main job: artifacts exist, parse, agree with each other, are deterministic, and are written atomically."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from mscsle.build import CLAIMS_COLUMNS, build
+from mscsle.errors import CurationError
+
+ARTIFACTS = {"mscsle.ttl": "turtle", "mscsle.owl": "xml", "mscsle.nt": "nt", "mscsle.jsonld": "json-ld"}
+
+
+def test_artifacts_exist(dist: Path):
+    for name in (*ARTIFACTS, "context.jsonld", "claims.tsv", "shacl-report.ttl"):
+        assert (dist / name).stat().st_size > 0, name
+
+
+def test_formats_are_isomorphic(dist: Path):
+    graphs = {name: Graph().parse(dist / name, format=fmt) for name, fmt in ARTIFACTS.items()}
+    ttl = graphs.pop("mscsle.ttl")
+    assert len(ttl) > 1000
+    for name, g in graphs.items():
+        assert isomorphic(ttl, g), f"{name} differs from mscsle.ttl"
+
+
+def test_jsonld_context_is_local(dist: Path):
+    text = (dist / "mscsle.jsonld").read_text(encoding="utf-8")
+    assert '"@context": {' in text and '"@context": "http' not in text
+
+
+def test_claims_table_has_every_claim(dist: Path):
+    with open(dist / "claims.tsv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    assert tuple(rows[0].keys()) == CLAIMS_COLUMNS
+    g = Graph().parse(dist / "mscsle.nt", format="nt")
+    claims = {str(r.i) for r in g.query("SELECT ?i WHERE { ?c <https://w3id.org/mscsle/claim_id> ?i }")}
+    assert {r["claim_id"] for r in rows} == claims
+    assert all(r["quote"] and r["species"] and r["certainty"] for r in rows)
+
+
+def _build_in_subprocess(root: Path, out: Path, seed: str) -> None:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    subprocess.run([sys.executable, "-m", "mscsle", "--root", str(root), "build", "--out", str(out)],
+                   check=True, env=env, capture_output=True)
+
+
+def test_two_builds_are_byte_identical(project, tmp_path: Path):
+    """Different hash seeds, same bytes: nothing depends on set or dict order."""
+    _build_in_subprocess(project.root, tmp_path / "a", "1")
+    _build_in_subprocess(project.root, tmp_path / "b", "2")
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "b").iterdir())
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_bad_input_leaves_dist_unchanged(mini, tmp_path: Path):
+    out = tmp_path / "dist"
+    build(mini, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    claims = mini.claims_dir / "direct_genes.yaml"
+    claims.write_text(claims.read_text(encoding="utf-8").replace("subject: OAZ", "subject: OAZZ"), encoding="utf-8")
+    with pytest.raises(CurationError) as err:
+        build(mini, out)
+    assert "data/claims/direct_genes.yaml: claim dg-01 (line 3): field 'subject': unknown entity 'OAZZ'" in str(err.value)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not list(tmp_path.glob(".dist.staging-*"))
