@@ -62,16 +62,16 @@ def claims_table(nt: bytes, project: Project) -> bytes:
 
 def assemble(project: Project, source: ReviewText | None) -> Built:
     """Everything the build writes, in memory; raises CurationError or ValidationFailed."""
-    ontology = read_ontology(project)
+    ontology = serialize.canonical(read_ontology(project))  # the only blank nodes: records never make any
     vocab = Vocab.from_ontology(ontology)
     records = load(project.root, project.entities, project.claims_dir, vocab, source)
-    graph = serialize.canonical(merged_graph(ontology, records, vocab, project.settings()["release"]))
+    graph = merged_graph(ontology, records, vocab, project.settings()["release"])
     report = validate(graph, load_shapes(project.shapes_dir))
     if not report.conforms:
         raise ValidationFailed(report)
     nt = serialize.ntriples(graph)
     files = {
-        "mscsle.ttl": serialize.turtle(graph),
+        "mscsle.ttl": serialize.turtle_from_ntriples(nt),
         "mscsle.nt": nt,
         "mscsle.owl": serialize.rdfxml(nt),
         "mscsle.jsonld": serialize.jsonld(graph),

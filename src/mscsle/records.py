@@ -18,6 +18,7 @@ ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 CLAIM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ENTITY_COLUMNS = ("id", "label", "kind", "synonyms", "definition")
 SYNONYM_SEPARATOR = " | "
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML has it: same results, ~20x faster
 
 
 @dataclass(frozen=True)
@@ -128,14 +129,17 @@ def read_claims(path: Path, name: str, problems: list[Problem]) -> tuple[Any, di
     text = _read_text(path, name, problems)
     if text is None:
         return None, {}
+    loader = _LOADER(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()  # parsed once: the node gives the line numbers, then the data
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
         problems.append(Problem(name, where, "", f"malformed YAML: {getattr(e, 'problem', e)}"))
         return None, {}
+    finally:
+        loader.dispose()
     lines: dict[int, int] = {}
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:

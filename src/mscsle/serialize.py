@@ -1,4 +1,9 @@
-"""Deterministic, diff-friendly artifacts: the same graph always gives the same bytes in every format."""
+"""Deterministic, diff-friendly artifacts: the same graph always gives the same bytes in every format.
+
+N-Triples, Turtle and RDF/XML are written by Oxigraph (Rust) from one sorted list of N-Triples lines, so they
+cost little even at a million triples; JSON-LD compaction stays with rdflib. Blank nodes only come from the
+ontology, which the build canonicalises (content-derived labels) before merging, so sorting the lines is enough.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,9 @@ import io
 import json
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
+from rdflib.term import Node
 
 from .prefixes import jsonld_context, prefix_map
 
@@ -32,18 +38,58 @@ def canonical(g: Graph) -> Graph:
     return out
 
 
+def _used_prefixes(nt: bytes) -> dict[str, str]:
+    return {p: u for p, u in prefix_map().items() if f"<{u}".encode("utf-8") in nt}
+
+
+def oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The same RDF term for pyoxigraph."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(term)
+    if isinstance(term, BNode):
+        return ox.BlankNode(term)
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(term.datatype))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def oxigraph_triples(g: Graph) -> list[ox.Triple]:
+    terms: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}  # each distinct term converted once
+
+    def conv(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        o = terms.get(t)
+        if o is None:
+            o = terms[t] = oxigraph_term(t)
+        return o
+
+    return [ox.Triple(conv(s), conv(p), conv(o)) for s, p, o in g]
+
+
 def ntriples(g: Graph) -> bytes:
-    lines = sorted(set(g.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()) - {""})
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    """Sorted, duplicate-free N-Triples (Oxigraph writes the lines, Python sorts them as bytes)."""
+    lines = set(ox.serialize(oxigraph_triples(g), format=ox.RdfFormat.N_TRIPLES).split(b"\n"))
+    lines.discard(b"")
+    return b"\n".join(sorted(lines)) + b"\n"
+
+
+def turtle_from_ntriples(nt: bytes) -> bytes:
+    """Turtle in the order of the sorted N-Triples: one block per subject, the prefix map's prefixes sorted."""
+    prefixes = _used_prefixes(nt)
+    body = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    lines = body.decode("utf-8").split("\n")
+    first = next((i for i, line in enumerate(lines) if not line.startswith("@prefix ")), len(lines))
+    header = [f"PREFIX {p}: <{u}>" for p, u in sorted(prefixes.items())]
+    # a blank line before each subject block (continuation lines start with a tab; literals never span lines)
+    body_lines = [f"\n{line}" if line and not line.startswith("\t") else line for line in lines[first:]]
+    return ("\n".join(header) + "\n" + "\n".join(body_lines)).encode("utf-8")
 
 
 def turtle(g: Graph) -> bytes:
-    return g.serialize(format="longturtle", encoding="utf-8")
-
-
-def _used_prefixes(nt: bytes) -> dict[str, str]:
-    text = nt.decode("utf-8")
-    return {p: u for p, u in prefix_map().items() if f"<{u}" in text}
+    return turtle_from_ntriples(ntriples(g))
 
 
 def rdfxml(nt: bytes) -> bytes:
