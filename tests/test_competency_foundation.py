@@ -88,3 +88,19 @@ def test_hedged_direct_genes(ask):
         ("p16INK4A", "induces", "MSC-senescence", "may"),  #  by both the induction of cell senescence
         ("p16INK4A", "inhibits", "TGF-beta", "may"),  #  and the inhibition of TGF-β secretion"
     }
+
+
+def test_overexpressed_in_sle_msc(ask):
+    rows = {(r["factor"].removeprefix(E), r["species"], r["reference"]) for r in ask("overexpressed-in-sle-msc")}
+    assert rows == {
+        ("OAZ", "human", "41"),  # "OAZ is over-expressed in MSCs from SLE patients [41]"
+        ("p16INK4A", "human", "52"),  # "p16INK4A ... significantly increase in MSCs from SLE patients [52]"
+        ("Pbx1-d", "mouse", "40"),  # "Sle1a1 MSCs express higher levels of Pbx1-d than normal MSCs [40]"
+        ("STAT4-risk-allele", "species not stated", "59"),  # "A risk allele of STAT4 ... over-expressed in SLE mesenchymal cells [59]"
+    }
+
+
+def test_downregulated_in_sle_msc(ask):
+    # "Several cytokines and chemokines, such as IL-6, IL-7, IDO, and CCL2, have been found to be
+    #  down-regulated in MSCs from SLE patients [6, 17, 39]"
+    assert _ids(ask("downregulated-in-sle-msc"), "factor") == {"IL-6", "IL-7", "IDO", "CCL2"}
