@@ -201,6 +201,7 @@ def test_inconsistency_names_the_culprits(tmp_path: Path, case: str):
     run = _reason(project.root, project.dist)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "the ontology is INCONSISTENT" in run.stderr
+    assert f"{len(culprits)} culprit(s)" in run.stderr  # and no innocent one
     for culprit in culprits:
         assert culprit in run.stderr
     assert not (project.dist / INFERRED_FILE).exists()

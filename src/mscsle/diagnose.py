@@ -155,11 +155,13 @@ def clashes(asserted: Graph, entailed: Graph, axioms: Axioms) -> list[Clash]:
     for i in sorted(named_individuals(asserted)):
         direct = {t for t in entailed.objects(i, RDF.type) if t in classes}
         types = set().union(*(closure[t] for t in direct)) if direct else set()
+        specific = most_specific(direct, closure)
         for pair in sorted(axioms.disjoint_classes, key=sorted):
             if pair <= types:
                 a, b = sorted(pair)
+                why = "" if specific == pair else f" (its types: {_names(specific)})"
                 found.append(Clash(curie(i), label(i), f"is both a {curie(a)} and a {curie(b)}, which are declared "
-                                                       f"disjoint (its types: {_names(most_specific(direct, closure))})"))
+                                                       f"disjoint{why}"))
     functional = set(asserted.subjects(RDF.type, OWL.FunctionalProperty))
     for p in sorted(functional):
         values: dict[Node, set[Node]] = defaultdict(set)

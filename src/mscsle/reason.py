@@ -32,6 +32,7 @@ from .project import Project
 INFERRED_FILE = "mscsle-inferred.ttl"
 ANSWERS = "https://w3id.org/mscsle/hermit-answers.owl"  # owlready2's scratch ontology for HermiT's answers
 SHOWN = 12  # members listed per defined class in the summary
+SHOWN_CLASHES = 50  # culprits listed in a failure report
 
 
 class ReasonerError(Exception):
@@ -54,8 +55,11 @@ class Incoherent(Exception):
             lines = [f"HermiT: {len(self.unsatisfiable)} unsatisfiable class(es) (equivalent to owl:Nothing): "
                      + ", ".join(self.unsatisfiable)]
         if self.clashes:
-            lines.append("Culprits (entailments checked against the disjointness and distinctness axioms):")
-            lines += [f"  - {c}" for c in self.clashes]
+            lines.append(f"{len(self.clashes)} culprit(s) (entailments checked against the disjointness and distinctness "
+                         "axioms):")
+            lines += [f"  - {c}" for c in self.clashes[:SHOWN_CLASHES]]
+            if len(self.clashes) > SHOWN_CLASHES:
+                lines.append(f"  ... and {len(self.clashes) - SHOWN_CLASHES} more")
         else:
             lines.append("No disjoint types or distinct functional values explain it; open dist/mscsle.owl in Protégé, "
                          "start HermiT and use 'Explain' on the inconsistency or class to see the axioms involved.")
