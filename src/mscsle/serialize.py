@@ -1,7 +1,8 @@
 """Deterministic, diff-friendly artifacts: the same graph always gives the same bytes in every format.
 
-N-Triples, Turtle and RDF/XML are written by Oxigraph (Rust) from one sorted list of N-Triples lines, so they
-cost little even at a million triples; JSON-LD compaction stays with rdflib. Blank nodes only come from the
+N-Triples, RDF/XML and the claims part of Turtle are written by Oxigraph (Rust) from one sorted list of
+N-Triples lines, so they cost little even at a million triples; JSON-LD compaction and the ontology part of
+Turtle (nested restrictions and lists) stay with rdflib. Blank nodes only come from the
 ontology, which the build canonicalises (content-derived labels) before merging, so sorting the lines is enough.
 """
 
@@ -76,16 +77,38 @@ def ntriples(g: Graph) -> bytes:
     return b"\n".join(sorted(lines)) + b"\n"
 
 
+DATA_SUBJECTS = tuple(f"<{prefix_map()[p]}".encode("utf-8") for p in ("mscsle.claim", "mscsle.entity", "mscsle.ref"))
+
+
+def _turtle_body(text: str) -> list[str]:
+    """The statements of a Turtle document, without its prefix lines and surrounding blank lines."""
+    lines = text.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip() and not line.upper().startswith(("PREFIX ", "@PREFIX "))), len(lines))
+    body = lines[first:]
+    while body and not body[-1].strip():
+        body.pop()
+    return body
+
+
 def turtle_from_ntriples(nt: bytes) -> bytes:
-    """Turtle in the order of the sorted N-Triples: one block per subject, the prefix map's prefixes sorted."""
+    """Diff-friendly Turtle from the sorted N-Triples, in two parts under one sorted PREFIX header.
+
+    The ontology's own terms (everything but claims, entities and references; a size that does not grow with
+    the claims) are written by rdflib's longturtle, which nests restrictions and lists; the claims, entities and
+    references (no blank nodes, up to millions of triples) by Oxigraph, one block per subject in sorted order.
+    """
+    lines = [line for line in nt.split(b"\n") if line]
+    data = [line for line in lines if line.startswith(DATA_SUBJECTS)]
+    terms = [line for line in lines if not line.startswith(DATA_SUBJECTS)]
     prefixes = _used_prefixes(nt)
-    body = ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    lines = body.decode("utf-8").split("\n")
-    first = next((i for i, line in enumerate(lines) if not line.startswith("@prefix ")), len(lines))
-    header = [f"PREFIX {p}: <{u}>" for p, u in sorted(prefixes.items())]
+    ontology = canonical(Graph().parse(data=b"\n".join(terms).decode("utf-8"), format="nt"))
+    head = _turtle_body(ontology.serialize(format="longturtle"))
+    body = ox.serialize(ox.parse(b"\n".join(data) + b"\n", format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                        prefixes=prefixes).decode("utf-8")
     # a blank line before each subject block (continuation lines start with a tab; literals never span lines)
-    body_lines = [f"\n{line}" if line and not line.startswith("\t") else line for line in lines[first:]]
-    return ("\n".join(header) + "\n" + "\n".join(body_lines)).encode("utf-8")
+    tail = [f"\n{line}" if not line.startswith("\t") else line for line in _turtle_body(body)]
+    header = [f"PREFIX {p}: <{u}>" for p, u in sorted(prefixes.items())]
+    return ("\n".join([*header, "", *head, *tail]) + "\n").encode("utf-8")
 
 
 def turtle(g: Graph) -> bytes:
