@@ -9,7 +9,7 @@ from rdflib import Graph
 
 from . import serialize
 from .atomic import staged_directory
-from .graph import merged_graph
+from .graph import merged_triples, to_graph
 from .prefixes import sparql_prologue
 from .project import Project
 from .queries import load_store, select
@@ -65,11 +65,12 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     ontology = serialize.canonical(read_ontology(project))  # the only blank nodes: records never make any
     vocab = Vocab.from_ontology(ontology)
     records = load(project.root, project.entities, project.claims_dir, vocab, source)
-    graph = merged_graph(ontology, records, vocab, project.settings()["release"])
+    triples = merged_triples(ontology, records, vocab, project.settings()["release"])
+    graph = to_graph(triples, ontology)
     report = validate(graph, load_shapes(project.shapes_dir))
     if not report.conforms:
         raise ValidationFailed(report)
-    nt = serialize.ntriples(graph)
+    nt = serialize.ntriples(triples)  # from the list: iterating rdflib's store costs twice as much
     files = {
         "mscsle.ttl": serialize.turtle_from_ntriples(nt),
         "mscsle.nt": nt,

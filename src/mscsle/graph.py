@@ -6,7 +6,7 @@ graph of a million triples smaller and faster to fill.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
@@ -76,36 +76,45 @@ def claim_label(c: Claim, entities: dict[str, Entity], relation_labels: dict[str
     return f"{entities[c.subject].label} {relation_labels[c.relation]} {entities[c.object].label}"
 
 
+_TYPE, _LABEL, _INDIVIDUAL = RDF.type, RDFS.label, OWL.NamedIndividual  # attribute look-ups hoisted: millions of uses
+_CLAIM, _CITED, _OWN = MSCSLE.Claim, MSCSLE.cited_statement, MSCSLE.review_own_statement
+(_CLAIM_ID, _SUBJECT, _RELATION, _OBJECT, _SPECIES, _CONDITION, _CERTAINTY, _SECTION, _ASSERTED_IN, _QUOTE,
+ _EVIDENCE_TYPE, _CITES, _HEDGE, _EVIDENCE_LEVEL, _CELL, _VIA, _MODEL) = (MSCSLE[p] for p in (
+    "claim_id", "has_subject", "has_relation", "has_object", "in_species", "in_condition", "has_certainty",
+    "in_section", "asserted_in", "quote", "has_evidence_type", "cites", "hedge_cue", "has_evidence_level",
+    "in_cell_context", "via", "in_model"))
+
+
 def claim_triples(c: Claim, vocab: Vocab, label: str) -> Iterator[Triple]:
     s = CLAIM[c.id]
     subject, relation, obj = _entity(c.subject), _term(c.relation), _entity(c.object)
     yield subject, relation, obj  # the claim read as a plain triple
-    yield s, RDF.type, OWL.NamedIndividual
-    yield s, RDF.type, MSCSLE.Claim
-    yield s, RDFS.label, Literal(label, lang="en")
-    yield s, MSCSLE.claim_id, Literal(c.id)
-    yield s, MSCSLE.has_subject, subject
-    yield s, MSCSLE.has_relation, relation
-    yield s, MSCSLE.has_object, obj
-    yield s, MSCSLE.in_species, _term(c.species)
-    yield s, MSCSLE.in_condition, _term(c.condition)
-    yield s, MSCSLE.has_certainty, _term(c.certainty)
-    yield s, MSCSLE.in_section, _term(f"section_{c.section}")
-    yield s, MSCSLE.asserted_in, vocab.review
-    yield s, MSCSLE.quote, _text(c.quote)
-    yield s, MSCSLE.has_evidence_type, MSCSLE.cited_statement if c.references else MSCSLE.review_own_statement
+    yield s, _TYPE, _INDIVIDUAL
+    yield s, _TYPE, _CLAIM
+    yield s, _LABEL, Literal(label, lang="en")
+    yield s, _CLAIM_ID, Literal(c.id)
+    yield s, _SUBJECT, subject
+    yield s, _RELATION, relation
+    yield s, _OBJECT, obj
+    yield s, _SPECIES, _term(c.species)
+    yield s, _CONDITION, _term(c.condition)
+    yield s, _CERTAINTY, _term(c.certainty)
+    yield s, _SECTION, _term(f"section_{c.section}")
+    yield s, _ASSERTED_IN, vocab.review
+    yield s, _QUOTE, _text(c.quote)
+    yield s, _EVIDENCE_TYPE, _CITED if c.references else _OWN
     for n in c.references:
-        yield s, MSCSLE.cites, _ref(n)
+        yield s, _CITES, _ref(n)
     if c.hedge:
-        yield s, MSCSLE.hedge_cue, _text(c.hedge)
+        yield s, _HEDGE, _text(c.hedge)
     if c.evidence_level:
-        yield s, MSCSLE.has_evidence_level, _term(c.evidence_level)
+        yield s, _EVIDENCE_LEVEL, _term(c.evidence_level)
     if c.cell_context:
-        yield s, MSCSLE.in_cell_context, _entity(c.cell_context)
+        yield s, _CELL, _entity(c.cell_context)
     if c.via:
-        yield s, MSCSLE.via, _entity(c.via)
+        yield s, _VIA, _entity(c.via)
     if c.model:
-        yield s, MSCSLE.in_model, _entity(c.model)
+        yield s, _MODEL, _entity(c.model)
 
 
 def data_triples(records: Records, vocab: Vocab, ontology: Graph) -> Iterator[Triple]:
@@ -120,12 +129,19 @@ def data_triples(records: Records, vocab: Vocab, ontology: Graph) -> Iterator[Tr
         yield from claim_triples(c, vocab, claim_label(c, records.entities, relation_labels))
 
 
-def merged_graph(ontology: Graph, records: Records, vocab: Vocab, release: str) -> Graph:
+def merged_triples(ontology: Graph, records: Records, vocab: Vocab, release: str) -> list[Triple]:
     """The ontology (as given: the build passes it with canonical blank nodes), its version stamp, and the data."""
+    return [*ontology, *version_triples(ontology, release), *data_triples(records, vocab, ontology)]
+
+
+def to_graph(triples: Iterable[Triple], ontology: Graph) -> Graph:
+    """An rdflib graph of the triples, bound to the ontology's prefixes."""
     g = Graph(bind_namespaces="none")
     for prefix, ns in ontology.namespaces():
         g.bind(prefix, ns)
-    g.addN((s, p, o, g) for s, p, o in ontology)
-    g.addN((s, p, o, g) for s, p, o in version_triples(ontology, release))
-    g.addN((s, p, o, g) for s, p, o in data_triples(records, vocab, ontology))
+    g.addN((s, p, o, g) for s, p, o in triples)
     return g
+
+
+def merged_graph(ontology: Graph, records: Records, vocab: Vocab, release: str) -> Graph:
+    return to_graph(merged_triples(ontology, records, vocab, release), ontology)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -27,6 +28,9 @@ FORMATS = {  # artifact name -> what it is for
     "context.jsonld": "the JSON-LD context alone, for reuse",
     "claims.tsv": "one row per claim",
 }
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# subjects written by Oxigraph in mscsle.ttl (no blank nodes; their number grows with the claims)
+DATA_SUBJECTS = tuple(f"<{prefix_map()[p]}".encode("utf-8") for p in ("mscsle.claim", "mscsle.entity", "mscsle.ref"))
 
 
 def canonical(g: Graph) -> Graph:
@@ -58,7 +62,20 @@ def oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def oxigraph_triples(g: Graph) -> list[ox.Triple]:
+def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """The same RDF term for rdflib; a blank node keeps its label (so canonical labels stay canonical)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def oxigraph_triples(g: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
     terms: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}  # each distinct term converted once
 
     def conv(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -70,14 +87,13 @@ def oxigraph_triples(g: Graph) -> list[ox.Triple]:
     return [ox.Triple(conv(s), conv(p), conv(o)) for s, p, o in g]
 
 
-def ntriples(g: Graph) -> bytes:
-    """Sorted, duplicate-free N-Triples (Oxigraph writes the lines, Python sorts them as bytes)."""
+def ntriples(g: Iterable[tuple[Node, Node, Node]]) -> bytes:
+    """Sorted, duplicate-free N-Triples of a graph or of any triples (Oxigraph writes, Python sorts the bytes)."""
     lines = set(ox.serialize(oxigraph_triples(g), format=ox.RdfFormat.N_TRIPLES).split(b"\n"))
     lines.discard(b"")
     return b"\n".join(sorted(lines)) + b"\n"
 
 
-DATA_SUBJECTS = tuple(f"<{prefix_map()[p]}".encode("utf-8") for p in ("mscsle.claim", "mscsle.entity", "mscsle.ref"))
 
 
 def _turtle_body(text: str) -> list[str]:
@@ -101,7 +117,11 @@ def turtle_from_ntriples(nt: bytes) -> bytes:
     data = [line for line in lines if line.startswith(DATA_SUBJECTS)]
     terms = [line for line in lines if not line.startswith(DATA_SUBJECTS)]
     prefixes = _used_prefixes(nt)
-    ontology = canonical(Graph().parse(data=b"\n".join(terms).decode("utf-8"), format="nt"))
+    ontology = Graph(bind_namespaces="none")
+    for prefix, uri in prefix_map().items():
+        ontology.bind(prefix, uri)
+    ontology.addN((*(rdflib_term(t) for t in (q.subject, q.predicate, q.object)), ontology)
+                  for q in ox.parse(b"\n".join(terms) + b"\n", format=ox.RdfFormat.N_TRIPLES))
     head = _turtle_body(ontology.serialize(format="longturtle"))
     body = ox.serialize(ox.parse(b"\n".join(data) + b"\n", format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
                         prefixes=prefixes).decode("utf-8")
