@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import click
-from tabulate import tabulate
 
 from .build import ValidationFailed, build, read_ontology
 from .errors import CurationError
@@ -68,6 +67,7 @@ def query_cmd(ctx: click.Context, name: str | None, list_: bool, dist: Path | No
     project = _project(ctx)
     queries = stored_queries(project.queries_dir)
     if list_ or not name:
+        from tabulate import tabulate  # imported on use: `mscsle build` does not need it
         click.echo(tabulate([(q.name, q.question) for q in queries.values()], headers=("query", "question")))
         return
     if name in queries:
@@ -82,6 +82,7 @@ def query_cmd(ctx: click.Context, name: str | None, list_: bool, dist: Path | No
     if not nt.is_file():
         raise click.ClickException(f"{nt} does not exist; run `mscsle build` first")
     names, rows = select(load_store(nt.read_bytes()), sparql)
+    from tabulate import tabulate  # imported on use: `mscsle build` does not need it
     click.echo(tabulate(rows, headers=names))
 
 
@@ -100,6 +101,7 @@ def stats_cmd(ctx: click.Context, source_text: Path | None) -> None:
         click.echo(e.report(), err=True)
         sys.exit(2)
     click.echo(f"{len(records.claims)} claims, {len(records.entities)} entities\n")
+    from tabulate import tabulate  # imported on use: `mscsle build` does not need it
     for dim, counts in claim_counts(records).items():
         click.echo(tabulate(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), headers=(dim, "claims")) + "\n")
     if source_text is None:
