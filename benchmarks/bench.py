@@ -188,7 +188,9 @@ def worker_fast(root: Path, source: Path | None, out: Path, nt_out: Path) -> Non
 def worker_naive(root: Path, nt_path: Path, out: Path, cap: float) -> None:
     """The same graph the naive way: rdflib Graph, pySHACL with RDFS inference, rdflib serialisers and SPARQL."""
     from pyshacl import validate as shacl_validate
-    from rdflib import Graph
+    from rdflib import Graph, URIRef
+
+    SH_RESULT = URIRef("http://www.w3.org/ns/shacl#ValidationResult")
 
     from mscsle.prefixes import jsonld_context
     from mscsle.validate import load_shapes
@@ -206,9 +208,13 @@ def worker_naive(root: Path, nt_path: Path, out: Path, cap: float) -> None:
                     _consume(graph.query(sparql))
         elif stage == "shacl":
             with rec.stage("shacl", cap=cap):
-                conforms, _, text = shacl_validate(graph, shacl_graph=shapes, inference="rdfs", advanced=False)
-                if not conforms:
-                    raise SystemExit(f"SHACL (naive): the graph does not conform:\n{text}")
+                conforms, report, _ = shacl_validate(graph, shacl_graph=shapes, inference="rdfs", advanced=False)
+            if "shacl" in rec.data["stages"]:
+                # RDFS inference types every entity with all its superclasses, so "exactly one kind" fails:
+                # the shapes are written for the asserted graph, which the fast pipeline validates
+                rec.data["shacl_conforms"] = bool(conforms)
+                rec.data["shacl_violations"] = len(set(report.subjects(predicate=None, object=SH_RESULT)))
+                rec.flush()
         else:
             fmt = {"nt": "nt", "ttl": "longturtle", "owl": "xml", "jsonld": "json-ld"}[stage]
             with rec.stage(stage, cap=cap):
@@ -333,6 +339,7 @@ def bench_size(size: str, work: Path, source: Path | None, repeat: int, naive_bu
         raise SystemExit(f"naive worker failed at {size}:\n{child['stderr']}")
     cut = naive.get("running")
     res["naive"] = {"stages": naive["stages"], "queries": naive["queries"], "capped": naive.get("cut", {}),
+                    "shacl_conforms": naive.get("shacl_conforms"), "shacl_violations": naive.get("shacl_violations"),
                     "cap_s": naive_cap, "process": child, "budget_s": naive_budget,
                     "cut_off": None if not child["timed_out"] or not cut else
                     {"key": cut["key"], "table": cut["table"], "after_s": time.time() - cut["since"]}}
@@ -443,6 +450,12 @@ def markdown(report: dict) -> str:
                                             else f"failed (exit {r['exit']})"))
     row("reasoning: `mscsle reason` (HermiT via owlready2), whole process", cells)
 
+    unconform = [f"{label[s]}: {results[s]['naive']['shacl_violations']:,} violations" for s in sizes
+                 if results[s]["naive"].get("shacl_conforms") is False]
+    if unconform:
+        rows += ["", "The naive SHACL run (RDFS inference) does not conform (" + "; ".join(unconform) + "): the inference "
+                 "types every entity with all its superclasses, so *an entity has exactly one kind* fails. The shapes "
+                 "are written for the asserted graph, which is what the build validates."]
     lines = [f"Measured {report['when']} on {report['machine']} by `{report['command']}`; "
              f"medians of {report['repeat']} run(s) ({report['repeat_large']} at 100k claims and more). A cell reads: "
              "wall time of the fast pipeline (× how many times longer the naive pipeline took: rdflib Graph + pySHACL "
