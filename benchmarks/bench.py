@@ -131,7 +131,14 @@ def _consume(result: object) -> int:
 # ---------------------------------------------------------------------------------------------------- workers
 
 def worker_fast(root: Path, source: Path | None, out: Path, nt_out: Path) -> None:
-    """The build's stages, one after the other, as assemble() runs them."""
+    """The build's stages, one after the other, as assemble() runs them (cyclic GC paused, as there)."""
+    from mscsle.gcpause import paused_gc
+
+    with paused_gc():
+        _fast_stages(root, source, out, nt_out)
+
+
+def _fast_stages(root: Path, source: Path | None, out: Path, nt_out: Path) -> None:
     from mscsle import serialize
     from mscsle.build import claims_table, read_ontology
     from mscsle.graph import merged_triples, to_graph
@@ -226,6 +233,13 @@ def worker_naive(root: Path, nt_path: Path, out: Path, cap: float) -> None:
 
 def worker_to_nt(root: Path, source: Path | None, out: Path) -> None:
     """Read, generate, validate, write mscsle.nt: the pipeline of the 100k-claims target, as one process."""
+    from mscsle.gcpause import paused_gc
+
+    with paused_gc():
+        _to_nt(root, source, out)
+
+
+def _to_nt(root: Path, source: Path | None, out: Path) -> None:
     from mscsle import serialize
     from mscsle.build import read_ontology
     from mscsle.graph import merged_triples, to_graph

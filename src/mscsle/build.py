@@ -9,6 +9,7 @@ from rdflib import Graph
 
 from . import serialize
 from .atomic import staged_directory
+from .gcpause import paused_gc
 from .graph import merged_triples, to_graph
 from .prefixes import sparql_prologue
 from .project import Project
@@ -60,6 +61,7 @@ def claims_table(nt: bytes, project: Project) -> bytes:
     return serialize.tsv(CLAIMS_COLUMNS, out)
 
 
+@paused_gc()
 def assemble(project: Project, source: ReviewText | None) -> Built:
     """Everything the build writes, in memory; raises CurationError or ValidationFailed."""
     ontology = serialize.canonical(read_ontology(project))  # the only blank nodes: records never make any
