@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from . import serialize
-from .atomic import staged_directory
+from .atomic import check_output, publish
 from .graph import merged_graph
 from .prefixes import sparql_prologue
 from .project import Project
@@ -83,9 +83,10 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
 
 
 def build(project: Project, out: Path | None = None, source_text: Path | None = None) -> Built:
+    """Assemble and publish into `out` (default dist/) in one step; on any error `out` is left as it was."""
+    target = out or project.dist
+    check_output(target)
     source = ReviewText.read(source_text) if source_text else None
     built = assemble(project, source)
-    with staged_directory(out or project.dist) as staging:
-        for name, data in sorted(built.files.items()):
-            (staging / name).write_bytes(data)
+    publish(target, built.files)
     return built

@@ -9,7 +9,7 @@ import click
 from tabulate import tabulate
 
 from .build import ValidationFailed, build
-from .errors import CurationError
+from .errors import CurationError, OutputFolderError
 from .project import Project
 from .queries import load_store, select, stored_queries
 
@@ -42,6 +42,9 @@ def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) ->
         built = build(project, out, source_text)
     except CurationError as e:
         click.echo(e.report(), err=True)
+        sys.exit(2)
+    except OutputFolderError as e:
+        click.echo(f"cannot build: {e}", err=True)
         sys.exit(2)
     except ValidationFailed as e:
         click.echo("SHACL validation failed (dist/ was left unchanged):\n" + e.report.text, err=True)
