@@ -12,6 +12,9 @@ from .build import ValidationFailed, build
 from .errors import CurationError, OutputFolderError
 from .project import Project
 from .queries import load_store, select, stored_queries
+from .sparql_guard import UnsafeQuery, check_query
+from .user_rdf import DEFAULT_MAX_BYTES, FORMATS, MIB, UserDataError
+from .user_rdf import load_store as load_user_rdf
 
 
 def _project(ctx: click.Context) -> Project:
@@ -61,8 +64,15 @@ def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) ->
 @click.argument("name", required=False)
 @click.option("--list", "list_", is_flag=True, help="List the stored competency queries with their questions.")
 @click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None, help="The built artifacts (default: dist/).")
+@click.option("--data", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Query this RDF file instead of the build (repeatable; read safely: nothing is fetched).")
+@click.option("--data-format", type=click.Choice(sorted(FORMATS)), default=None,
+              help="The format of the --data files (default: from their extension).")
+@click.option("--max-data-size", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES // MIB, show_default=True,
+              help="The most MiB of --data to read.")
 @click.pass_context
-def query_cmd(ctx: click.Context, name: str | None, list_: bool, dist: Path | None) -> None:
+def query_cmd(ctx: click.Context, name: str | None, list_: bool, dist: Path | None, data: tuple[Path, ...],
+              data_format: str | None, max_data_size: int) -> None:
     """Run a stored query (by NAME) or a .rq FILE on the built graph and print a table."""
     project = _project(ctx)
     queries = stored_queries(project.queries_dir)
@@ -78,7 +88,13 @@ def query_cmd(ctx: click.Context, name: str | None, list_: bool, dist: Path | No
     else:
         raise click.UsageError(f"no stored query {name!r} and no such file; `mscsle query --list` lists the stored ones")
     nt = (dist or project.dist) / "mscsle.nt"
-    if not nt.is_file():
+    if not data and not nt.is_file():
         raise click.ClickException(f"{nt} does not exist; run `mscsle build` first")
-    names, rows = select(load_store(nt.read_bytes()), sparql)
+    try:
+        check_query(sparql)
+        store = load_user_rdf(data, data_format, max_data_size * MIB) if data else load_store(nt.read_bytes())
+        names, rows = select(store, sparql)
+    except (UnsafeQuery, UserDataError, SyntaxError) as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
     click.echo(tabulate(rows, headers=names))
