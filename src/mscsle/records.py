@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
@@ -22,6 +23,7 @@ from .vocab import Vocab
 
 ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 CLAIM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # what RDF/XML cannot carry
 ENTITY_COLUMNS = ("id", "label", "kind", "synonyms", "definition")
 SYNONYM_SEPARATOR = " | "
 YAML_HINT = ("indent with spaces (never tabs) and put quotes around a value that contains ': ' or ' #' "
@@ -136,12 +138,12 @@ def read_entities(path: Path, vocab: Vocab, name: str, problems: list[Problem]) 
     text = _read_text(path, name, "a header row and one tab-separated row per entity", problems)
     if text is None:
         return None
-    lines = text.splitlines()
-    rows = list(csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE))  # "\n" ends a row
     header = tuple(c.strip() for c in rows[0])
     if header != ENTITY_COLUMNS:
-        hint = " (the line has no tab: separate the columns by tabs, not spaces)" if "\t" not in lines[0] else ""
-        problems.append(Problem(name, "line 1", "", f"header is {lines[0]!r}; expected the columns "
+        first = "\t".join(rows[0])
+        hint = " (the line has no tab: separate the columns by tabs, not spaces)" if len(rows[0]) == 1 else ""
+        problems.append(Problem(name, "line 1", "", f"header is {first!r}; expected the columns "
                                                     f"{', '.join(ENTITY_COLUMNS)} separated by tabs{hint}"))
         return None
     registry = Registry({})
@@ -159,6 +161,9 @@ def read_entities(path: Path, vocab: Vocab, name: str, problems: list[Problem]) 
             registry.broken.add(row[0].strip())
             continue
         values = dict(zip(ENTITY_COLUMNS, (c.strip() for c in row)))
+        for col, value in values.items():
+            if bad := _bad_character(value):
+                problems.append(Problem(name, rec, col, bad))
         missing = [col for col in ("id", "label", "kind", "definition") if not values[col]]
         for col in missing:
             problems.append(Problem(name, rec, col, "is empty; every entity needs an id, a label, a kind and a definition"))
@@ -215,8 +220,13 @@ class ClaimFile:
     duplicates: dict[int | None, list[tuple[str, int]]]  # claim index (None: outside a claim) -> repeated keys
 
 
-def _yaml_error(e: yaml.YAMLError) -> tuple[str, str]:
+def _yaml_error(e: yaml.YAMLError, text: str) -> tuple[str, str]:
     """(where, message) for a YAML syntax error, with both marks PyYAML gives."""
+    if isinstance(e, yaml.reader.ReaderError):  # a character YAML does not allow, anywhere in the file
+        line = text[: e.position].count("\n") + 1
+        column = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
+        return f"line {line}", (f"contains the control character U+{e.character:04X} at column {column}, which YAML "
+                                f"does not allow; delete it")
     mark = getattr(e, "problem_mark", None)
     where = f"line {mark.line + 1}" if mark else ""
     problem = (getattr(e, "problem", None) or str(e)).removeprefix("but ")
@@ -232,16 +242,17 @@ def read_claims(path: Path, name: str, problems: list[Problem]) -> ClaimFile | N
     text = _read_text(path, name, "a mapping with the keys 'section' and 'claims'", problems)
     if text is None:
         return None
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        loader = yaml.SafeLoader(text)  # checks every character at once
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as e:
-        where, message = _yaml_error(e)
+        where, message = _yaml_error(e, text)
         problems.append(Problem(name, where, "", message))
         return None
-    finally:
-        loader.dispose()
     lines: dict[int, int] = {}
     duplicates: dict[int | None, list[tuple[str, int]]] = {}
     if isinstance(node, yaml.MappingNode):
@@ -256,6 +267,13 @@ def read_claims(path: Path, name: str, problems: list[Problem]) -> ClaimFile | N
                     if dups := list(_duplicate_keys(item)):
                         duplicates[i] = dups
     return ClaimFile(data, lines, duplicates)
+
+
+def _bad_character(text: str) -> str:
+    """A problem message if the text holds a character that RDF/XML (XML 1.0) cannot carry, else ''."""
+    m = NOT_XML.search(text)
+    return (f"contains the control character U+{ord(m.group()):04X} (at character {m.start() + 1}), which RDF/XML "
+            f"cannot carry; delete it") if m else ""
 
 
 def _describe(value: Any) -> str:
@@ -284,6 +302,9 @@ def _check_claim(raw: Any, section: str, rec: str, name: str, vocab: Vocab, regi
             problems.append(Problem(name, rec, f, f"must be text, but YAML read {_describe(raw[f])}; "
                                                   f"expected {EXPECTED[f]} (put the value in quotes if it is meant "
                                                   f"literally)"))
+    for f in (*REQUIRED, *OPTIONAL):
+        if isinstance(raw.get(f), str) and (bad := _bad_character(raw[f])):
+            problems.append(Problem(name, rec, f, bad))
     if len(problems) > before:
         return None
 

@@ -33,7 +33,8 @@ def canonical(g: Graph) -> Graph:
 
 
 def ntriples(g: Graph) -> bytes:
-    lines = sorted(set(g.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()) - {""})
+    # split on "\n" only: a literal may hold U+2028, U+0085 ..., which splitlines() would take for line ends
+    lines = sorted(set(g.serialize(format="nt", encoding="utf-8").decode("utf-8").split("\n")) - {""})
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
