@@ -23,7 +23,8 @@ from .vocab import Vocab
 
 ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 CLAIM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # what RDF/XML cannot carry
+# What RDF/XML cannot carry: the characters XML 1.0 forbids, and "\r" (an XML reader turns it into "\n").
+NOT_XML = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 ENTITY_COLUMNS = ("id", "label", "kind", "synonyms", "definition")
 SYNONYM_SEPARATOR = " | "
 YAML_HINT = ("indent with spaces (never tabs) and put quotes around a value that contains ': ' or ' #' "

@@ -74,7 +74,9 @@ def context_file() -> bytes:
 
 def tsv(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> bytes:
     buf = io.StringIO()
-    w = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(header)
-    w.writerows(rows)
+    plain = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    quoted = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_ALL)
+    plain.writerow(header)
+    for row in rows:  # QUOTE_MINIMAL leaves a lone "\r" unquoted (it is not in the line terminator): quote such rows
+        (quoted if any("\r" in v for v in row) else plain).writerow(row)
     return buf.getvalue().encode("utf-8")
