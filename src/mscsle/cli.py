@@ -8,10 +8,14 @@ from pathlib import Path
 import click
 from tabulate import tabulate
 
-from .build import ValidationFailed, build
+from .build import ValidationFailed, build, read_ontology
 from .errors import CurationError
 from .project import Project
 from .queries import load_store, select, stored_queries
+from .records import load
+from .source import ReviewText
+from .stats import claim_counts, coverage
+from .vocab import Vocab
 
 
 def _project(ctx: click.Context) -> Project:
@@ -79,3 +83,31 @@ def query_cmd(ctx: click.Context, name: str | None, list_: bool, dist: Path | No
         raise click.ClickException(f"{nt} does not exist; run `mscsle build` first")
     names, rows = select(load_store(nt.read_bytes()), sparql)
     click.echo(tabulate(rows, headers=names))
+
+
+@main.command("stats")
+@click.option("--source-text", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="The review's text, to list the paragraphs without claims (default: ../shared/source/review.txt if present).")
+@click.pass_context
+def stats_cmd(ctx: click.Context, source_text: Path | None) -> None:
+    """Claims by section, species, certainty, evidence level, relation and condition; paragraphs without claims."""
+    project = _project(ctx)
+    source_text = source_text or (project.default_source_text if project.default_source_text.is_file() else None)
+    ontology = read_ontology(project)
+    try:
+        records = load(project.root, project.entities, project.claims_dir, Vocab.from_ontology(ontology))
+    except CurationError as e:
+        click.echo(e.report(), err=True)
+        sys.exit(2)
+    click.echo(f"{len(records.claims)} claims, {len(records.entities)} entities\n")
+    for dim, counts in claim_counts(records).items():
+        click.echo(tabulate(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), headers=(dim, "claims")) + "\n")
+    if source_text is None:
+        click.echo("paragraph coverage: needs the review text (--source-text)")
+        return
+    cov = coverage(project, ontology, records, ReviewText.read(source_text))
+    click.echo(f"paragraphs: {len(cov.paragraphs)}; without any claim: {len(cov.silent)}; "
+               f"citing a reference, without a claim and not excluded: {len(cov.uncovered)}")
+    for p in cov.silent:
+        flag = "UNCOVERED" if p in cov.uncovered else ("cites" if p.cites else "no citation")
+        click.echo(f"  [{p.number}] {p.section}: {p.opening}... ({flag})")
