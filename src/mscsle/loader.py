@@ -15,6 +15,9 @@ from . import protocol
 from .named_graphs import GRAPH_BASE, NAMES, graph_iri, read_nquads
 
 
+WRONG_ENDPOINT = (400, 404, 405)  # what a server answers when the URL is not its Graph Store endpoint
+
+
 @dataclass(frozen=True)
 class Loaded:
     graph: str
@@ -41,8 +44,8 @@ def load(dist: Path, store_url: str, base: str = GRAPH_BASE, timeout: float = pr
         try:
             protocol.put_graph(store_url, iri, graphs[name], timeout)
         except protocol.EndpointError as e:
+            hint = " (is it a Graph Store endpoint? for Oxigraph: http://HOST:PORT/store)" if e.status in WRONG_ENDPOINT else ""
             done = "".join(f"; <{g.graph}> was loaded" for g in loaded)
-            raise protocol.EndpointError(f"loading graph <{iri}> failed: {e}{done}. "
-                                         "Give the Graph Store endpoint (for Oxigraph: http://HOST:PORT/store)") from e
+            raise protocol.EndpointError(f"loading graph <{iri}> failed: {e}{hint}{done}", e.status) from e
         loaded.append(Loaded(iri, graphs[name].count(b"\n")))
     return loaded

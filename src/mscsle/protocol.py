@@ -19,7 +19,11 @@ DEFAULT_TIMEOUT = 60.0
 
 
 class EndpointError(Exception):
-    """A remote endpoint could not be reached or refused the request."""
+    """A remote endpoint could not be reached (status None) or refused the request (its HTTP status)."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -36,10 +40,10 @@ def _send(request: urllib.request.Request, timeout: float) -> Response:
             return Response(r.status, r.headers.get_content_type(), r.read())
     except urllib.error.HTTPError as e:
         body = e.read().decode("utf-8", "replace").strip()
-        raise EndpointError(f"{what}: HTTP {e.code} {e.reason}" + (f": {body[:500]}" if body else "")) from e
+        raise EndpointError(f"{what}: HTTP {e.code} {e.reason}" + (f": {body[:500]}" if body else ""), e.code) from e
     except (urllib.error.URLError, OSError) as e:
         reason = getattr(e, "reason", e)
-        raise EndpointError(f"{what}: cannot reach the endpoint ({reason}); is the server running at that URL?") from e
+        raise EndpointError(f"{what}: cannot reach the endpoint: {reason} (is the server running, and is the URL right?)") from e
 
 
 def query(url: str, sparql: str, default_graphs: Sequence[str] = (), timeout: float = DEFAULT_TIMEOUT) -> Response:
