@@ -60,6 +60,18 @@ def free_port(host: str = DEFAULT_HOST) -> int:
         return s.getsockname()[1]
 
 
+def port_is_free(host: str, port: int) -> bool:
+    """Whether nothing listens on host:port (so that what answers there later is our server)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 @dataclass
 class OxigraphServer:
     """One `oxigraph serve` / `serve-read-only` process; a context manager that starts and always stops it."""
@@ -107,22 +119,32 @@ class OxigraphServer:
         return cmd
 
     def start(self, startup_timeout: float = 30.0) -> None:
-        """Start the server and return once it answers a query; raise ServerError (with its log) otherwise."""
+        """Start the server and return once it answers a query; raise ServerError (with its log) otherwise.
+
+        Whatever interrupts the wait (a time-out, Ctrl-C, SIGTERM) stops the process: none is left running.
+        """
+        if not port_is_free(self.host, self.port):
+            raise ServerError(f"port {self.port} on {self.host} is in use; choose another port")
         self._log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
+        try:
+            self._wait_until_ready(startup_timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_until_ready(self, startup_timeout: float) -> None:
         deadline = time.monotonic() + startup_timeout
         while True:
             if self.process.poll() is not None:
-                log = self.log()
-                self._close()
-                raise ServerError(f"the Oxigraph server exited at start (code {self.process.returncode}): {log}")
+                raise ServerError(f"the Oxigraph server exited at start (code {self.process.returncode}): {self.log()}")
             try:
                 protocol.query(self.query_url, "ASK {}", timeout=1.0)
-                return
+                if self.process.poll() is None:
+                    return
             except protocol.EndpointError:
                 if time.monotonic() > deadline:
-                    self.stop()
-                    raise ServerError(f"the Oxigraph server did not answer at {self.query_url} within {startup_timeout:.0f} s")
+                    raise ServerError(f"the Oxigraph server did not answer at {self.query_url} within {startup_timeout:.0f} s") from None
                 time.sleep(0.1)
 
     def log(self) -> str:
