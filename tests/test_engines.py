@@ -39,9 +39,9 @@ def test_there_are_at_least_25_competency_queries():
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_every_query_states_its_question(name: str):
-    q = QUERIES[name]
-    assert q.text.startswith("#") and q.question.endswith("?"), f"{name}.rq must open with its question as a comment"
-    assert "PREFIX" not in q.text.upper().split("SELECT")[0].replace(q.question.upper(), ""), \
+    lines = QUERIES[name].text.splitlines()
+    assert lines[0].startswith("# ") and lines[0].endswith("?"), f"{name}.rq must open with its question as a comment"
+    assert not any(line.lstrip().upper().startswith("PREFIX") for line in lines), \
         f"{name}.rq declares prefixes; the runner adds the project's prefix map"
 
 
@@ -143,3 +143,10 @@ def test_cli_errors_say_what_to_do(tmp_path: Path):
     assert result.exit_code == 2 and "mscsle query --list" in result.output
     result = CliRunner().invoke(main, ["--root", str(ROOT), "query", "oaz-mediator", "--dist", str(tmp_path)])
     assert result.exit_code == 1 and "run `mscsle build` first" in result.output
+
+
+def test_results_broken_off_by_the_server_are_an_error():
+    # what a server streams when the query fails after the results have begun (here: a failed SERVICE call)
+    broken = b'{"head":{"vars":["s"]},"results":{"bindings":[Empty HTTP request'
+    with pytest.raises(QueryFailed, match="not valid SPARQL JSON.*Empty HTTP request"):
+        Results.from_json(broken)

@@ -18,7 +18,7 @@ from .loader import load as load_graphs
 from .named_graphs import GRAPH_BASE
 from .prefixes import sparql_prologue
 from .queries import stored_queries
-from .server import DEFAULT_HOST, DEFAULT_PORT, ServerError, served
+from .server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError, served
 from .records import load
 from .source import ReviewText
 from .stats import claim_counts, coverage
@@ -130,6 +130,8 @@ def load_cmd(ctx: click.Context, endpoint: str, base: str, timeout: float, dist:
 def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int | None, dist: Path | None) -> None:
     """Serve the built graph as a read-only SPARQL endpoint (Oxigraph) until interrupted (Ctrl-C)."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the server and delete its store on `kill` too
+    if host not in LOOPBACK:
+        click.echo(f"warning: listening on {host}: other machines can reach this endpoint", err=True)
     try:
         with served(dist or _project(ctx).dist, host, port, timeout_s) as server:
             click.echo(f"SPARQL endpoint (read-only): {server.query_url}\n"

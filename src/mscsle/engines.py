@@ -52,7 +52,15 @@ class Results:
 
     @classmethod
     def from_json(cls, data: bytes) -> Results:
-        parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        """Results from SPARQL JSON, checked whole (a server may break off its stream with an error message)."""
+        try:
+            parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            if not isinstance(parsed, ox.QueryBoolean):
+                for _ in parsed:
+                    pass
+        except (SyntaxError, ValueError) as e:
+            tail = data[-300:].decode("utf-8", "replace")
+            raise QueryFailed(f"the results are not valid SPARQL JSON ({e}); they end with: {tail}") from e
         return cls("boolean" if isinstance(parsed, ox.QueryBoolean) else "solutions", data)
 
     def _parsed(self) -> ox.QuerySolutions | ox.QueryBoolean:
@@ -187,7 +195,10 @@ class EndpointEngine:
         except protocol.EndpointError as e:
             raise QueryFailed(str(e)) from e
         if r.content_type == protocol.SPARQL_RESULTS_JSON:
-            return Results.from_json(r.body)
+            try:
+                return Results.from_json(r.body)
+            except QueryFailed as e:
+                raise QueryFailed(f"{self.url}: {e}") from e
         if r.content_type in (protocol.N_TRIPLES, protocol.TURTLE):
             fmt = ox.RdfFormat.N_TRIPLES if r.content_type == protocol.N_TRIPLES else ox.RdfFormat.TURTLE
             return Results("graph", _sorted_ntriples(ox.serialize(ox.parse(r.body, format=fmt), format=ox.RdfFormat.N_TRIPLES)))

@@ -137,7 +137,8 @@ class OxigraphServer:
         deadline = time.monotonic() + startup_timeout
         while True:
             if self.process.poll() is not None:
-                raise ServerError(f"the Oxigraph server exited at start (code {self.process.returncode}): {self.log()}")
+                raise ServerError(f"the Oxigraph server exited at start (code {self.process.returncode}): "
+                                  + self.log().split("\n\nStack backtrace")[0])
             try:
                 protocol.query(self.query_url, "ASK {}", timeout=1.0)
                 if self.process.poll() is None:
