@@ -14,6 +14,7 @@ import yaml
 from mscsle.build import read_ontology
 from mscsle.engines import Engine, embedded
 from mscsle.prefixes import sparql_prologue
+from mscsle.project import Project
 from mscsle.queries import stored_queries
 from mscsle.records import load
 from mscsle.vocab import MSCSLE, Vocab
@@ -53,36 +54,29 @@ def answers(engine: Engine) -> dict[str, list[tuple[ox.NamedNode | ox.Literal | 
     return {name: list(engine.run(q.sparql).rows) for name, q in QUERIES.items()}
 
 
-def section_counts() -> list[Row]:
+def section_counts(project: Project) -> list[Row]:
     """claims-per-section, computed from the curated records (not from the graph): claims, hedged, own statements."""
-    project_ontology = read_ontology_project()
-    vocab = Vocab.from_ontology(project_ontology)
-    records = load(ROOT, ROOT / "data" / "entities.tsv", ROOT / "data" / "claims", vocab)
+    ontology = read_ontology(project)
+    records = load(project.root, project.entities, project.claims_dir, Vocab.from_ontology(ontology))
     by_section: dict[str, Counter] = {}
     for c in records.claims:
         n = by_section.setdefault(c.section, Counter())
         n["claims"] += 1
         n["hedged"] += c.certainty == "hedged"
         n["own"] += not c.references
-    heading = {str(s): str(h) for s, h in project_ontology.subject_objects(MSCSLE.heading)}
+    heading = {str(s): str(h) for s, h in ontology.subject_objects(MSCSLE.heading)}
     return sorted((f"section_{s}", heading[f"{MSCSLE}section_{s}"], str(n["claims"]), str(n["hedged"]), str(n["own"]))
                   for s, n in by_section.items())
 
 
-def read_ontology_project():
-    from mscsle.project import Project
-
-    return read_ontology(Project(ROOT))
-
-
 @pytest.mark.parametrize("name", sorted(ANSWERS))
-def test_expected_answer(name: str, engine: Engine):
+def test_expected_answer(name: str, engine: Engine, project: Project):
     entry = ANSWERS[name]
     assert name in QUERIES, f"tests/competency_answers.yaml answers {name!r}, which is not in queries/"
     results = engine.run(QUERIES[name].sparql)
     assert list(results.variables) == entry["columns"]
     got = sorted(tuple(short(t) for t in row) for row in results.rows)
-    expected = section_counts() if entry["rows"] == "from-records" else rows_of(entry, "rows")
+    expected = section_counts(project) if entry["rows"] == "from-records" else rows_of(entry, "rows")
     now_answered = set(rows_of(entry, "missing")) & set(got)
     assert not now_answered, f"the data now gives {sorted(now_answered)}: move them from `missing` to `rows`"
     assert got == expected
