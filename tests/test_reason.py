@@ -164,12 +164,27 @@ def test_reason_needs_a_build(project, tmp_path: Path):
     assert "mscsle.owl does not exist; run `mscsle build` first" in run.stderr
 
 
-def _broken_project(tmp_path: Path, axioms: str = "", claims: tuple[str, str] | None = None):
-    """The mini project with its own copy of the ontology, `axioms` appended, and a claim field replaced."""
+MODULE = "https://w3id.org/mscsle/imports/test_module.owl"
+
+
+def _broken_project(tmp_path: Path, axioms: str = "", claims: tuple[str, str] | None = None,
+                    module: str | None = None, mapped: bool = True):
+    """The mini project with its own copy of the ontology, `axioms` appended, a claim field replaced, and an
+    imported `module` (mapped in the catalog, or not)."""
     (tmp_path / "project").mkdir()
     project = make_project(tmp_path / "project", FIXTURES / "mini")
     (project.root / "ontology").unlink()
     shutil.copytree(ROOT / "ontology", project.root / "ontology")
+    if module is not None:
+        axioms += f"\n<https://w3id.org/mscsle/mscsle.owl> owl:imports <{MODULE}> ."
+        (project.root / "ontology" / "imports").mkdir()
+        (project.root / "ontology" / "imports" / "test_module.ttl").write_text(
+            f"PREFIX owl: <http://www.w3.org/2002/07/owl#>\nPREFIX mscsle: <https://w3id.org/mscsle/>\n"
+            f"<{MODULE}> a owl:Ontology .\n{module}\n", encoding="utf-8")
+        if mapped:
+            catalog = project.catalog.read_text(encoding="utf-8")
+            project.catalog.write_text(catalog.replace(
+                "</catalog>", f'    <uri name="{MODULE}" uri="imports/test_module.ttl"/>\n</catalog>'), encoding="utf-8")
     with open(project.ontology, "a", encoding="utf-8") as fh:
         fh.write("\n" + axioms + "\n")
     if claims:
@@ -230,3 +245,19 @@ def test_relaxed_graph_drops_exactly_the_disjointness_axioms(project):
     assert not set(graph.subjects(RDF.type, OWL.AllDisjointClasses)) and not set(graph.subjects(RDF.type, OWL.AllDifferent))
     assert len(g) - len(graph) > 0
     assert set(graph.subjects(OWL.equivalentClass, None)) == set(g.subjects(OWL.equivalentClass, None))
+
+
+def test_imports_resolve_through_the_catalog(tmp_path: Path):
+    """An imported module is read from the file the catalog maps it to, and its axioms take part in reasoning."""
+    project = _broken_project(tmp_path, module="mscsle:Chemokine owl:disjointWith mscsle:Cytokine .")
+    run = _reason(project.root, project.dist)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert ("mscsle.entity:CCL2 (CCL2): is both a mscsle:Chemokine and a mscsle:Cytokine, which are declared disjoint"
+            in run.stderr)
+
+
+def test_unmapped_import_is_an_error_not_a_download(tmp_path: Path):
+    project = _broken_project(tmp_path, module="", mapped=False)
+    run = _reason(project.root, project.dist)
+    assert run.returncode == 2
+    assert f"owl:imports <{MODULE}> is not mapped to a local file in ontology/catalog-v001.xml" in run.stderr
