@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from mscsle.build import build
 from mscsle.cli import main
-from mscsle.user_rdf import MAX_DEPTH, UserDataError, load_store
+from mscsle.user_rdf import MAX_DEPTH, UserDataError, read_all
 
 QUERY = "SELECT ?id WHERE { ?c mscsle:claim_id ?id } ORDER BY ?id\n"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -128,8 +128,8 @@ def test_protege_style_internal_entities_are_expanded(tmp_path: Path):
     <mscsle:claim_id>x-01</mscsle:claim_id></rdf:Description>
 </rdf:RDF>
 """
-    store = load_store([write(tmp_path, "p.owl", xml)])
-    assert {(q.subject.value, q.object.value) for q in store} == {
+    quads = read_all([write(tmp_path, "p.owl", xml)])
+    assert {(q.subject.value, q.object.value) for q in quads} == {
         ("https://w3id.org/mscsle/claim/x", "http://www.w3.org/2002/07/owl#NamedIndividual"),
         ("https://w3id.org/mscsle/claim/x", "x-01")}
 
@@ -176,7 +176,7 @@ def test_jsonld_nested_too_deeply_is_refused(tmp_path: Path):
     """Oxigraph's JSON-LD parser overflows its stack on a few thousand levels: refused before it runs."""
     doc = '{"@id": "http://ex/a", "http://ex/p": ' + '{"http://ex/p": ' * 5000 + '"x"' + "}" * 5001
     with pytest.raises(UserDataError, match=f"nested more than {MAX_DEPTH} levels deep"):
-        load_store([write(tmp_path, "deep.jsonld", doc)])
+        read_all([write(tmp_path, "deep.jsonld", doc)])
 
 
 # --- RDF/XML: no external entities, no entity bombs ------------------------------------------------------------------
@@ -222,7 +222,7 @@ def test_rdfxml_external_dtd_is_refused(tmp_path: Path, listener: Listener):
     path = write(tmp_path, "dtd.rdf", f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF SYSTEM "{url}">\n'
                                       f'<rdf:RDF xmlns:rdf="{RDF}"/>\n')
     with pytest.raises(UserDataError) as err:
-        load_store([path])
+        read_all([path])
     assert str(err.value) == f"{path}: the document type refers to an external DTD ({url}); refused, nothing was loaded"
     listener.stop()
     assert listener.accepted == []
@@ -232,10 +232,10 @@ def test_rdfxml_deep_nesting_and_utf16_are_refused(tmp_path: Path):
     deep = (f'<rdf:RDF xmlns:rdf="{RDF}" xmlns:e="http://e/"><rdf:Description rdf:about="http://a">'
             + "<e:p><rdf:Description>" * 20_000 + "</rdf:Description></e:p>" * 20_000 + "</rdf:Description></rdf:RDF>")
     with pytest.raises(UserDataError, match=f"XML elements nested more than {MAX_DEPTH} levels deep"):
-        load_store([write(tmp_path, "deep.rdf", deep)])
+        read_all([write(tmp_path, "deep.rdf", deep)])
     utf16 = write(tmp_path, "u.rdf", f'<rdf:RDF xmlns:rdf="{RDF}"/>'.encode("utf-16"))
     with pytest.raises(UserDataError, match="must be UTF-8"):
-        load_store([utf16])
+        read_all([utf16])
 
 
 # --- size, format, syntax ------------------------------------------------------------------------------------------

@@ -176,13 +176,18 @@ def parse(data: bytes, path: Path, fmt: ox.RdfFormat) -> list[ox.Quad]:
         raise UserDataError(f"{path}: not valid {fmt.name}: {e}") from None
 
 
-def load_store(paths: Sequence[Path], format_name: str | None = None, limit: int = DEFAULT_MAX_BYTES) -> ox.Store:
-    """An in-memory store holding every user file (named graphs kept); `limit` bounds their total size."""
-    store = ox.Store()
+def read_all(paths: Sequence[Path], format_name: str | None = None, limit: int = DEFAULT_MAX_BYTES) -> list[ox.Quad]:
+    """The quads of every user file (named graphs kept); `limit` bounds their total size."""
+    quads: list[ox.Quad] = []
     left = limit
     for path in paths:
         fmt = format_of(path, format_name)
         data = _read_limited(path, left, limit)
         left -= len(data)
-        store.extend(parse(data, path, fmt))
-    return store
+        quads.extend(parse(data, path, fmt))
+    return quads
+
+
+def nquads(paths: Sequence[Path], format_name: str | None = None, limit: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Every user file as one N-Quads document, for the query engines."""
+    return ox.serialize(read_all(paths, format_name, limit), format=ox.RdfFormat.N_QUADS)
