@@ -65,7 +65,7 @@ ENTITY_FIELDS = ("subject", "object", "cell_context", "via", "model")
 EXPECTED = {  # what each claim field takes, for messages
     "id": "a claim id unique across data/claims/ (lower-case words and digits joined by '-', e.g. dg-01)",
     "subject": "an entity id of data/entities.tsv",
-    "relation": "a relation of the ontology (a sub-property of mscsle:relation, e.g. promotes)",
+    "relation": "a relation of the ontology (a sub-property of mscsle:relation in ontology/mscsle.ttl, e.g. promotes)",
     "object": "an entity id of data/entities.tsv",
     "species": "human, mouse or species_not_stated",
     "condition": "a condition of the ontology (e.g. sle_patients, lupus_mice, healthy, condition_not_stated)",
@@ -109,8 +109,10 @@ def _suggest(value: str, candidates: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _choices(allowed: Iterable[str]) -> str:
-    return ", ".join(sorted(allowed))
+def _choices(allowed: Iterable[str], what: str) -> str:
+    """'one of a, b, c' for a short list; for a long one, `what` says where to look it up."""
+    values = sorted(allowed)
+    return f"one of {', '.join(values)}" if len(values) <= 10 else what
 
 
 def _read_text(path: Path, name: str, what: str, problems: list[Problem]) -> str | None:
@@ -312,7 +314,7 @@ def _check_claim(raw: Any, section: str, rec: str, name: str, vocab: Vocab, regi
     def one_of(f: str, allowed: frozenset[str] | dict[str, int]) -> None:
         if raw.get(f) is not None and raw[f] not in allowed:
             problems.append(Problem(name, rec, f, f"unknown value {raw[f]!r}{_suggest(raw[f], allowed)}; expected "
-                                                  f"one of {_choices(allowed)}"))
+                                                  f"{_choices(allowed, EXPECTED[f])}"))
 
     if not CLAIM_ID.match(raw["id"]):
         problems.append(Problem(name, rec, "id", f"{raw['id']!r} is not a valid claim id; expected {EXPECTED['id']}"))
@@ -397,8 +399,8 @@ def _check_file(cf: ClaimFile, name: str, vocab: Vocab, problems: list[Problem])
     section = data["section"]
     if not isinstance(section, str) or section not in vocab.sections:
         hint = _suggest(section, vocab.sections) if isinstance(section, str) else ""
-        problems.append(Problem(name, "", "section", f"unknown section {section!r}{hint}; expected one of "
-                                                     f"{_choices(vocab.sections)}"))
+        problems.append(Problem(name, "", "section", f"unknown section {section!r}{hint}; expected "
+                                                     f"{_choices(vocab.sections, 'a section of the review')}"))
         return None
     if not isinstance(data["claims"], list):
         problems.append(Problem(name, "", "claims", f"must be a list of claim records (each starting with '- '), got "
