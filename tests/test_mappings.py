@@ -186,6 +186,7 @@ def test_no_table_means_no_mappings(mini: Project):
     mini.mappings.unlink()
     built = assemble(mini, None)
     assert not list(built.graph.triples((None, SKOS.exactMatch, None)))
+    assert not list(built.graph.triples((None, OWL.imports, None)))
     body = [line for line in built.files["mscsle.sssom.tsv"].decode("utf-8").splitlines() if not line.startswith("#")]
     assert body == ["\t".join(COLUMNS)]
 

@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS
 
 from . import serialize
 from .graph import Triple
-from .mappings import DECLARATIONS, MappingSet, Source, mapping_triples
+from .mappings import DECLARATIONS, IMPORTS_BASE, MappingSet, Source, mapping_triples
 from .prefixes import converter
 
 CATALOG = "catalog-v001.xml"
@@ -92,10 +92,12 @@ def write_imports(ontology_dir: Path, ms: MappingSet) -> list[Path]:
 
 
 def merge_imports(g: Graph, ms: MappingSet) -> Graph:
-    """Add every module's declarations to `g` and drop the owl:imports of those modules (in place)."""
+    """Add every module's declarations to `g` and drop the owl:imports of mscsle's modules (in place)."""
+    for ontology, module in list(g.subject_objects(OWL.imports)):
+        if str(module).startswith(IMPORTS_BASE):
+            g.remove((ontology, OWL.imports, module))
     terms = ms.terms()
     for source in ms.sources.values():
-        g.remove((None, OWL.imports, source.iri))
         for t in declaration_triples(source, terms):
             g.add(t)
     return g
