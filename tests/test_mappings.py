@@ -24,7 +24,7 @@ from mscsle.mappings import MATCHES, load_mappings
 from mscsle.prefixes import sparql_prologue
 from mscsle.project import Project
 from mscsle.qc import run_checks
-from mscsle.queries import load_store, select, stored_queries
+from mscsle.queries import load_store
 from mscsle.records import load
 from mscsle.sssom_export import COLUMNS
 from mscsle.vocab import ENTITY, MSCSLE, Vocab
@@ -34,7 +34,6 @@ from .conftest import FIXTURES, ROOT, make_project
 SHARED_TABLE = ROOT.parent / "shared" / "reference" / "external-terms.tsv"
 OBSOLETE = {"GO:0014065"}  # the reference table's README: obsolete since 2023, replaced by GO:0043491
 HGNC = "http://identifiers.org/hgnc/"
-MGI = "http://www.informatics.jax.org/accession/MGI:"
 
 
 def _table(path: Path) -> list[dict[str, str]]:
@@ -335,28 +334,6 @@ def test_stats_command_prints_the_shares(project: Project):
     lines = {tuple(line.split()[:2]): line for line in result.output.splitlines()}
     assert lines["entity", "SmallMolecule"].split()[-1] == "100%"
     assert "missing" in result.output
-
-
-def _ask(dist: Path, project: Project, name: str) -> set[tuple[str, ...]]:
-    _, rows = select(load_store((dist / "mscsle.nt").read_bytes()), stored_queries(project.queries_dir)[name].sparql)
-    return set(rows)
-
-
-def test_federation_direct_evidence_hgnc(dist: Path, project: Project):
-    """Table 1's factors with direct evidence (OAZ, Pbx1-d, p16INK4A) with their human genes."""
-    assert _ask(dist, project, "direct-evidence-hgnc") == {
-        ("OAZ", "exact", f"{HGNC}16762", "ZNF423"),
-        ("Pbx1-d", "broad", f"{HGNC}8632", "PBX1"),
-        ("p16INK4A", "broad", f"{HGNC}1787", "CDKN2A"),
-    }
-
-
-def test_federation_mouse_claim_genes_mgi(dist: Path, project: Project):
-    """The review's mouse claims name Pbx1-d (Sle1a1 mice) and iNOS (murine MSCs, lupus mice)."""
-    assert _ask(dist, project, "mouse-claim-genes-mgi") == {
-        ("Pbx1-d", "broad", f"{MGI}97495", "Pbx1"),
-        ("inducible nitric oxide synthase", "close", f"{MGI}97361", "Nos2"),
-    }
 
 
 def test_federation_joins_an_external_graph(dist: Path):
