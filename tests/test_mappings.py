@@ -226,6 +226,8 @@ def test_no_quality_check_fails_on_the_release(dist: Path, project: Project):
     assert "unmapped-term-violation" in results
     failing = {name: v.rows for name, v in results.items() if v.rows}
     assert not failing
+    result = CliRunner().invoke(main, ["--root", str(project.root), "check", "--dist", str(dist)])
+    assert result.exit_code == 0 and "unmapped-term-violation: 0 violations" in result.output
 
 
 def test_unmapped_check_fires(tmp_path: Path):
@@ -233,12 +235,15 @@ def test_unmapped_check_fires(tmp_path: Path):
     project = make_project(tmp_path, FIXTURES / "mini")
     rows = [r for r in project.mappings.read_text(encoding="utf-8").splitlines() if not r.startswith("mscsle.entity:CCL2")]
     project.mappings.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    built = assemble(project, None)
-    results = run_checks(load_store(built.files["mscsle.nt"]), project.queries_dir)
+    build(project, tmp_path / "out")
+    results = run_checks(load_store((tmp_path / "out" / "mscsle.nt").read_bytes()), project.queries_dir)
     flagged = {row[0] for row in results["unmapped-term-violation"].rows}
     assert f"{ENTITY}CCL2" in flagged
     assert {f"{ENTITY}OAZ", f"{ENTITY}MSC", f"{MSCSLE}Cell"}.isdisjoint(flagged)
     assert f"{MSCSLE}BCell" in flagged and f"{MSCSLE}inhibits" in flagged  # the mini table maps no ontology term
+    result = CliRunner().invoke(main, ["--root", str(project.root), "check", "--dist", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert f"{ENTITY}CCL2" in result.output and "unmapped-term-violation: " in result.output
 
 
 # --- import modules and catalog ------------------------------------------------------------------------------

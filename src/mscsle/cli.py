@@ -21,7 +21,8 @@ from .engines import EMBEDDED, FORMATS, EndpointEngine, QueryFailed, embedded
 from .loader import load as load_graphs
 from .named_graphs import GRAPH_BASE
 from .prefixes import sparql_prologue
-from .queries import stored_queries
+from .qc import run_checks
+from .queries import load_store, stored_queries
 from .server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError, served
 from .records import Records, load
 from .source import ReviewText
@@ -203,3 +204,20 @@ def imports_cmd(ctx: click.Context) -> None:
         sys.exit(2)
     for path in write_imports(project.root / "ontology", mapping_set):
         click.echo(f"  {path}")
+
+
+@main.command("check")
+@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None, help="The built artifacts (default: dist/).")
+@click.pass_context
+def check_cmd(ctx: click.Context, dist: Path | None) -> None:
+    """Run the quality checks (queries/qc/*-violation.rq) on the built graph; exit 1 if any is violated."""
+    project = _project(ctx)
+    nt = (dist or project.dist) / "mscsle.nt"
+    if not nt.is_file():
+        raise click.ClickException(f"{nt} does not exist; run `mscsle build` first (or give --dist)")
+    results = run_checks(load_store(nt.read_bytes()), project.queries_dir)
+    for name, v in results.items():
+        click.echo(f"{name}: {len(v.rows)} violation{'s' if len(v.rows) != 1 else ''}")
+        if v.rows:
+            click.echo(f"  {v.check.question}\n" + tabulate(v.rows, headers=v.columns))
+    sys.exit(1 if any(v.rows for v in results.values()) else 0)
