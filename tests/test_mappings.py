@@ -18,7 +18,7 @@ from sssom.validators import validate
 from mscsle.build import assemble, build, read_ontology
 from mscsle.cli import main
 from mscsle.errors import CurationError
-from mscsle.imports import CATALOG, import_files
+from mscsle.imports import import_files
 from mscsle.mapping_stats import mapping_shares, total
 from mscsle.mappings import MATCHES, load_mappings
 from mscsle.prefixes import sparql_prologue
@@ -248,12 +248,12 @@ def test_unmapped_check_fires(tmp_path: Path):
 
 # --- import modules and catalog ------------------------------------------------------------------------------
 
-def test_import_modules_are_generated_from_the_table(loaded):
+def test_import_modules_are_generated_from_the_table(loaded, project: Project):
     """`mscsle imports` would write exactly the committed modules and catalog (they are never stale)."""
-    _, _, ms = loaded
-    expected = import_files(ms)
+    ontology, _, ms = loaded
+    expected = import_files(project, ontology, ms)
     committed = {str(p.relative_to(ROOT / "ontology")) for p in (ROOT / "ontology" / "imports").glob("*")}
-    assert committed == {n for n in expected if n != CATALOG}
+    assert committed == {n for n in expected if n != project.catalog.name}
     for name, data in expected.items():
         assert (ROOT / "ontology" / name).read_bytes() == data, f"ontology/{name} is stale: run `mscsle imports`"
 
@@ -264,7 +264,8 @@ def test_catalog_resolves_every_import(project: Project):
     imports = set(header.objects(None, OWL.imports))
     assert len(imports) == 11
     ns = {"c": "urn:oasis:names:tc:entity:xmlns:xml:catalog"}
-    entries = {u.get("name"): u.get("uri") for u in ET.parse(ROOT / "ontology" / CATALOG).getroot().findall("c:uri", ns)}
+    entries = {u.get("name"): u.get("uri") for u in ET.parse(project.catalog).getroot().findall("c:uri", ns)}
+    assert entries.pop("https://w3id.org/mscsle/mscsle.owl") == "mscsle.ttl"
     assert set(entries) == {str(i) for i in imports}
     for iri, local in entries.items():
         module = Graph().parse(ROOT / "ontology" / local, format="turtle")
@@ -277,10 +278,10 @@ def test_imports_command_writes_the_modules(tmp_path: Path):
         shutil.copytree(ROOT / name, tmp_path / name)
     (tmp_path / "pyproject.toml").symlink_to(ROOT / "pyproject.toml")
     shutil.rmtree(tmp_path / "ontology" / "imports")
-    (tmp_path / "ontology" / CATALOG).unlink()
+    (tmp_path / "ontology" / "catalog-v001.xml").unlink()
     result = CliRunner().invoke(main, ["--root", str(tmp_path), "imports"])
     assert result.exit_code == 0, result.output
-    for path in [*(ROOT / "ontology" / "imports").glob("*.ttl"), ROOT / "ontology" / CATALOG]:
+    for path in [*(ROOT / "ontology" / "imports").glob("*.ttl"), ROOT / "ontology" / "catalog-v001.xml"]:
         assert (tmp_path / path.relative_to(ROOT)).read_bytes() == path.read_bytes()
 
 

@@ -202,7 +202,7 @@ def imports_cmd(ctx: click.Context) -> None:
     except CurationError as e:
         click.echo(e.report(), err=True)
         sys.exit(2)
-    for path in write_imports(project.root / "ontology", mapping_set):
+    for path in write_imports(project, ontology, mapping_set):
         click.echo(f"  {path}")
 
 
@@ -221,3 +221,25 @@ def check_cmd(ctx: click.Context, dist: Path | None) -> None:
         if v.rows:
             click.echo(f"  {v.check.question}\n" + tabulate(v.rows, headers=v.columns))
     sys.exit(1 if any(v.rows for v in results.values()) else 0)
+
+
+@main.command("reason")
+@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The built artifacts (default: dist/); mscsle-inferred.ttl is written there.")
+@click.pass_context
+def reason_cmd(ctx: click.Context, dist: Path | None) -> None:
+    """Run HermiT on dist/mscsle.owl: exit 1 naming the culprits if it is inconsistent or a class is
+    unsatisfiable; otherwise write the inferred class hierarchy and types to dist/mscsle-inferred.ttl."""
+    from .reason import INFERRED_FILE, Incoherent, ReasonerError, reason
+
+    target = dist or _project(ctx).dist
+    try:
+        result = reason(_project(ctx), target)
+    except ReasonerError as e:
+        click.echo(str(e), err=True)
+        sys.exit(2)
+    except Incoherent as e:
+        click.echo(e.report(), err=True)
+        sys.exit(1)
+    click.echo(result.summary())
+    click.echo(f"wrote {target / INFERRED_FILE}")
