@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS
 
 from . import serialize
 from .graph import Triple, ontology_iri
-from .mappings import DECLARATIONS, IMPORTS_BASE, MappingSet, Source, mapping_triples
+from .mappings import DECLARATIONS, MappingSet, Source, mapping_triples
 from .prefixes import converter
 from .project import Project
 
@@ -104,12 +104,12 @@ def write_imports(project: Project, ontology: Graph, ms: MappingSet) -> list[Pat
 
 
 def merge_imports(g: Graph, ms: MappingSet) -> Graph:
-    """Add every module's declarations to `g` and drop the owl:imports of mscsle's modules (in place)."""
-    for ontology, module in list(g.subject_objects(OWL.imports)):
-        if str(module).startswith(IMPORTS_BASE):
-            g.remove((ontology, OWL.imports, module))
+    """Add the declarations of every source's module to `g` and drop the owl:imports of those modules (in place).
+
+    An import of a module that the table's sources do not produce stays, for the catalog to resolve."""
     terms = ms.terms()
     for source in ms.sources.values():
+        g.remove((None, OWL.imports, source.iri))
         for t in declaration_triples(source, terms):
             g.add(t)
     return g
