@@ -23,7 +23,8 @@ from .named_graphs import GRAPH_BASE
 from .prefixes import sparql_prologue
 from .qc import run_checks
 from .queries import load_store, stored_queries
-from .server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError, served
+from .endpoint_guard import guarded, query_url
+from .server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError
 from .sparql_guard import UnsafeQuery, check_query
 from .user_rdf import DEFAULT_MAX_BYTES, MIB, UserDataError
 from .user_rdf import FORMATS as DATA_FORMATS
@@ -150,22 +151,25 @@ def load_cmd(ctx: click.Context, endpoint: str, base: str, timeout: float, dist:
 @main.command("serve")
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="The address to listen on (loopback by default).")
 @click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True, help="The TCP port.")
-@click.option("--timeout", "timeout_s", type=click.IntRange(min=1), default=None,
-              help="Let Oxigraph abandon a query after this many seconds.")
+@click.option("--timeout", "timeout_s", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Stop a query (and answer 503) after this many seconds.")
 @click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None, help="The built artifacts (default: dist/).")
 @click.pass_context
-def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int | None, dist: Path | None) -> None:
-    """Serve the built graph as a read-only SPARQL endpoint (Oxigraph) until interrupted (Ctrl-C)."""
+def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int, dist: Path | None) -> None:
+    """Serve the built graph as a read-only SPARQL endpoint (Oxigraph behind a guard: no updates, no SERVICE
+    beyond loopback, a query time-out) until interrupted (Ctrl-C)."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the server and delete its store on `kill` too
     if host not in LOOPBACK:
         click.echo(f"warning: listening on {host}: other machines can reach this endpoint", err=True)
     try:
-        with served(dist or _project(ctx).dist, host, port, timeout_s) as server:
-            click.echo(f"SPARQL endpoint (read-only): {server.query_url}\n"
-                       f"  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE {{ ?s ?p ?o }} LIMIT 3' {server.query_url}\n"
+        with guarded(dist or _project(ctx).dist, host, port, timeout_s) as guard:
+            url = query_url(guard)
+            click.echo(f"SPARQL endpoint (read-only): {url}\n"
+                       f"  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE {{ ?s ?p ?o }} LIMIT 3' {url}\n"
                        "Ctrl-C stops it.")
-            server.wait()
-    except ServerError as e:
+            while True:
+                signal.pause()  # until SIGINT or SIGTERM
+    except (ServerError, OSError) as e:
         raise click.ClickException(str(e)) from e
     except KeyboardInterrupt:
         pass
