@@ -130,6 +130,14 @@ def test_build_refuses_a_foreign_output_folder_before_building(mini, tmp_path: P
     assert snapshot(out) == {"thesis.tex": b"years of work"}
 
 
+def test_the_projects_own_dist_is_replaced_even_without_the_marker(mini):
+    """dist/ of a checkout is the build's own (built before the marker existed, or tidied by hand)."""
+    mini.dist.mkdir()
+    (mini.dist / "mscsle.ttl").write_text("an old build")
+    build(mini)
+    assert (mini.dist / MARKER).is_file() and (mini.dist / "mscsle.ttl").read_text() != "an old build"
+
+
 def test_fallback_without_renameat2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Where the system cannot swap two folders, two renames and a backup do the job."""
     monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)

@@ -5,7 +5,8 @@ and the target swap places in one `renameat2(RENAME_EXCHANGE)` call (Linux). Whe
 the target is first renamed to a backup, and a build that finds the backup without the target (a kill fell
 between the two renames) puts it back. A lock file serialises builds into the same folder, so two builds
 never interleave their files; the last to finish wins, whole. A folder that no build wrote (it has no marker
-file) is never replaced, so `--out` cannot wipe a folder by mistake.
+file) is never replaced, so `--out` cannot wipe a folder by mistake; only the project's own dist/ is `owned`
+(replaced even without the marker, as it was written before the marker existed).
 """
 
 from __future__ import annotations
@@ -76,12 +77,12 @@ def _recover(target: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def _check_replaceable(target: Path) -> None:
+def _check_replaceable(target: Path, owned: bool) -> None:
     if not target.exists():
         return
     if not target.is_dir():
         raise OutputFolderError(f"{target} is a file; give a folder as the output (e.g. --out dist)")
-    if any(target.iterdir()) and not (target / MARKER).is_file():
+    if not owned and any(target.iterdir()) and not (target / MARKER).is_file():
         raise OutputFolderError(f"{target} is not empty and was not written by `mscsle build` (it has no {MARKER} "
                                 f"file); a build replaces its output folder as a whole, so choose a new or empty "
                                 f"folder, or remove this one yourself")
@@ -99,10 +100,10 @@ def _locked(target: Path) -> Iterator[Path]:
         yield target
 
 
-def check_output(target: Path) -> None:
+def check_output(target: Path, owned: bool = False) -> None:
     """Fail early, before any work, if `target` may not be replaced; also repair what a killed build left."""
     with _locked(target) as resolved:
-        _check_replaceable(resolved)
+        _check_replaceable(resolved, owned)
 
 
 def _swap_in(staging: Path, target: Path) -> None:
@@ -119,13 +120,13 @@ def _swap_in(staging: Path, target: Path) -> None:
 
 
 @contextmanager
-def staged_directory(target: Path) -> Iterator[Path]:
+def staged_directory(target: Path, owned: bool = False) -> Iterator[Path]:
     """Yield an empty staging folder beside `target`; on success it replaces `target` in one step.
 
     Builds into the same target wait for each other; on any error (or a kill) `target` keeps its previous content.
     """
     with _locked(target) as target:
-        _check_replaceable(target)
+        _check_replaceable(target, owned)
         staging = Path(tempfile.mkdtemp(prefix=_names(target)[2], dir=target.parent))
         try:
             yield staging
@@ -138,8 +139,8 @@ def staged_directory(target: Path) -> Iterator[Path]:
             raise
 
 
-def publish(target: Path, files: Mapping[str, bytes]) -> None:
+def publish(target: Path, files: Mapping[str, bytes], owned: bool = False) -> None:
     """Make `files` (name -> bytes) the whole content of the folder `target`, at once."""
-    with staged_directory(target) as staging:
+    with staged_directory(target, owned) as staging:
         for name, data in sorted(files.items()):
             _write(staging / name, data)

@@ -95,8 +95,9 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
 def build(project: Project, out: Path | None = None, source_text: Path | None = None) -> Built:
     """Assemble and publish into `out` (default dist/) in one step; on any error `out` is left as it was."""
     target = out or project.dist
-    check_output(target)
+    owned = target.resolve() == project.dist.resolve()  # dist/ is the build's; another folder must carry the marker
+    check_output(target, owned)
     source = ReviewText.read(source_text) if source_text else None
     built = assemble(project, source)
-    publish(target, built.files)
+    publish(target, built.files, owned)
     return built

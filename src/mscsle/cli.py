@@ -113,6 +113,8 @@ def query_cmd(ctx: click.Context, name: str | None, list_: bool, fmt: str, endpo
         sparql = sparql_prologue() + Path(name).read_text(encoding="utf-8")
     else:
         raise click.UsageError(f"no stored query {name!r} and no such file; `mscsle query --list` lists the stored ones")
+    if endpoint and data:
+        raise click.UsageError("--data and --endpoint exclude each other: query your files here, or the endpoint")
     try:
         if endpoint:
             runner = EndpointEngine(endpoint, default_graphs, timeout)
