@@ -10,6 +10,7 @@ import csv
 import difflib
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -23,8 +24,9 @@ from .vocab import Vocab
 
 ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 CLAIM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-# What RDF/XML cannot carry: the characters XML 1.0 forbids, and "\r" (an XML reader turns it into "\n").
-NOT_XML = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters a value may not hold: control characters but tab and line feed (XML 1.0 forbids most; an XML reader
+# turns "\r" into "\n"), U+2028/U+2029 (line ends to many line-based tools), surrogates and U+FFFE/U+FFFF.
+UNSAFE_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 ENTITY_COLUMNS = ("id", "label", "kind", "synonyms", "definition")
 SYNONYM_SEPARATOR = " | "
 YAML_HINT = ("indent with spaces (never tabs) and put quotes around a value that contains ': ' or ' #' "
@@ -273,10 +275,13 @@ def read_claims(path: Path, name: str, problems: list[Problem]) -> ClaimFile | N
 
 
 def _bad_character(text: str) -> str:
-    """A problem message if the text holds a character that RDF/XML (XML 1.0) cannot carry, else ''."""
-    m = NOT_XML.search(text)
-    return (f"contains the control character U+{ord(m.group()):04X} (at character {m.start() + 1}), which RDF/XML "
-            f"cannot carry; delete it") if m else ""
+    """A problem message if the text holds a character that the artifacts cannot carry safely, else ''."""
+    m = UNSAFE_CHARACTER.search(text)
+    if not m:
+        return ""
+    c = m.group()
+    return (f"contains U+{ord(c):04X} ({unicodedata.name(c, 'a control character').lower()}) at character "
+            f"{m.start() + 1}, which RDF/XML and line-based formats cannot carry; delete it or use a space")
 
 
 def _describe(value: Any) -> str:
