@@ -88,3 +88,60 @@ def test_hedged_direct_genes(ask):
         ("p16INK4A", "induces", "MSC-senescence", "may"),  #  by both the induction of cell senescence
         ("p16INK4A", "inhibits", "TGF-beta", "may"),  #  and the inhibition of TGF-β secretion"
     }
+
+
+def test_overexpressed_in_sle_msc(ask):
+    rows = {(r["factor"].removeprefix(E), r["species"], r["reference"]) for r in ask("overexpressed-in-sle-msc")}
+    assert rows == {
+        ("OAZ", "human", "41"),  # "OAZ is over-expressed in MSCs from SLE patients [41]"
+        ("p16INK4A", "human", "52"),  # "p16INK4A ... significantly increase in MSCs from SLE patients [52]"
+        ("Pbx1-d", "mouse", "40"),  # "Sle1a1 MSCs express higher levels of Pbx1-d than normal MSCs [40]"
+        ("STAT4-risk-allele", "species not stated", "59"),  # "A risk allele of STAT4 ... over-expressed in SLE mesenchymal cells [59]"
+    }
+
+
+def test_downregulated_in_sle_msc(ask):
+    # "Several cytokines and chemokines, such as IL-6, IL-7, IDO, and CCL2, have been found to be
+    #  down-regulated in MSCs from SLE patients [6, 17, 39]"
+    assert _ids(ask("downregulated-in-sle-msc"), "factor") == {"IL-6", "IL-7", "IDO", "CCL2"}
+
+
+def test_mouse_claims(ask):
+    rows = {(r["subject"], r["relation"], r["object"], r["model"]) for r in ask("mouse-claims")}
+    assert rows == {
+        # "Pbx1-d ... is a dominant negative mutation located in murine NZM2410 lupus susceptibility locus Sle1a1,
+        #  with a deletion of DNA binding exon 6 and Hox binding exon 7 [40]"
+        ("Pbx1-d", "located_in", "Sle1a1", "NZM2410"),
+        ("Sle1a1", "susceptibility_gene_for", "SLE", "NZM2410"),
+        ("Pbx1-d", "has_deletion_of", "Pbx1-exon-6", "NZM2410"),
+        ("Pbx1-d", "has_deletion_of", "Pbx1-exon-7", "NZM2410"),
+        # "Sle1a1 MSCs express higher levels of Pbx1-d than normal MSCs, resulting in the generation of activated
+        #  auto-reactive CD4+ T cells and increased anti-chromatin IgG production by B cells [40]"
+        ("Pbx1-d", "overexpressed_in", "MSC", "Sle1a1"),
+        ("Pbx1-d", "induces", "autoreactive-CD4-T-cell", "Sle1a1"),
+        ("Pbx1-d", "promotes", "anti-chromatin-IgG-production", "Sle1a1"),
+        # "murine MSCs secrete nitric oxide (NO) to inhibit T-cell production [13]"
+        ("MSC", "secretes", "nitric-oxide", ""),
+        ("MSC", "inhibits", "T-cell-production", ""),
+        ("nitric-oxide", "inhibits", "T-cell-production", ""),
+        # "MSCs from mice with inducible nitric oxide synthase (iNOS) knocked down display impaired ability to
+        #  prevent T-cell proliferation [14]"
+        ("iNOS", "inhibits", "T-cell-proliferation", ""),
+        # "iNOS activation in MSCs has been shown to greatly inhibit the expansion of T follicular helper (Tfh)
+        #  cells ... in lupus mice [15]"; "inhibit Tfh cell expansion via the activation of iNOS in lupus mice [15]"
+        ("iNOS", "inhibits", "Tfh-expansion", ""),
+        ("MSC", "inhibits", "Tfh-expansion", ""),
+        # "the function of MSCs from SLE patients or lupus animal models is severely damaged and not sufficient to
+        #  suppress various immune cells [40, 41]"
+        ("MSC", "has_impaired_effect_on", "immune-cell", ""),
+        # "BM MSCs from SLE patients and lupus mice are less effective at preventing the proliferation and
+        #  inhibition of B cells, as well as the secretion of autoantibodies [6]"
+        ("BM-MSC", "has_impaired_effect_on", "B-cell-proliferation", ""),
+        ("BM-MSC", "has_impaired_effect_on", "autoantibody-production", ""),
+        # "mice lacking PD-1 are capable of developing an SLE-like disease [43]"
+        ("PD-1", "inhibits", "SLE-like-disease", ""),
+        # "Macrophages from either lupus mice or SLE patients display decreased CD206 expression and inefficient
+        #  phagocytic activity [29]"
+        ("CD206", "underexpressed_in", "macrophage", ""),
+        ("phagocytosis", "decreased_in", "macrophage", ""),
+    }

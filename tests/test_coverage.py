@@ -1,0 +1,36 @@
+"""Every paragraph of the review that cites a reference is accounted for by a claim (or a stated exclusion)."""
+
+from __future__ import annotations
+
+from mscsle.build import read_ontology
+from mscsle.coverage import paragraphs, read_exclusions
+from mscsle.records import load
+from mscsle.stats import coverage, headings
+from mscsle.vocab import Vocab
+
+
+def _records(project):
+    return load(project.root, project.entities, project.claims_dir, Vocab.from_ontology(read_ontology(project)))
+
+
+def test_paragraph_walker_finds_the_review_structure(project, review_text):
+    paras = paragraphs(review_text, headings(read_ontology(project)))
+    sections = [p.section for p in paras]
+    assert sections[0] == "Abstract" and sections[-1] == "Conclusions"
+    table_rows = [p for p in paras if p.section.startswith("Table 1") and p.cites]
+    assert len(table_rows) == 14  # the 14 factors of Table 1, each with its reference
+    # the sentence that Table 1 interrupts is read as one paragraph
+    assert any(p.holds("closely associated with senescence of MSCs") for p in paras)
+
+
+def test_every_citing_paragraph_has_a_claim(project, review_text):
+    cov = coverage(project, read_ontology(project), _records(project), review_text)
+    assert not cov.uncovered, "paragraphs citing references but without any claim:\n" + "\n".join(
+        f"[{p.number}] {p.section}: {p.opening}..." for p in cov.uncovered)
+
+
+def test_exclusions_name_real_paragraphs(project, review_text):
+    paras = paragraphs(review_text, headings(read_ontology(project)))
+    for e in read_exclusions(project.root / "data" / "coverage-exclusions.yaml"):
+        assert any(p.opening.startswith(e.opening[:60]) for p in paras), f"exclusion matches no paragraph: {e.opening}"
+        assert e.reason.strip()
