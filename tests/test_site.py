@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -388,3 +389,19 @@ def test_docs_with_bad_records_names_the_problem(mini, tmp_path: Path):
     assert result.exit_code == 2
     assert "data/claims/direct_genes.yaml: claim dg-01 (line 3): field 'species': unknown species 'hamster'" in result.output
     assert not (tmp_path / "site").exists()
+
+
+def test_rendering_opens_no_network_connection(mini, monkeypatch: pytest.MonkeyPatch):
+    """pyLODE, Jinja2 and Graphviz work from local files only: any socket use would fail the rendering."""
+    require("dot")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"network access attempted: {args!r}")
+
+    nt = assemble(mini, None).files["mscsle.nt"]
+    for name in ("connect", "connect_ex"):
+        monkeypatch.setattr(socket.socket, name, refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    files = render_site(nt, mini)
+    assert "ontology.html" in files and "network.svg" in files
