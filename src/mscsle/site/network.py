@@ -50,13 +50,14 @@ DEFAULT_NODE = NodeStyle("ellipse", "#ffffff")
 class EdgeStyle:
     color: str
     arrowhead: str
-    meaning: str
+    name: str
 
 
+# By the relation's polarity (queries/site/relations.rq: under mscsle:promotes, under mscsle:inhibits, or neither).
 EDGE_STYLES: dict[str, EdgeStyle] = {
-    "promotes": EdgeStyle("#1a7f37", "normal", "promotes-like (promotes, induces, up-regulates)"),
-    "inhibits": EdgeStyle("#cf222e", "tee", "inhibits-like (inhibits, down-regulates)"),
-    "neutral": EdgeStyle("#57606a", "vee", "neutral (expression, association, secretion, ...)"),
+    "promotes": EdgeStyle("#1a7f37", "normal", "promotes-like"),
+    "inhibits": EdgeStyle("#cf222e", "tee", "inhibits-like"),
+    "neutral": EdgeStyle("#57606a", "vee", "neutral"),
 }
 
 
@@ -71,10 +72,12 @@ def _legend(data: SiteData, categories: Iterable[str]) -> str:
     for cat in sorted(categories, key=lambda c: labels[c]):
         fill = NODE_STYLES.get(cat, DEFAULT_NODE).fill
         rows.append(f'<TR><TD BGCOLOR="{fill}" WIDTH="24"> </TD><TD ALIGN="LEFT">{escape(labels[cat])}</TD></TR>')
-    for style in EDGE_STYLES.values():
+    for polarity, style in EDGE_STYLES.items():
+        members = sorted(r.label for r in data.relations.values() if r.polarity == polarity)
+        meaning = f"{style.name}: {', '.join(members)}" if polarity != "neutral" else f"{style.name}: all other relations"
         mark = "&#8867;" if style.arrowhead == "tee" else "&#8594;"
         rows.append(f'<TR><TD><FONT COLOR="{style.color}"><B>{mark}</B></FONT></TD>'
-                    f'<TD ALIGN="LEFT"><FONT COLOR="{style.color}">{escape(style.meaning)}</FONT></TD></TR>')
+                    f'<TD ALIGN="LEFT"><FONT COLOR="{style.color}">{escape(meaning)}</FONT></TD></TR>')
     rows.append('<TR><TD>- -</TD><TD ALIGN="LEFT">dashed: hedged by the review</TD></TR>')
     return '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">' + "".join(rows) + "</TABLE>>"
 
