@@ -10,6 +10,7 @@ from rdflib import Graph
 from . import serialize
 from .atomic import staged_directory
 from .graph import merged_graph
+from .named_graphs import data_ntriples, quads, split
 from .prefixes import sparql_prologue
 from .project import Project
 from .queries import load_store, select
@@ -70,9 +71,12 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     if not report.conforms:
         raise ValidationFailed(report)
     nt = serialize.ntriples(graph)
+    named = quads(split(nt, data_ntriples(records, vocab, ontology)))
     files = {
         "mscsle.ttl": serialize.turtle(graph),
         "mscsle.nt": nt,
+        "mscsle.nq": serialize.nquads(named),
+        "mscsle.trig": serialize.trig(named),
         "mscsle.owl": serialize.rdfxml(nt),
         "mscsle.jsonld": serialize.jsonld(graph),
         "context.jsonld": serialize.context_file(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +14,13 @@ from tabulate import tabulate
 from .build import ValidationFailed, build, read_ontology
 from .errors import CurationError
 from .project import Project
-from .queries import load_store, select, stored_queries
+from . import protocol
+from .engines import EMBEDDED, FORMATS, EndpointEngine, QueryFailed, embedded
+from .loader import load as load_graphs
+from .named_graphs import GRAPH_BASE
+from .prefixes import sparql_prologue
+from .queries import stored_queries
+from .server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError, served
 from .records import load
 from .site import build_site
 from .site.network import GraphvizMissing
@@ -99,10 +106,20 @@ def docs_cmd(ctx: click.Context, out: Path | None, source_text: Path | None, png
 @main.command("query")
 @click.argument("name", required=False)
 @click.option("--list", "list_", is_flag=True, help="List the stored competency queries with their questions.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table (for people), or a SPARQL 1.1 result format: json, csv, tsv, xml; nt or ttl for CONSTRUCT/DESCRIBE.")
+@click.option("--endpoint", metavar="URL", default=None,
+              help="Query this SPARQL 1.1 endpoint over HTTP instead of the built graph (for Oxigraph: http://HOST:PORT/query).")
+@click.option("--default-graph", "default_graphs", metavar="IRI", multiple=True,
+              help="With --endpoint: a graph to query as the default graph (repeatable; for stores without a union default graph).")
+@click.option("--engine", type=click.Choice(sorted(EMBEDDED)), default="oxigraph", show_default=True,
+              help="The embedded engine for the built graph.")
+@click.option("--timeout", type=float, default=protocol.DEFAULT_TIMEOUT, show_default=True, help="With --endpoint: seconds to wait.")
 @click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None, help="The built artifacts (default: dist/).")
 @click.pass_context
-def query_cmd(ctx: click.Context, name: str | None, list_: bool, dist: Path | None) -> None:
-    """Run a stored query (by NAME) or a .rq FILE on the built graph and print a table."""
+def query_cmd(ctx: click.Context, name: str | None, list_: bool, fmt: str, endpoint: str | None,
+              default_graphs: tuple[str, ...], engine: str, timeout: float, dist: Path | None) -> None:
+    """Run a stored query (by NAME) or a .rq FILE on the built graph, or on a remote SPARQL endpoint."""
     project = _project(ctx)
     queries = stored_queries(project.queries_dir)
     if list_ or not name:
@@ -111,16 +128,58 @@ def query_cmd(ctx: click.Context, name: str | None, list_: bool, dist: Path | No
     if name in queries:
         sparql = queries[name].sparql
     elif Path(name).is_file():
-        from .prefixes import sparql_prologue
-
         sparql = sparql_prologue() + Path(name).read_text(encoding="utf-8")
     else:
         raise click.UsageError(f"no stored query {name!r} and no such file; `mscsle query --list` lists the stored ones")
-    nt = (dist or project.dist) / "mscsle.nt"
-    if not nt.is_file():
-        raise click.ClickException(f"{nt} does not exist; run `mscsle build` first")
-    names, rows = select(load_store(nt.read_bytes()), sparql)
-    click.echo(tabulate(rows, headers=names))
+    try:
+        runner = EndpointEngine(endpoint, default_graphs, timeout) if endpoint else embedded(dist or project.dist, engine)
+        results = runner.run(sparql)
+        output = (results.table() + "\n").encode("utf-8") if fmt == "table" else results.serialize(fmt)
+    except (FileNotFoundError, QueryFailed) as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(output if output.endswith(b"\n") else output + b"\n", nl=False)
+
+
+@main.command("load")
+@click.option("--endpoint", metavar="URL", required=True,
+              help="The SPARQL 1.1 Graph Store HTTP Protocol endpoint (for Oxigraph: http://HOST:PORT/store).")
+@click.option("--graph", "base", metavar="IRI", default=GRAPH_BASE, show_default=True,
+              help="Base IRI of the named graphs: the ontology goes to <IRI>ontology, the data to <IRI>data.")
+@click.option("--timeout", type=float, default=protocol.DEFAULT_TIMEOUT, show_default=True, help="Seconds to wait for each graph.")
+@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None, help="The built artifacts (default: dist/).")
+@click.pass_context
+def load_cmd(ctx: click.Context, endpoint: str, base: str, timeout: float, dist: Path | None) -> None:
+    """Load the built graph into a triplestore: each named graph replaces the one of the same IRI."""
+    try:
+        loaded = load_graphs(dist or _project(ctx).dist, endpoint, base, timeout)
+    except (FileNotFoundError, ValueError, protocol.EndpointError) as e:
+        raise click.ClickException(str(e)) from e
+    for g in loaded:
+        click.echo(f"loaded {g.triples} triples into <{g.graph}>")
+
+
+@main.command("serve")
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="The address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True, help="The TCP port.")
+@click.option("--timeout", "timeout_s", type=click.IntRange(min=1), default=None,
+              help="Let Oxigraph abandon a query after this many seconds.")
+@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None, help="The built artifacts (default: dist/).")
+@click.pass_context
+def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int | None, dist: Path | None) -> None:
+    """Serve the built graph as a read-only SPARQL endpoint (Oxigraph) until interrupted (Ctrl-C)."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the server and delete its store on `kill` too
+    if host not in LOOPBACK:
+        click.echo(f"warning: listening on {host}: other machines can reach this endpoint", err=True)
+    try:
+        with served(dist or _project(ctx).dist, host, port, timeout_s) as server:
+            click.echo(f"SPARQL endpoint (read-only): {server.query_url}\n"
+                       f"  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE {{ ?s ?p ?o }} LIMIT 3' {server.query_url}\n"
+                       "Ctrl-C stops it.")
+            server.wait()
+    except ServerError as e:
+        raise click.ClickException(str(e)) from e
+    except KeyboardInterrupt:
+        pass
 
 
 @main.command("stats")

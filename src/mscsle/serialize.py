@@ -16,6 +16,8 @@ FORMATS = {  # artifact name -> what it is for
     "mscsle.ttl": "Turtle: ontology, entities and claims merged (human-readable, diff-friendly)",
     "mscsle.owl": "RDF/XML of the same graph, for Protégé, the OWL API and owlready2",
     "mscsle.nt": "N-Triples, sorted, for bulk loaders",
+    "mscsle.nq": "N-Quads: the same triples in named graphs (ontology, data), sorted, for bulk loaders",
+    "mscsle.trig": "TriG: the same named graphs, readable",
     "mscsle.jsonld": "JSON-LD with its context inline (no remote context)",
     "context.jsonld": "the JSON-LD context alone, for reuse",
     "claims.tsv": "one row per claim",
@@ -50,6 +52,16 @@ def rdfxml(nt: bytes) -> bytes:
     """RDF/XML written by Oxigraph from the sorted N-Triples: stable order, the ontology's prefixes."""
     triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
     return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=_used_prefixes(nt))
+
+
+def nquads(quads: list[ox.Quad]) -> bytes:
+    """N-Quads in the order given (graph by graph, each graph's triples in sorted N-Triples order)."""
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+
+
+def trig(quads: list[ox.Quad]) -> bytes:
+    """TriG written by Oxigraph from quads given graph by graph in a fixed order, with the used prefixes."""
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_used_prefixes(nquads(quads)))
 
 
 def _ordered(value: object, key: str = "") -> object:
