@@ -52,3 +52,15 @@ def dist(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     build(project, out, REVIEW_TEXT if REVIEW_TEXT.is_file() else None)
     return out
+
+
+@pytest.fixture(scope="session")
+def reasoned(project: Project, dist: Path, tmp_path_factory: pytest.TempPathFactory):
+    """HermiT run once (`mscsle reason`) on a copy of the real build: (Reasoned, path of mscsle-inferred.ttl)."""
+    from mscsle.reason import INFERRED_FILE, reason
+
+    if shutil.which("java") is None:
+        pytest.skip("HermiT needs Java on PATH (the README's set-up assumes Java 17)")
+    out = tmp_path_factory.mktemp("reasoned") / "dist"
+    shutil.copytree(dist, out)
+    return reason(project, out), out / INFERRED_FILE

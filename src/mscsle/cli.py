@@ -208,3 +208,25 @@ def stats_cmd(ctx: click.Context, source_text: Path | None) -> None:
     for p in cov.silent:
         flag = "UNCOVERED" if p in cov.uncovered else ("cites" if p.cites else "no citation")
         click.echo(f"  [{p.number}] {p.section}: {p.opening}... ({flag})")
+
+
+@main.command("reason")
+@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The built artifacts (default: dist/); mscsle-inferred.ttl is written there.")
+@click.pass_context
+def reason_cmd(ctx: click.Context, dist: Path | None) -> None:
+    """Run HermiT on dist/mscsle.owl: exit 1 naming the culprits if it is inconsistent or a class is
+    unsatisfiable; otherwise write the inferred class hierarchy and types to dist/mscsle-inferred.ttl."""
+    from .reason import INFERRED_FILE, Incoherent, ReasonerError, reason
+
+    target = dist or _project(ctx).dist
+    try:
+        result = reason(_project(ctx), target)
+    except ReasonerError as e:
+        click.echo(str(e), err=True)
+        sys.exit(2)
+    except Incoherent as e:
+        click.echo(e.report(), err=True)
+        sys.exit(1)
+    click.echo(result.summary())
+    click.echo(f"wrote {target / INFERRED_FILE}")

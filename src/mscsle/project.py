@@ -29,6 +29,11 @@ class Project:
         return self.root / "ontology" / "mscsle.ttl"
 
     @property
+    def catalog(self) -> Path:
+        """Protégé's XML catalog: ontology IRIs -> local files, so that imports resolve offline."""
+        return self.root / "ontology" / "catalog-v001.xml"
+
+    @property
     def entities(self) -> Path:
         return self.root / "data" / "entities.tsv"
 

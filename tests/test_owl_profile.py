@@ -1,0 +1,148 @@
+"""OWL 2 DL, as Protégé sees it: the OWL API (Debian's libowlapi-java, the library Protégé is built on) parses every
+OWL artifact with no unparsed triple and no OWL 2 DL profile violation (tests/java/ProfileCheck.java); the catalog
+resolves imports offline; the RDF/XML carries the ontology's prefixes; every term has a label and a definition."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
+
+from mscsle.catalog import read_catalog
+from mscsle.vocab import IAO_DEFINITION, MSCSLE
+
+from .conftest import FIXTURES, ROOT
+
+JAVA_LIB = Path("/usr/share/java")
+# The jars of libowlapi-java and of the packages it depends on (`apt-cache depends libowlapi-java`, and
+# librdf4j-java's libjaxb-api-java) that parsing and profile checking load: the OWL API itself, its RDF parsers
+# (rdf4j Rio, whose blank-node handling needs the JAXB API that Java 11+ no longer ships) and their runtime libraries.
+OWLAPI_JARS = ("owlapi-distribution", "guava", "caffeine", "commons-io", "commons-rdf-api", "hppcrt", "xz",
+               "atinject-jsr330-api", "jaxb-api", "slf4j-api", "slf4j-nop")
+CHECKER = ROOT / "tests" / "java" / "ProfileCheck.java"
+CATALOG = ROOT / "ontology" / "catalog-v001.xml"
+INSTALL = "apt-get install -y openjdk-17-jdk-headless libowlapi-java"
+
+
+def _unavailable(reason: str) -> None:
+    """Skip where Java or the OWL API is absent (a user's machine); fail where CI says it must be there."""
+    if os.environ.get("MSCSLE_REQUIRE_OWLAPI"):
+        pytest.fail(f"{reason}; .ci/run installs it ({INSTALL})")
+    pytest.skip(f"{reason} (install with: {INSTALL})")
+
+
+@pytest.fixture(scope="session")
+def owlapi(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., subprocess.CompletedProcess]:
+    """ProfileCheck compiled against the system's OWL API: call it with OWL files (and optionally a catalog)."""
+    for tool in ("java", "javac"):
+        if shutil.which(tool) is None:
+            _unavailable(f"`{tool}` is not on PATH")
+    jars = [JAVA_LIB / f"{name}.jar" for name in OWLAPI_JARS]
+    missing = [j.name for j in jars if not j.is_file()]
+    rio = sorted(p for p in JAVA_LIB.glob("rdf4j-*.jar") if not p.stem.rsplit("-", 1)[-1][:1].isdigit())
+    if missing or not rio:
+        _unavailable(f"the OWL API jars are not in {JAVA_LIB} (missing: {', '.join(missing) or 'rdf4j-*.jar'})")
+    classes = tmp_path_factory.mktemp("profilecheck")
+    classpath = os.pathsep.join(str(p) for p in [*jars, *rio])
+    subprocess.run(["javac", "-d", str(classes), "-cp", classpath, str(CHECKER)], check=True, capture_output=True)
+
+    def run(*files: Path, catalog: Path | None = None) -> subprocess.CompletedProcess:
+        args = ["java", "-cp", os.pathsep.join([classpath, str(classes)]), "ProfileCheck"]
+        if catalog:
+            args += ["--catalog", str(catalog)]
+        return subprocess.run([*args, *map(str, files)], capture_output=True, text=True, timeout=600)
+
+    return run
+
+
+def test_every_owl_artifact_is_owl2_dl(owlapi, dist: Path, reasoned):
+    _, inferred = reasoned
+    files = [ROOT / "ontology" / "mscsle.ttl", dist / "mscsle.owl", dist / "mscsle.ttl", dist / "mscsle.nt", inferred]
+    run = owlapi(*files, catalog=CATALOG)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.count("FILE ") == len(files)
+    assert run.stdout.rstrip().endswith("OK")
+
+
+def test_checker_reports_each_kind_of_defect(owlapi):
+    run = owlapi(FIXTURES / "owl" / "not-dl.ttl")
+    assert run.returncode == 1, run.stdout + run.stderr
+    out = run.stdout
+    assert "UNPARSED " in out and "AllDisjointClasses" in out
+    assert "VIOLATION Use of undeclared class: <https://example.org/not-dl/UndeclaredCell>" in out
+    assert "VIOLATION Cannot pun between properties: <https://example.org/not-dl/regulates>" in out
+    assert "FAILED: 4 problem(s)" in out
+
+
+def test_catalog_resolves_the_ontology_offline(owlapi, tmp_path: Path):
+    """An ontology that imports mscsle loads through the catalog; without it the import fails, never downloads."""
+    importer = tmp_path / "importer.ttl"
+    importer.write_text("<https://example.org/importer> a <http://www.w3.org/2002/07/owl#Ontology> ;\n"
+                        "  <http://www.w3.org/2002/07/owl#imports> <https://w3id.org/mscsle/mscsle.owl> .\n",
+                        encoding="utf-8")
+    run = owlapi(importer, catalog=CATALOG)
+    assert run.returncode == 0, run.stdout + run.stderr
+    offline = owlapi(importer)
+    assert offline.returncode == 2
+    assert "is not mapped to a local file in the catalog" in offline.stdout
+
+
+def test_catalog_maps_iris_to_local_relative_files():
+    mapping = read_catalog(CATALOG)
+    ontology = Graph().parse(ROOT / "ontology" / "mscsle.ttl").value(predicate=RDF.type, object=OWL.Ontology)
+    assert mapping[str(ontology)] == (ROOT / "ontology" / "mscsle.ttl").resolve()
+    for element in ET.parse(CATALOG).getroot().iter():
+        if element.tag.endswith("}uri"):
+            target = element.get("uri")
+            assert "://" not in target and not target.startswith("/"), f"{target} is not a relative path"
+            assert (CATALOG.parent / target).is_file(), f"{target} does not exist"
+
+
+def _namespaces(xml: Path) -> list[tuple[int, str, str]]:
+    """(depth, prefix, uri) of every namespace declaration of an XML file."""
+    found, depth, pending = [], 0, []
+    for event, item in ET.iterparse(xml, events=("start-ns", "start", "end")):
+        if event == "start-ns":
+            pending.append(item)
+        elif event == "start":
+            found += [(depth, prefix, uri) for prefix, uri in pending]
+            pending, depth = [], depth + 1
+        else:
+            depth -= 1
+    return found
+
+
+def test_rdfxml_uses_the_ontologys_prefixes(dist: Path):
+    """Protégé takes its prefixes from the RDF/XML: those of ontology/mscsle.ttl, all declared on the root element."""
+    ontology = Graph(bind_namespaces="none").parse(ROOT / "ontology" / "mscsle.ttl")
+    declared = _namespaces(dist / "mscsle.owl")
+    assert {depth for depth, _, _ in declared} == {0}, "namespaces declared below the root element (xmlns=...)"
+    root = {prefix: uri for _, prefix, uri in declared}
+    nt = (dist / "mscsle.nt").read_text(encoding="utf-8")
+    used = {p: str(u) for p, u in ontology.namespaces() if f"<{u}" in nt}
+    assert {"mscsle", "obo", "owl", "rdfs", "dcterms"} <= set(used)
+    for prefix, uri in used.items():
+        assert root.get(prefix) == uri, f"xmlns:{prefix} is not declared as <{uri}> in mscsle.owl"
+
+
+def test_every_term_has_a_label_and_a_definition():
+    """Every class, property and named individual of ontology/mscsle.ttl: one English label; its own terms also
+    one definition (obo:IAO_0000115)."""
+    g = Graph().parse(ROOT / "ontology" / "mscsle.ttl")
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual)
+    terms = {t for k in kinds for t in g.subjects(RDF.type, k) if isinstance(t, URIRef)}
+    assert len(terms) > 150
+    problems = []
+    for t in sorted(terms):
+        labels = [lab for lab in g.objects(t, RDFS.label) if getattr(lab, "language", None) == "en"]
+        if len(labels) != 1:
+            problems.append(f"{t}: {len(labels)} English labels")
+        if str(t).startswith(str(MSCSLE)) and len(list(g.objects(t, IAO_DEFINITION))) != 1:
+            problems.append(f"{t}: no single definition")
+    assert not problems, "\n".join(problems)

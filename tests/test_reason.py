@@ -1,0 +1,263 @@
+"""HermiT (through owlready2) on the real graph: consistent, coherent, and the defined classes get the members that
+the review implies, by inference only. Deliberately broken copies make `mscsle reason` fail, naming the culprits."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
+
+from mscsle.build import build
+from mscsle.diagnose import relaxed
+from mscsle.reason import INFERRED_FILE
+from mscsle.records import load
+from mscsle.vocab import CLAIM, ENTITY, MSCSLE, Vocab
+
+from .conftest import FIXTURES, ROOT, make_project
+
+
+def _entities(*ids: str) -> set[URIRef]:
+    return {ENTITY[i] for i in ids}
+
+
+# Expected members of each defined class, read from the review (entity ids as in data/entities.tsv).
+DEFINED_ENTITY_CLASSES = {
+    # Table 1, "With direct evidence"
+    "FactorWithDirectEvidence": _entities("OAZ", "Pbx1-d", "p16INK4A"),
+    # Table 1, "With indirect evidence"
+    "FactorWithIndirectEvidence": _entities("PD-1", "FcgRIIB", "STAT1", "IFN-gamma", "IL-6", "IDO", "CCL2", "PGE2",
+                                            "Galectin-3", "TNF-alpha", "leptin"),
+    # "Several cytokines and chemokines, such as IL-6, IL-7, IDO, and CCL2, have been found to be down-regulated
+    #  in MSCs from SLE patients"
+    "FactorUnderexpressedInSLEMSC": _entities("IL-6", "IL-7", "IDO", "CCL2"),
+    # "OAZ is over-expressed in MSCs from SLE patients", Pbx1-d "over-expressed in MSCs from ... lupus-prone mice",
+    # "p16INK4A ... over-expressed in SLE MSCs", "A risk allele of STAT4 has been found to be over-expressed in
+    #  SLE mesenchymal cells"
+    "FactorOverexpressedInSLEMSC": _entities("OAZ", "Pbx1-d", "p16INK4A", "STAT4-risk-allele"),
+    # "Immunomodulatory effect of MSCs": MSCs inhibit immune cells, promote Tregs and CD8+ Tregs, induce
+    # CD4+CD25+FoxP3+ Tregs and M2 macrophages, regulate B cells, macrophages, DCs and NK cells. (T cells, Tfh and
+    # Th17 cells are reached only through processes, e.g. "inhibit T-cell proliferation", so they are not members.)
+    "ImmuneCellRegulatedByMSC": _entities("immune-cell", "Treg", "CD8-Treg", "CD4-CD25-FoxP3-Treg", "M2", "B-cell",
+                                          "macrophage", "DC", "NK-cell"),
+    "LupusCondition": {MSCSLE.sle_patients, MSCSLE.lupus_mice, MSCSLE.sle_unspecified},
+}
+DEFINED_ENTITY_CLASSES["Table1Factor"] = (DEFINED_ENTITY_CLASSES["FactorWithDirectEvidence"]
+                                          | DEFINED_ENTITY_CLASSES["FactorWithIndirectEvidence"])
+
+# Pbx1-d "located in murine NZM2410 lupus susceptibility locus Sle1a1, with a deletion of ... exon 6 and ...
+# exon 7"; "Sle1a1 MSCs express higher levels of Pbx1-d than normal MSCs, resulting in ... auto-reactive CD4+ T
+# cells and increased anti-chromatin IgG production"
+NZM2410_CLAIMS = {"dg-13", "dg-14", "dg-15", "dg-16", "dg-20", "dg-21", "dg-22"}
+
+# Subclass axioms that only the reasoner finds (none is asserted in ontology/mscsle.ttl).
+INFERRED_SUBCLASSES = {
+    ("FactorWithDirectEvidence", "Table1Factor"),
+    ("FactorWithIndirectEvidence", "Table1Factor"),
+    ("Table1Factor", "Entity"),
+    ("FactorOverexpressedInSLEMSC", "Entity"),
+    ("FactorUnderexpressedInSLEMSC", "Entity"),
+    ("ImmuneCellRegulatedByMSC", "ImmuneCell"),
+    ("LupusCondition", "Condition"),
+    ("LupusMouseModelClaim", "MouseClaim"),
+    ("MouseClaim", "Claim"),
+    ("HedgedClaim", "Claim"),
+    ("ReviewOwnStatementClaim", "Claim"),
+}
+DEFINED = sorted({*DEFINED_ENTITY_CLASSES, "HedgedClaim", "ReviewOwnStatementClaim", "MouseClaim", "LupusMouseModelClaim"})
+
+
+@pytest.fixture(scope="module")
+def records(project):
+    return load(project.root, project.entities, project.claims_dir, Vocab.from_ontology(Graph().parse(project.ontology)))
+
+
+@pytest.fixture(scope="module")
+def asserted(dist: Path) -> Graph:
+    return Graph().parse(dist / "mscsle.nt", format="nt")
+
+
+@pytest.mark.parametrize("name", sorted(DEFINED_ENTITY_CLASSES))
+def test_defined_entity_classes_get_the_members_the_review_implies(reasoned, name):
+    result, _ = reasoned
+    assert result.members(MSCSLE[name]) == DEFINED_ENTITY_CLASSES[name]
+
+
+def test_defined_claim_classes(reasoned, records):
+    result, _ = reasoned
+    claims = {c.id: c for c in records.claims}
+
+    def members(name: str) -> set[str]:
+        return {str(m).removeprefix(str(CLAIM)) for m in result.members(MSCSLE[name])}
+
+    hedged = members("HedgedClaim")
+    assert hedged == {i for i, c in claims.items() if c.certainty == "hedged"}
+    assert {f"t1-{n:02d}" for n in range(1, 17)} <= hedged  # Table 1: "Factors that may be involved ..."
+    assert {"dg-35", "dg-36", "dg-37"} <= hedged  # "p16INK4A may cripple the function of SLE MSCs by ..."
+    own = members("ReviewOwnStatementClaim")
+    assert own == {i for i, c in claims.items() if not c.references}
+    assert "dg-10" in own  # "The effect of OAZ is mediated by the chemokine CCL2" (no citation in the sentence)
+    mouse = members("MouseClaim")
+    assert mouse == {i for i, c in claims.items() if c.species == "mouse"}
+    lupus_mice = members("LupusMouseModelClaim")
+    assert lupus_mice == {i for i, c in claims.items() if c.condition == "lupus_mice"}
+    assert NZM2410_CLAIMS <= lupus_mice
+    assert lupus_mice < mouse  # and the reasoner put the class below "claim from mouse studies"
+
+
+@pytest.mark.parametrize("name", DEFINED)
+def test_members_are_inferred_not_asserted(reasoned, asserted, name):
+    result, _ = reasoned
+    cls = MSCSLE[name]
+    assert (cls, OWL.equivalentClass, None) in asserted, f"{name} is not a defined class"
+    assert not set(asserted.subjects(RDF.type, cls)), f"members of {name} are asserted"
+    assert result.members(cls), f"{name} has no inferred member"
+
+
+def test_inferred_class_hierarchy(reasoned, asserted):
+    _, path = reasoned
+    inferred = Graph().parse(path, format="turtle")
+    for sub, sup in sorted(INFERRED_SUBCLASSES):
+        assert (MSCSLE[sub], RDFS.subClassOf, MSCSLE[sup]) in inferred, (sub, sup)
+        assert (MSCSLE[sub], RDFS.subClassOf, MSCSLE[sup]) not in asserted, (sub, sup)
+    # the asserted hierarchy is there too, as direct superclasses only
+    assert set(inferred.objects(MSCSLE.CD4CD25FoxP3RegulatoryTCell, RDFS.subClassOf)) == {
+        MSCSLE.RegulatoryTCell, MSCSLE.CD4TCell}
+    assert set(inferred.objects(MSCSLE.Chemokine, RDFS.subClassOf)) == {MSCSLE.Cytokine}
+
+
+def test_inferred_types_are_direct(reasoned):
+    _, path = reasoned
+    inferred = Graph().parse(path, format="turtle")
+    assert set(inferred.objects(ENTITY.OAZ, RDF.type)) == {
+        OWL.NamedIndividual, MSCSLE.TranscriptionFactor, MSCSLE.FactorWithDirectEvidence, MSCSLE.FactorOverexpressedInSLEMSC}
+    assert set(inferred.objects(CLAIM["t1-01"], RDF.type)) == {OWL.NamedIndividual, MSCSLE.HedgedClaim}
+    assert not set(inferred.subjects(RDF.type, OWL.Thing))
+    # punned relation IRIs are properties, not individuals with types
+    assert (MSCSLE.overexpressed_in, RDF.type, None) not in inferred
+
+
+def _reason(root: Path, dist: Path, seed: str = "0") -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    return subprocess.run([sys.executable, "-m", "mscsle", "--root", str(root), "reason", "--dist", str(dist)],
+                          env=env, capture_output=True, text=True)
+
+
+def test_reason_command_is_deterministic(project, reasoned, dist: Path, tmp_path: Path):
+    """The command, under another hash seed, writes the same bytes as the library run of the fixture."""
+    _, path = reasoned
+    copy = tmp_path / "dist"
+    shutil.copytree(dist, copy)
+    run = _reason(project.root, copy, seed="12345")
+    assert run.returncode == 0, run.stderr
+    assert "factor with direct evidence (3): OAZ, Pbx1-d, p16INK4A" in run.stdout
+    assert (copy / INFERRED_FILE).read_bytes() == path.read_bytes()
+
+
+def test_reason_needs_a_build(project, tmp_path: Path):
+    run = _reason(project.root, tmp_path)
+    assert run.returncode == 2
+    assert "mscsle.owl does not exist; run `mscsle build` first" in run.stderr
+
+
+MODULE = "https://w3id.org/mscsle/imports/test_module.owl"
+
+
+def _broken_project(tmp_path: Path, axioms: str = "", claims: tuple[str, str] | None = None,
+                    module: str | None = None, mapped: bool = True):
+    """The mini project with its own copy of the ontology, `axioms` appended, a claim field replaced, and an
+    imported `module` (mapped in the catalog, or not)."""
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project", FIXTURES / "mini")
+    (project.root / "ontology").unlink()
+    shutil.copytree(ROOT / "ontology", project.root / "ontology")
+    if module is not None:
+        axioms += f"\n<https://w3id.org/mscsle/mscsle.owl> owl:imports <{MODULE}> ."
+        (project.root / "ontology" / "imports").mkdir()
+        (project.root / "ontology" / "imports" / "test_module.ttl").write_text(
+            f"PREFIX owl: <http://www.w3.org/2002/07/owl#>\nPREFIX mscsle: <https://w3id.org/mscsle/>\n"
+            f"<{MODULE}> a owl:Ontology .\n{module}\n", encoding="utf-8")
+        if mapped:
+            catalog = project.catalog.read_text(encoding="utf-8")
+            project.catalog.write_text(catalog.replace(
+                "</catalog>", f'    <uri name="{MODULE}" uri="imports/test_module.ttl"/>\n</catalog>'), encoding="utf-8")
+    with open(project.ontology, "a", encoding="utf-8") as fh:
+        fh.write("\n" + axioms + "\n")
+    if claims:
+        path = project.claims_dir / "direct_genes.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace(*claims, 1), encoding="utf-8")
+    build(project, project.dist)
+    return project
+
+
+BROKEN = {
+    # a disjointness the data violates through the defined classes: dg-02 is hedged and the review's own statement
+    "disjoint-defined-classes": (
+        "mscsle:HedgedClaim owl:disjointWith mscsle:ReviewOwnStatementClaim .", None,
+        ["mscsle.claim:dg-02 (CCL2 mediates the effect of OAZ): is both a mscsle:HedgedClaim and a "
+         "mscsle:ReviewOwnStatementClaim, which are declared disjoint"]),
+    # a range the data violates: OAZ (a transcription factor) would become a cell; cells and gene products are disjoint
+    "range-against-disjoint-kinds": (
+        "mscsle:mediates_effect_of rdfs:range mscsle:Cell .", None,
+        ["mscsle.entity:OAZ (OAZ): is both a mscsle:Cell and a mscsle:GeneOrGeneProduct, which are declared disjoint"]),
+    # a curation error that SHACL lets through: a claim in lupus mice said to hold in humans
+    "lupus-mice-in-humans": (
+        "", ("condition: sle_patients", "condition: lupus_mice"),
+        ["mscsle.claim:dg-01 (OAZ is over-expressed in mesenchymal stem cell): has more than one value of the "
+         "functional property mscsle:in_species: mscsle:human, mscsle:mouse, declared different"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_inconsistency_names_the_culprits(tmp_path: Path, case: str):
+    axioms, claims, culprits = BROKEN[case]
+    project = _broken_project(tmp_path, axioms, claims)
+    run = _reason(project.root, project.dist)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "the ontology is INCONSISTENT" in run.stderr
+    assert f"{len(culprits)} culprit(s)" in run.stderr  # and no innocent one
+    for culprit in culprits:
+        assert culprit in run.stderr
+    assert not (project.dist / INFERRED_FILE).exists()
+
+
+def test_unsatisfiable_class_is_named(tmp_path: Path):
+    project = _broken_project(tmp_path, 'mscsle:ClaimedCell a owl:Class ; rdfs:subClassOf mscsle:Cell , mscsle:Claim ; '
+                                        'rdfs:label "claimed cell"@en ; obo:IAO_0000115 "A cell that is a claim."@en .')
+    run = _reason(project.root, project.dist)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "1 unsatisfiable class(es) (equivalent to owl:Nothing): mscsle:ClaimedCell" in run.stderr
+    assert ("mscsle:ClaimedCell (claimed cell): unsatisfiable: it is below both mscsle:Claim and mscsle:Entity, "
+            "which are declared disjoint") in run.stderr
+
+
+def test_relaxed_graph_drops_exactly_the_disjointness_axioms(project):
+    g = Graph().parse(project.ontology)
+    graph, axioms = relaxed(g)
+    assert frozenset({MSCSLE.Entity, MSCSLE.Claim}) in axioms.disjoint_classes
+    assert frozenset({MSCSLE.Cell, MSCSLE.GeneOrGeneProduct}) in axioms.disjoint_classes
+    assert frozenset({MSCSLE.human, MSCSLE.mouse}) in axioms.different_individuals
+    assert frozenset({MSCSLE.stated, MSCSLE.hedged}) in axioms.different_individuals
+    assert not set(graph.subjects(RDF.type, OWL.AllDisjointClasses)) and not set(graph.subjects(RDF.type, OWL.AllDifferent))
+    assert len(g) - len(graph) > 0
+    assert set(graph.subjects(OWL.equivalentClass, None)) == set(g.subjects(OWL.equivalentClass, None))
+
+
+def test_imports_resolve_through_the_catalog(tmp_path: Path):
+    """An imported module is read from the file the catalog maps it to, and its axioms take part in reasoning."""
+    project = _broken_project(tmp_path, module="mscsle:Chemokine owl:disjointWith mscsle:Cytokine .")
+    run = _reason(project.root, project.dist)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert ("mscsle.entity:CCL2 (CCL2): is both a mscsle:Chemokine and a mscsle:Cytokine, which are declared disjoint"
+            in run.stderr)
+
+
+def test_unmapped_import_is_an_error_not_a_download(tmp_path: Path):
+    project = _broken_project(tmp_path, module="", mapped=False)
+    run = _reason(project.root, project.dist)
+    assert run.returncode == 2
+    assert f"owl:imports <{MODULE}> is not mapped to a local file in ontology/catalog-v001.xml" in run.stderr
