@@ -251,6 +251,20 @@ def test_ontology_reference_documents_the_ontology(site: Path, graph: Graph):
         assert label in text and norm(definition) in text, label
 
 
+def test_ontology_reference_writes_class_expressions_in_manchester_syntax(site: Path, graph: Graph):
+    """pyLODE alone shows anonymous classes as blank-node ids or not at all; the page spells them out."""
+    html = (site / "ontology.html").read_text(encoding="utf-8")
+    assert not re.search(r'href="N[0-9a-f]{32}"', html), "a blank node shown as a link"
+    text = norm(" ".join(read(site, "ontology.html").text))
+    assert "mscsle:is_subject_of some (mscsle:Claim and (mscsle:in_section value mscsle:section_table1))" in text
+    defined = select(graph, "SELECT ?c WHERE { ?c owl:equivalentClass ?e FILTER(isBlank(?e)) }")
+    assert len(defined) >= 4
+    for (iri,) in defined:
+        block = html[html.index(f"<code>{iri}</code>"):]
+        row = block[block.index("owl#equivalentClass"):block.index("</tr>", block.index("owl#equivalentClass"))]
+        assert norm(re.sub(r"<[^>]+>", " ", row.split("</th>", 1)[1])), f"{iri}: empty equivalent class"
+
+
 def test_table1_factors_each_have_a_picture(site: Path, graph: Graph):
     factors = {s[len(ENTITY):] for (s,) in select(graph, "SELECT DISTINCT ?s WHERE { ?c mscsle:in_section mscsle:section_table1 ; mscsle:has_subject ?s }")}
     assert len(factors) == 14
