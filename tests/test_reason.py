@@ -177,7 +177,7 @@ def _broken_project(tmp_path: Path, axioms: str = "", claims: tuple[str, str] | 
     shutil.copytree(ROOT / "ontology", project.root / "ontology")
     if module is not None:
         axioms += f"\n<https://w3id.org/mscsle/mscsle.owl> owl:imports <{MODULE}> ."
-        (project.root / "ontology" / "imports").mkdir()
+        (project.root / "ontology" / "imports").mkdir(exist_ok=True)
         (project.root / "ontology" / "imports" / "test_module.ttl").write_text(
             f"PREFIX owl: <http://www.w3.org/2002/07/owl#>\nPREFIX mscsle: <https://w3id.org/mscsle/>\n"
             f"<{MODULE}> a owl:Ontology .\n{module}\n", encoding="utf-8")

@@ -10,12 +10,15 @@ from rdflib import Graph
 from . import serialize
 from .atomic import staged_directory
 from .graph import merged_graph
+from .imports import link
+from .mappings import load_mappings
 from .named_graphs import data_ntriples, quads, split
 from .prefixes import sparql_prologue
 from .project import Project
 from .queries import load_store, select
 from .records import Records, load
 from .source import ReviewText
+from .sssom_export import sssom_tsv
 from .validate import Report, load_shapes, validate
 from .vocab import Vocab
 
@@ -66,7 +69,9 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     ontology = read_ontology(project)
     vocab = Vocab.from_ontology(ontology)
     records = load(project.root, project.entities, project.claims_dir, vocab, source)
-    graph = serialize.canonical(merged_graph(ontology, records, vocab, project.settings()["release"]))
+    mapping_set = load_mappings(project, ontology, records)
+    release = project.settings()["release"]
+    graph = serialize.canonical(link(merged_graph(ontology, records, vocab, release), mapping_set))
     report = validate(graph, load_shapes(project.shapes_dir))
     if not report.conforms:
         raise ValidationFailed(report)
@@ -82,6 +87,7 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
         "context.jsonld": serialize.context_file(),
         "claims.tsv": claims_table(nt, project),
         "shacl-report.ttl": serialize.turtle(serialize.canonical(report.graph)),
+        "mscsle.sssom.tsv": sssom_tsv(mapping_set, graph, release),
     }
     return Built(records, graph, report, files)
 

@@ -9,19 +9,24 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from rdflib import Graph
 from tabulate import tabulate
 
 from .build import ValidationFailed, build, read_ontology
 from .errors import CurationError
+from .imports import write_imports
+from .mapping_stats import HEADERS, mapping_shares, table
+from .mappings import load_mappings
 from .project import Project
 from . import protocol
 from .engines import EMBEDDED, FORMATS, EndpointEngine, QueryFailed, embedded
 from .loader import load as load_graphs
 from .named_graphs import GRAPH_BASE
 from .prefixes import sparql_prologue
-from .queries import stored_queries
+from .qc import run_checks
+from .queries import load_store, stored_queries
 from .server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError, served
-from .records import load
+from .records import Records, load
 from .site import build_site
 from .site.network import GraphvizMissing
 from .source import ReviewText
@@ -183,10 +188,11 @@ def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int | None, d
 
 
 @main.command("stats")
+@click.option("--mappings", "mappings_only", is_flag=True, help="Only the mapped share per kind of entity and term.")
 @click.option("--source-text", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="The review's text, to list the paragraphs without claims (default: ../shared/source/review.txt if present).")
 @click.pass_context
-def stats_cmd(ctx: click.Context, source_text: Path | None) -> None:
+def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool) -> None:
     """Claims by section, species, certainty, evidence level, relation and condition; paragraphs without claims."""
     project = _project(ctx)
     source_text = _source_text(project, source_text)
@@ -196,6 +202,9 @@ def stats_cmd(ctx: click.Context, source_text: Path | None) -> None:
     except CurationError as e:
         click.echo(e.report(), err=True)
         sys.exit(2)
+    if mappings_only:
+        _echo_mappings(project, ontology, records)
+        return
     click.echo(f"{len(records.claims)} claims, {len(records.entities)} entities\n")
     for dim, counts in claim_counts(records).items():
         click.echo(tabulate(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), headers=(dim, "claims")) + "\n")
@@ -208,6 +217,48 @@ def stats_cmd(ctx: click.Context, source_text: Path | None) -> None:
     for p in cov.silent:
         flag = "UNCOVERED" if p in cov.uncovered else ("cites" if p.cites else "no citation")
         click.echo(f"  [{p.number}] {p.section}: {p.opening}... ({flag})")
+
+
+def _echo_mappings(project: Project, ontology: Graph, records: Records) -> None:
+    try:
+        mapping_set = load_mappings(project, ontology, records)
+    except CurationError as e:
+        click.echo(e.report(), err=True)
+        sys.exit(2)
+    click.echo(tabulate(table(mapping_shares(ontology, records, mapping_set)), headers=HEADERS))
+
+
+@main.command("imports")
+@click.pass_context
+def imports_cmd(ctx: click.Context) -> None:
+    """Regenerate the MIREOT import modules (ontology/imports/) and ontology/catalog-v001.xml from data/mappings.tsv."""
+    project = _project(ctx)
+    ontology = read_ontology(project)
+    try:
+        records = load(project.root, project.entities, project.claims_dir, Vocab.from_ontology(ontology))
+        mapping_set = load_mappings(project, ontology, records)
+    except CurationError as e:
+        click.echo(e.report(), err=True)
+        sys.exit(2)
+    for path in write_imports(project, ontology, mapping_set):
+        click.echo(f"  {path}")
+
+
+@main.command("check")
+@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None, help="The built artifacts (default: dist/).")
+@click.pass_context
+def check_cmd(ctx: click.Context, dist: Path | None) -> None:
+    """Run the quality checks (queries/qc/*-violation.rq) on the built graph; exit 1 if any is violated."""
+    project = _project(ctx)
+    nt = (dist or project.dist) / "mscsle.nt"
+    if not nt.is_file():
+        raise click.ClickException(f"{nt} does not exist; run `mscsle build` first (or give --dist)")
+    results = run_checks(load_store(nt.read_bytes()), project.queries_dir)
+    for name, v in results.items():
+        click.echo(f"{name}: {len(v.rows)} violation{'s' if len(v.rows) != 1 else ''}")
+        if v.rows:
+            click.echo(f"  {v.check.question}\n" + tabulate(v.rows, headers=v.columns))
+    sys.exit(1 if any(v.rows for v in results.values()) else 0)
 
 
 @main.command("reason")
