@@ -193,7 +193,8 @@ def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int | None, d
               help="The review's text, to list the paragraphs without claims (default: ../shared/source/review.txt if present).")
 @click.pass_context
 def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool) -> None:
-    """Claims by section, species, certainty, evidence level, relation and condition; paragraphs without claims."""
+    """Claims by section, species, certainty, evidence level, relation and condition; mapped share per kind;
+    paragraphs without claims."""
     project = _project(ctx)
     source_text = _source_text(project, source_text)
     ontology = read_ontology(project)
@@ -208,6 +209,8 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
     click.echo(f"{len(records.claims)} claims, {len(records.entities)} entities\n")
     for dim, counts in claim_counts(records).items():
         click.echo(tabulate(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), headers=(dim, "claims")) + "\n")
+    _echo_mappings(project, ontology, records)
+    click.echo()
     if source_text is None:
         click.echo("paragraph coverage: needs the review text (--source-text)")
         return
