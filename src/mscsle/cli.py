@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -30,6 +32,8 @@ from .user_rdf import DEFAULT_MAX_BYTES, MIB, UserDataError
 from .user_rdf import FORMATS as DATA_FORMATS
 from .user_rdf import nquads as user_nquads
 from .records import Records, load
+from .site import build_site
+from .site.network import GraphvizMissing
 from .source import ReviewText
 from .stats import claim_counts, coverage
 from .vocab import Vocab
@@ -37,6 +41,27 @@ from .vocab import Vocab
 
 def _project(ctx: click.Context) -> Project:
     return ctx.obj
+
+
+def _source_text(project: Project, given: Path | None) -> Path | None:
+    """The review text given, else the one beside the checkout where it exists."""
+    return given or (project.default_source_text if project.default_source_text.is_file() else None)
+
+
+@contextmanager
+def _exit_on_bad_input(unchanged: str) -> Iterator[None]:
+    """Bad records: the problems and exit 2; a SHACL violation: the report and exit 1."""
+    try:
+        yield
+    except CurationError as e:
+        click.echo(e.report(), err=True)
+        sys.exit(2)
+    except OutputFolderError as e:
+        click.echo(f"cannot build: {e}", err=True)
+        sys.exit(2)
+    except ValidationFailed as e:
+        click.echo(f"SHACL validation failed ({unchanged}):\n" + e.report.text, err=True)
+        sys.exit(1)
 
 
 @click.group()
@@ -57,25 +82,38 @@ def main(ctx: click.Context, root: Path | None) -> None:
 def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) -> None:
     """Build all artifacts into dist/, validated against shapes/."""
     project = _project(ctx)
-    if source_text is None and project.default_source_text.is_file():
-        source_text = project.default_source_text
-    try:
+    source_text = _source_text(project, source_text)
+    with _exit_on_bad_input("dist/ was left unchanged"):
         built = build(project, out, source_text)
-    except CurationError as e:
-        click.echo(e.report(), err=True)
-        sys.exit(2)
-    except OutputFolderError as e:
-        click.echo(f"cannot build: {e}", err=True)
-        sys.exit(2)
-    except ValidationFailed as e:
-        click.echo("SHACL validation failed (dist/ was left unchanged):\n" + e.report.text, err=True)
-        sys.exit(1)
     target = out or project.dist
     checked = f"quotes verified against {source_text}" if source_text else "quotes NOT verified (no --source-text)"
     click.echo(f"built {len(built.records.claims)} claims, {len(built.records.entities)} entities, "
                f"{len(built.graph)} triples into {target}; SHACL: conforms; {checked}")
     for name in sorted(built.files):
         click.echo(f"  {target / name}")
+
+
+@main.command("docs")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: dist/docs/; `mscsle build` replaces dist/ as a whole, so run docs after it).")
+@click.option("--source-text", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="The review's text: every quote is verified against it (default: ../shared/source/review.txt if present).")
+@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the network picture as PNG to this file (the README's is docs/network.png).")
+@click.pass_context
+def docs_cmd(ctx: click.Context, out: Path | None, source_text: Path | None, png: Path | None) -> None:
+    """Write the documentation site (ontology reference, claims browser, network pictures); opens offline."""
+    project = _project(ctx)
+    try:
+        with _exit_on_bad_input("nothing was written"):
+            site = build_site(project, out, _source_text(project, source_text), png)
+    except GraphvizMissing as e:
+        raise click.ClickException(str(e)) from e
+    pages = sum(1 for name in site.files if name.endswith(".html"))
+    click.echo(f"wrote {pages} pages and {len(site.files) - pages} other files into {site.out}; "
+               f"open {site.out / 'index.html'} in a browser")
+    if png is not None:
+        click.echo(f"network picture: {png}")
 
 
 @main.command("query")
@@ -186,7 +224,7 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
     """Claims by section, species, certainty, evidence level, relation and condition; mapped share per kind;
     paragraphs without claims."""
     project = _project(ctx)
-    source_text = source_text or (project.default_source_text if project.default_source_text.is_file() else None)
+    source_text = _source_text(project, source_text)
     ontology = read_ontology(project)
     try:
         records = load(project.root, project.entities, project.claims_dir, Vocab.from_ontology(ontology))
