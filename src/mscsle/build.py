@@ -9,6 +9,7 @@ from rdflib import Graph
 
 from . import serialize
 from .atomic import check_output, publish
+from .gcpause import paused_gc
 from .graph import merged_graph
 from .imports import link
 from .mappings import load_mappings
@@ -64,6 +65,7 @@ def claims_table(nt: bytes, project: Project) -> bytes:
     return serialize.tsv(CLAIMS_COLUMNS, out)
 
 
+@paused_gc()
 def assemble(project: Project, source: ReviewText | None) -> Built:
     """Everything the build writes, in memory; raises CurationError or ValidationFailed."""
     ontology = read_ontology(project)
@@ -78,7 +80,7 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     nt = serialize.ntriples(graph)
     named = quads(split(nt, data_ntriples(records, vocab, ontology)))
     files = {
-        "mscsle.ttl": serialize.turtle(graph),
+        "mscsle.ttl": serialize.turtle_from_ntriples(nt),
         "mscsle.nt": nt,
         "mscsle.nq": serialize.nquads(named),
         "mscsle.trig": serialize.trig(named),

@@ -143,6 +143,7 @@ def query_cmd(ctx: click.Context, name: str | None, list_: bool, fmt: str, endpo
     project = _project(ctx)
     queries = stored_queries(project.queries_dir)
     if list_ or not name:
+        from tabulate import tabulate  # imported on use: `mscsle build` does not need it
         click.echo(tabulate([(q.name, q.question) for q in queries.values()], headers=("query", "question")))
         return
     if name in queries:
@@ -235,6 +236,7 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
         _echo_mappings(project, ontology, records)
         return
     click.echo(f"{len(records.claims)} claims, {len(records.entities)} entities\n")
+    from tabulate import tabulate  # imported on use: `mscsle build` does not need it
     for dim, counts in claim_counts(records).items():
         click.echo(tabulate(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), headers=(dim, "claims")) + "\n")
     _echo_mappings(project, ontology, records)

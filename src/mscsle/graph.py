@@ -1,8 +1,13 @@
-"""Records + ontology -> one RDF graph: entities as individuals, every claim as a first-class node."""
+"""Records + ontology -> one RDF graph: entities as individuals, every claim as a first-class node.
+
+Terms are made once per distinct IRI (claims share entities, relations and controlled values), which keeps a
+graph of a million triples smaller and faster to fill.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from functools import cache
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -11,6 +16,26 @@ from .records import Claim, Entity, Records
 from .vocab import CLAIM, ENTITY, EXACT_SYNONYM, IAO_DEFINITION, MSCSLE, REF, Vocab
 
 Triple = tuple[Node, Node, Node]
+
+
+@cache
+def _entity(eid: str) -> URIRef:
+    return ENTITY[eid]
+
+
+@cache
+def _term(local: str) -> URIRef:
+    return MSCSLE[local]
+
+
+@cache
+def _ref(n: int) -> URIRef:
+    return REF[str(n)]
+
+
+@cache
+def _text(value: str) -> Literal:
+    return Literal(value)
 
 
 def ontology_iri(g: Graph) -> URIRef:
@@ -28,7 +53,7 @@ def version_triples(ontology: Graph, release: str) -> Iterator[Triple]:
 
 
 def entity_triples(e: Entity) -> Iterator[Triple]:
-    s = ENTITY[e.id]
+    s = _entity(e.id)
     yield s, RDF.type, OWL.NamedIndividual
     yield s, RDF.type, MSCSLE[e.kind]
     yield s, RDFS.label, Literal(e.label, lang="en")
@@ -51,36 +76,45 @@ def claim_label(c: Claim, entities: dict[str, Entity], relation_labels: dict[str
     return f"{entities[c.subject].label} {relation_labels[c.relation]} {entities[c.object].label}"
 
 
+_TYPE, _LABEL, _INDIVIDUAL = RDF.type, RDFS.label, OWL.NamedIndividual  # attribute look-ups hoisted: millions of uses
+_CLAIM, _CITED, _OWN = MSCSLE.Claim, MSCSLE.cited_statement, MSCSLE.review_own_statement
+(_CLAIM_ID, _SUBJECT, _RELATION, _OBJECT, _SPECIES, _CONDITION, _CERTAINTY, _SECTION, _ASSERTED_IN, _QUOTE,
+ _EVIDENCE_TYPE, _CITES, _HEDGE, _EVIDENCE_LEVEL, _CELL, _VIA, _MODEL) = (MSCSLE[p] for p in (
+    "claim_id", "has_subject", "has_relation", "has_object", "in_species", "in_condition", "has_certainty",
+    "in_section", "asserted_in", "quote", "has_evidence_type", "cites", "hedge_cue", "has_evidence_level",
+    "in_cell_context", "via", "in_model"))
+
+
 def claim_triples(c: Claim, vocab: Vocab, label: str) -> Iterator[Triple]:
     s = CLAIM[c.id]
-    subject, relation, obj = ENTITY[c.subject], MSCSLE[c.relation], ENTITY[c.object]
+    subject, relation, obj = _entity(c.subject), _term(c.relation), _entity(c.object)
     yield subject, relation, obj  # the claim read as a plain triple
-    yield s, RDF.type, OWL.NamedIndividual
-    yield s, RDF.type, MSCSLE.Claim
-    yield s, RDFS.label, Literal(label, lang="en")
-    yield s, MSCSLE.claim_id, Literal(c.id)
-    yield s, MSCSLE.has_subject, subject
-    yield s, MSCSLE.has_relation, relation
-    yield s, MSCSLE.has_object, obj
-    yield s, MSCSLE.in_species, MSCSLE[c.species]
-    yield s, MSCSLE.in_condition, MSCSLE[c.condition]
-    yield s, MSCSLE.has_certainty, MSCSLE[c.certainty]
-    yield s, MSCSLE.in_section, MSCSLE[f"section_{c.section}"]
-    yield s, MSCSLE.asserted_in, vocab.review
-    yield s, MSCSLE.quote, Literal(c.quote)
-    yield s, MSCSLE.has_evidence_type, MSCSLE.cited_statement if c.references else MSCSLE.review_own_statement
+    yield s, _TYPE, _INDIVIDUAL
+    yield s, _TYPE, _CLAIM
+    yield s, _LABEL, Literal(label, lang="en")
+    yield s, _CLAIM_ID, Literal(c.id)
+    yield s, _SUBJECT, subject
+    yield s, _RELATION, relation
+    yield s, _OBJECT, obj
+    yield s, _SPECIES, _term(c.species)
+    yield s, _CONDITION, _term(c.condition)
+    yield s, _CERTAINTY, _term(c.certainty)
+    yield s, _SECTION, _term(f"section_{c.section}")
+    yield s, _ASSERTED_IN, vocab.review
+    yield s, _QUOTE, _text(c.quote)
+    yield s, _EVIDENCE_TYPE, _CITED if c.references else _OWN
     for n in c.references:
-        yield s, MSCSLE.cites, REF[str(n)]
+        yield s, _CITES, _ref(n)
     if c.hedge:
-        yield s, MSCSLE.hedge_cue, Literal(c.hedge)
+        yield s, _HEDGE, _text(c.hedge)
     if c.evidence_level:
-        yield s, MSCSLE.has_evidence_level, MSCSLE[c.evidence_level]
+        yield s, _EVIDENCE_LEVEL, _term(c.evidence_level)
     if c.cell_context:
-        yield s, MSCSLE.in_cell_context, ENTITY[c.cell_context]
+        yield s, _CELL, _entity(c.cell_context)
     if c.via:
-        yield s, MSCSLE.via, ENTITY[c.via]
+        yield s, _VIA, _entity(c.via)
     if c.model:
-        yield s, MSCSLE.in_model, ENTITY[c.model]
+        yield s, _MODEL, _entity(c.model)
 
 
 def data_triples(records: Records, vocab: Vocab, ontology: Graph) -> Iterator[Triple]:
@@ -95,14 +129,19 @@ def data_triples(records: Records, vocab: Vocab, ontology: Graph) -> Iterator[Tr
         yield from claim_triples(c, vocab, claim_label(c, records.entities, relation_labels))
 
 
-def merged_graph(ontology: Graph, records: Records, vocab: Vocab, release: str) -> Graph:
-    g = Graph()
+def merged_triples(ontology: Graph, records: Records, vocab: Vocab, release: str) -> list[Triple]:
+    """The ontology (as given: the build passes it with canonical blank nodes), its version stamp, and the data."""
+    return [*ontology, *version_triples(ontology, release), *data_triples(records, vocab, ontology)]
+
+
+def to_graph(triples: Iterable[Triple], ontology: Graph) -> Graph:
+    """An rdflib graph of the triples, bound to the ontology's prefixes."""
+    g = Graph(bind_namespaces="none")
     for prefix, ns in ontology.namespaces():
         g.bind(prefix, ns)
-    for t in ontology:
-        g.add(t)
-    for t in version_triples(ontology, release):
-        g.add(t)
-    for t in data_triples(records, vocab, ontology):
-        g.add(t)
+    g.addN((s, p, o, g) for s, p, o in triples)
     return g
+
+
+def merged_graph(ontology: Graph, records: Records, vocab: Vocab, release: str) -> Graph:
+    return to_graph(merged_triples(ontology, records, vocab, release), ontology)

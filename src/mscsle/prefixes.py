@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
-import curies
 import yaml
+
+if TYPE_CHECKING:
+    import curies
 
 
 @cache
@@ -17,6 +20,8 @@ def prefix_map() -> dict[str, str]:
 
 @cache
 def converter() -> curies.Converter:
+    import curies  # imported on first use: it costs a few tenths of a second that `mscsle build` never needs
+
     return curies.Converter.from_prefix_map(prefix_map())
 
 

@@ -31,6 +31,7 @@ ENTITY_COLUMNS = ("id", "label", "kind", "synonyms", "definition")
 SYNONYM_SEPARATOR = " | "
 YAML_HINT = ("indent with spaces (never tabs) and put quotes around a value that contains ': ' or ' #' "
              "or starts with one of [ ] { } * & ! % @ ` ' \"")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML has it: same results, ~20x faster
 
 
 @dataclass(frozen=True)
@@ -242,22 +243,31 @@ def _yaml_error(e: yaml.YAMLError, text: str) -> tuple[str, str]:
     return where, f"malformed YAML{at}: {problem}{ctx}; {hint}"
 
 
+def _parse(loader_class: type, text: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree (for line numbers) and the data, parsed once; every character is checked first."""
+    yaml.reader.Reader(text)  # raises ReaderError on a character YAML does not allow (libyaml is laxer)
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def read_claims(path: Path, name: str, problems: list[Problem]) -> ClaimFile | None:
     """The parsed YAML with the line of each claim and any repeated keys, or None after recording why not."""
     text = _read_text(path, name, "a mapping with the keys 'section' and 'claims'", problems)
     if text is None:
         return None
     try:
-        loader = yaml.SafeLoader(text)  # checks every character at once
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as e:
-        where, message = _yaml_error(e, text)
-        problems.append(Problem(name, where, "", message))
-        return None
+        node, data = _parse(_LOADER, text)
+    except yaml.YAMLError:
+        try:  # PyYAML's own parser, for its exact marks and messages
+            node, data = _parse(yaml.SafeLoader, text)
+        except yaml.YAMLError as e:
+            where, message = _yaml_error(e, text)
+            problems.append(Problem(name, where, "", message))
+            return None
     lines: dict[int, int] = {}
     duplicates: dict[int | None, list[tuple[str, int]]] = {}
     if isinstance(node, yaml.MappingNode):

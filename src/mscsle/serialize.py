@@ -1,14 +1,22 @@
-"""Deterministic, diff-friendly artifacts: the same graph always gives the same bytes in every format."""
+"""Deterministic, diff-friendly artifacts: the same graph always gives the same bytes in every format.
+
+N-Triples, RDF/XML and the claims part of Turtle are written by Oxigraph (Rust) from one sorted list of
+N-Triples lines, so they cost little even at a million triples; JSON-LD compaction and the ontology part of
+Turtle (nested restrictions and lists) stay with rdflib. Blank nodes only come from the
+ontology, which the build canonicalises (content-derived labels) before merging, so sorting the lines is enough.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Iterable
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
+from rdflib.term import Node
 
 from .prefixes import jsonld_context, prefix_map
 
@@ -22,31 +30,120 @@ FORMATS = {  # artifact name -> what it is for
     "context.jsonld": "the JSON-LD context alone, for reuse",
     "claims.tsv": "one row per claim",
 }
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# subjects written by Oxigraph in mscsle.ttl (no blank nodes; their number grows with the claims)
+DATA_SUBJECTS = tuple(f"<{prefix_map()[p]}".encode("utf-8") for p in ("mscsle.claim", "mscsle.entity", "mscsle.ref"))
 
 
 def canonical(g: Graph) -> Graph:
-    """A copy whose blank nodes carry content-derived labels, bound to the one prefix map only."""
+    """A copy whose blank nodes carry content-derived labels, bound to the one prefix map only.
+
+    Only the triples that touch a blank node are canonicalised (claims, entities and references have none), so
+    the cost does not grow with the claims."""
     out = Graph(bind_namespaces="none")
     for prefix, uri in prefix_map().items():
         out.bind(prefix, uri)
-    for t in to_canonical_graph(g):
-        out.add(t)
+    plain, blank = [], Graph()
+    for t in g:
+        if isinstance(t[0], BNode) or isinstance(t[2], BNode):
+            blank.add(t)
+        else:
+            plain.append(t)
+    out.addN((*t, out) for t in plain)
+    out.addN((*t, out) for t in to_canonical_graph(blank))
     return out
 
 
-def ntriples(g: Graph) -> bytes:
-    # split on "\n" only: a literal may hold U+2028, U+0085 ..., which splitlines() would take for line ends
-    lines = sorted(set(g.serialize(format="nt", encoding="utf-8").decode("utf-8").split("\n")) - {""})
-    return ("\n".join(lines) + "\n").encode("utf-8")
+def _used_prefixes(nt: bytes) -> dict[str, str]:
+    return {p: u for p, u in prefix_map().items() if f"<{u}".encode("utf-8") in nt}
+
+
+def oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The same RDF term for pyoxigraph."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(term)
+    if isinstance(term, BNode):
+        return ox.BlankNode(term)
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(term.datatype))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """The same RDF term for rdflib; a blank node keeps its label (so canonical labels stay canonical)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def oxigraph_triples(g: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
+    terms: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}  # each distinct term converted once
+
+    def conv(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        o = terms.get(t)
+        if o is None:
+            o = terms[t] = oxigraph_term(t)
+        return o
+
+    return [ox.Triple(conv(s), conv(p), conv(o)) for s, p, o in g]
+
+
+def ntriples(g: Iterable[tuple[Node, Node, Node]]) -> bytes:
+    """Sorted, duplicate-free N-Triples of a graph or of any triples (Oxigraph writes, Python sorts the bytes)."""
+    lines = set(ox.serialize(oxigraph_triples(g), format=ox.RdfFormat.N_TRIPLES).split(b"\n"))
+    lines.discard(b"")
+    return b"\n".join(sorted(lines)) + b"\n"
+
+
+
+
+def _turtle_body(text: str) -> list[str]:
+    """The statements of a Turtle document, without its prefix lines and surrounding blank lines."""
+    lines = text.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip() and not line.upper().startswith(("PREFIX ", "@PREFIX "))), len(lines))
+    body = lines[first:]
+    while body and not body[-1].strip():
+        body.pop()
+    return body
+
+
+def turtle_from_ntriples(nt: bytes) -> bytes:
+    """Diff-friendly Turtle from the sorted N-Triples, in two parts under one sorted PREFIX header.
+
+    The ontology's own terms (everything but claims, entities and references; a size that does not grow with
+    the claims) are written by rdflib's longturtle, which nests restrictions and lists; the claims, entities and
+    references (no blank nodes, up to millions of triples) by Oxigraph, one block per subject in sorted order.
+    """
+    lines = [line for line in nt.split(b"\n") if line]
+    data = [line for line in lines if line.startswith(DATA_SUBJECTS)]
+    terms = [line for line in lines if not line.startswith(DATA_SUBJECTS)]
+    prefixes = _used_prefixes(nt)
+    ontology = Graph(bind_namespaces="none")
+    for prefix, uri in prefix_map().items():
+        ontology.bind(prefix, uri)
+    ontology.addN((*(rdflib_term(t) for t in (q.subject, q.predicate, q.object)), ontology)
+                  for q in ox.parse(b"\n".join(terms) + b"\n", format=ox.RdfFormat.N_TRIPLES))
+    head = _turtle_body(ontology.serialize(format="longturtle"))
+    body = ox.serialize(ox.parse(b"\n".join(data) + b"\n", format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                        prefixes=prefixes).decode("utf-8")
+    # a blank line before each subject block (continuation lines start with a tab; literals never span lines)
+    tail = [f"\n{line}" if not line.startswith("\t") else line for line in _turtle_body(body)]
+    header = [f"PREFIX {p}: <{u}>" for p, u in sorted(prefixes.items())]
+    return ("\n".join([*header, "", *head, *tail]) + "\n").encode("utf-8")
 
 
 def turtle(g: Graph) -> bytes:
-    return g.serialize(format="longturtle", encoding="utf-8")
-
-
-def _used_prefixes(nt: bytes) -> dict[str, str]:
-    text = nt.decode("utf-8")
-    return {p: u for p, u in prefix_map().items() if f"<{u}" in text}
+    return turtle_from_ntriples(ntriples(g))
 
 
 def rdfxml(nt: bytes) -> bytes:

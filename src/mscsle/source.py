@@ -40,10 +40,29 @@ class ReviewText:
     def soft(self) -> str:
         return _soften(self.raw)
 
+    @cached_property
+    def _plain(self) -> tuple[str, ...]:
+        """The softened text with every line-end hyphen dropped, and with every one kept (none if two touch)."""
+        if SOFT * 2 in self.soft:
+            return ()
+        return self.soft.replace(SOFT, ""), self.soft.replace(SOFT, "-")
+
+    @cached_property
+    def _seen(self) -> dict[str, bool]:
+        return {}
+
     def find(self, quote: str) -> int:
         """Offset of the quote in the softened text, or -1."""
         m = _pattern(quote).search(self.soft)
         return m.start() if m else -1
 
     def contains(self, quote: str) -> bool:
-        return bool(quote.strip()) and self.find(quote) >= 0
+        """Whether the quote occurs; each distinct quote is searched once (many claims share a sentence).
+
+        A plain substring test on the text with line-end hyphens all dropped or all kept settles most quotes
+        (every such hit is also a match of the pattern); the pattern decides the rest.
+        """
+        if quote not in self._seen:
+            q = normalise_space(quote)
+            self._seen[quote] = bool(q) and (any(q in t for t in self._plain) or self.find(quote) >= 0)
+        return self._seen[quote]

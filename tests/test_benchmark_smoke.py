@@ -1,0 +1,84 @@
+"""The benchmark keeps working: a 1k-claim smoke run writes every stage, every query and both processes.
+
+Speed is never asserted here (benchmarks/bench.py reports the targets); this only proves that the synthetic
+records go through the real pipeline unchanged and that the benchmark measures what it claims to.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench import FAST_STAGES, NAIVE_STAGES, all_queries  # noqa: E402
+from synthetic import entity_count, write_project  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("bench")
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--smoke", "--out", str(out)],
+                   check=True, capture_output=True, cwd=ROOT)
+    return json.loads((out / "latest.json").read_text(encoding="utf-8")) | {"md": (out / "latest.md").read_text(encoding="utf-8")}
+
+
+def test_smoke_run_has_every_stage(smoke: dict):
+    r = smoke["results"]["1000"]
+    assert r["claims"] == 1000 and r["entities"] == entity_count(1000) and r["triples"] > 15_000
+    assert set(r["fast"]["stages"]) == set(FAST_STAGES)
+    assert all(v > 0 for v in r["fast"]["stages"].values())
+    assert set(r["fast"]["queries"]) == set(all_queries(ROOT / "queries"))
+    for process in ("build_process", "to_nt_process"):
+        assert r[process]["wall_s"] > 0 and r[process]["rss_mb"] > 10
+
+
+def test_smoke_run_times_the_naive_pipeline(smoke: dict):
+    """Each naive stage and query ran, or was stopped by its time cap (then reported as a lower bound)."""
+    naive = smoke["results"]["1000"]["naive"]
+    assert not naive["process"]["timed_out"], naive["process"]["stderr"]
+    assert "store" in naive["stages"]  # the graph itself is never cut off
+    for stage in NAIVE_STAGES:
+        if stage != "queries":
+            assert stage in naive["stages"] or naive["capped"][f"stages:{stage}"] > 0, stage
+    for q in all_queries(ROOT / "queries"):
+        assert q in naive["queries"] or naive["capped"][f"queries:{q}"] > 0, q
+    assert "≥ ×" in smoke["md"] or not naive["capped"]
+
+
+def test_smoke_report_has_the_table_and_the_targets(smoke: dict):
+    md = smoke["md"]
+    assert "python benchmarks/bench.py --smoke" in md
+    for what in FAST_STAGES.values():
+        assert what in md
+    assert {t["target"] for t in smoke["targets"]} == {"review_build_s", "nt_100k_s", "nt_100k_rss_mb",
+                                                        "query_review_ms", "query_100k_ms", "growth_10k_100k"}
+
+
+def test_synthetic_records_follow_the_curated_format(tmp_path: Path):
+    """Same schema as data/: the real loader accepts them (quotes checked where the review's text is present)."""
+    from mscsle.build import read_ontology
+    from mscsle.project import Project
+    from mscsle.records import load
+    from mscsle.source import ReviewText
+    from mscsle.vocab import Vocab
+
+    text = ROOT.parent / "shared" / "source" / "review.txt"
+    project = write_project(300, tmp_path / "syn", text if text.is_file() else None)
+    vocab = Vocab.from_ontology(read_ontology(project))
+    records = load(project.root, project.entities, project.claims_dir, vocab,
+                   ReviewText.read(text) if text.is_file() else None)
+    claims = records.claims
+    assert len(claims) == 300
+    assert {c.certainty for c in claims} == {"stated", "hedged"}
+    assert {c.species for c in claims} == vocab.species
+    assert len({c.relation for c in claims}) > len(vocab.relations) // 2
+    assert any(c.references for c in claims) and any(not c.references for c in claims)
+    assert any(c.evidence_level for c in claims) and any(c.cell_context for c in claims)
+    assert all(c.hedge for c in claims if c.certainty == "hedged")
