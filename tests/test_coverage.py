@@ -34,3 +34,21 @@ def test_exclusions_name_real_paragraphs(project, review_text):
     for e in read_exclusions(project.root / "data" / "coverage-exclusions.yaml"):
         assert any(p.opening.startswith(e.opening[:60]) for p in paras), f"exclusion matches no paragraph: {e.opening}"
         assert e.reason.strip()
+
+
+def test_stats_command(project, review_text):
+    from click.testing import CliRunner
+
+    from mscsle.cli import main
+
+    result = CliRunner().invoke(main, ["--root", str(project.root), "stats", "--source-text", str(review_text.path)])
+    assert result.exit_code == 0, result.output
+    records = _records(project)
+    assert f"{len(records.claims)} claims, {len(records.entities)} entities" in result.output
+    for heading in ("section", "species", "certainty", "evidence_level", "relation", "condition"):
+        assert f"\n{heading} " in result.output
+    for section in ("abstract", "background", "immunomodulation", "impaired_regulation", "genetic_factors",
+                    "direct_genes", "table1", "indirect_evidence", "conclusions"):
+        assert f"\n{section} " in result.output
+    assert "entity    all " in result.output  # the mapped share per kind
+    assert "citing a reference, without a claim and not excluded: 0" in result.output

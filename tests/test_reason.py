@@ -49,9 +49,10 @@ DEFINED_ENTITY_CLASSES = {
 DEFINED_ENTITY_CLASSES["Table1Factor"] = (DEFINED_ENTITY_CLASSES["FactorWithDirectEvidence"]
                                           | DEFINED_ENTITY_CLASSES["FactorWithIndirectEvidence"])
 
-# The claims in lupus-prone mice: NZM2410 / Pbx1-d (direct genes), the Sle1a1 locus, iNOS in lupus mice, and
-# "MSCs ... inhibit Tfh expansion ... in lupus mice".
-LUPUS_MOUSE_CLAIMS = {"dg-13", "dg-14", "dg-15", "dg-16", "dg-20", "dg-21", "dg-22", "im-13", "ir-17"}
+# Pbx1-d "located in murine NZM2410 lupus susceptibility locus Sle1a1, with a deletion of ... exon 6 and ...
+# exon 7"; "Sle1a1 MSCs express higher levels of Pbx1-d than normal MSCs, resulting in ... auto-reactive CD4+ T
+# cells and increased anti-chromatin IgG production"
+NZM2410_CLAIMS = {"dg-13", "dg-14", "dg-15", "dg-16", "dg-20", "dg-21", "dg-22"}
 
 # Subclass axioms that only the reasoner finds (none is asserted in ontology/mscsle.ttl).
 INFERRED_SUBCLASSES = {
@@ -102,8 +103,10 @@ def test_defined_claim_classes(reasoned, records):
     assert "dg-10" in own  # "The effect of OAZ is mediated by the chemokine CCL2" (no citation in the sentence)
     mouse = members("MouseClaim")
     assert mouse == {i for i, c in claims.items() if c.species == "mouse"}
-    assert members("LupusMouseModelClaim") == LUPUS_MOUSE_CLAIMS
-    assert LUPUS_MOUSE_CLAIMS < mouse  # and the reasoner put the class below "claim from mouse studies"
+    lupus_mice = members("LupusMouseModelClaim")
+    assert lupus_mice == {i for i, c in claims.items() if c.condition == "lupus_mice"}
+    assert NZM2410_CLAIMS <= lupus_mice
+    assert lupus_mice < mouse  # and the reasoner put the class below "claim from mouse studies"
 
 
 @pytest.mark.parametrize("name", DEFINED)
@@ -161,12 +164,27 @@ def test_reason_needs_a_build(project, tmp_path: Path):
     assert "mscsle.owl does not exist; run `mscsle build` first" in run.stderr
 
 
-def _broken_project(tmp_path: Path, axioms: str = "", claims: tuple[str, str] | None = None):
-    """The mini project with its own copy of the ontology, `axioms` appended, and a claim field replaced."""
+MODULE = "https://w3id.org/mscsle/imports/test_module.owl"
+
+
+def _broken_project(tmp_path: Path, axioms: str = "", claims: tuple[str, str] | None = None,
+                    module: str | None = None, mapped: bool = True):
+    """The mini project with its own copy of the ontology, `axioms` appended, a claim field replaced, and an
+    imported `module` (mapped in the catalog, or not)."""
     (tmp_path / "project").mkdir()
     project = make_project(tmp_path / "project", FIXTURES / "mini")
     (project.root / "ontology").unlink()
     shutil.copytree(ROOT / "ontology", project.root / "ontology")
+    if module is not None:
+        axioms += f"\n<https://w3id.org/mscsle/mscsle.owl> owl:imports <{MODULE}> ."
+        (project.root / "ontology" / "imports").mkdir(exist_ok=True)
+        (project.root / "ontology" / "imports" / "test_module.ttl").write_text(
+            f"PREFIX owl: <http://www.w3.org/2002/07/owl#>\nPREFIX mscsle: <https://w3id.org/mscsle/>\n"
+            f"<{MODULE}> a owl:Ontology .\n{module}\n", encoding="utf-8")
+        if mapped:
+            catalog = project.catalog.read_text(encoding="utf-8")
+            project.catalog.write_text(catalog.replace(
+                "</catalog>", f'    <uri name="{MODULE}" uri="imports/test_module.ttl"/>\n</catalog>'), encoding="utf-8")
     with open(project.ontology, "a", encoding="utf-8") as fh:
         fh.write("\n" + axioms + "\n")
     if claims:
@@ -227,3 +245,19 @@ def test_relaxed_graph_drops_exactly_the_disjointness_axioms(project):
     assert not set(graph.subjects(RDF.type, OWL.AllDisjointClasses)) and not set(graph.subjects(RDF.type, OWL.AllDifferent))
     assert len(g) - len(graph) > 0
     assert set(graph.subjects(OWL.equivalentClass, None)) == set(g.subjects(OWL.equivalentClass, None))
+
+
+def test_imports_resolve_through_the_catalog(tmp_path: Path):
+    """An imported module is read from the file the catalog maps it to, and its axioms take part in reasoning."""
+    project = _broken_project(tmp_path, module="mscsle:Chemokine owl:disjointWith mscsle:Cytokine .")
+    run = _reason(project.root, project.dist)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert ("mscsle.entity:CCL2 (CCL2): is both a mscsle:Chemokine and a mscsle:Cytokine, which are declared disjoint"
+            in run.stderr)
+
+
+def test_unmapped_import_is_an_error_not_a_download(tmp_path: Path):
+    project = _broken_project(tmp_path, module="", mapped=False)
+    run = _reason(project.root, project.dist)
+    assert run.returncode == 2
+    assert f"owl:imports <{MODULE}> is not mapped to a local file in ontology/catalog-v001.xml" in run.stderr

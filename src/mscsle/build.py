@@ -8,14 +8,18 @@ from pathlib import Path
 from rdflib import Graph
 
 from . import serialize
-from .atomic import staged_directory
+from .atomic import check_output, publish
 from .gcpause import paused_gc
-from .graph import merged_triples, to_graph
+from .graph import merged_graph
+from .imports import link
+from .mappings import load_mappings
+from .named_graphs import data_ntriples, quads, split
 from .prefixes import sparql_prologue
 from .project import Project
 from .queries import load_store, select
 from .records import Records, load
 from .source import ReviewText
+from .sssom_export import sssom_tsv
 from .validate import Report, load_shapes, validate
 from .vocab import Vocab
 
@@ -64,31 +68,38 @@ def claims_table(nt: bytes, project: Project) -> bytes:
 @paused_gc()
 def assemble(project: Project, source: ReviewText | None) -> Built:
     """Everything the build writes, in memory; raises CurationError or ValidationFailed."""
-    ontology = serialize.canonical(read_ontology(project))  # the only blank nodes: records never make any
+    ontology = read_ontology(project)
     vocab = Vocab.from_ontology(ontology)
     records = load(project.root, project.entities, project.claims_dir, vocab, source)
-    triples = merged_triples(ontology, records, vocab, project.settings()["release"])
-    graph = to_graph(triples, ontology)
+    mapping_set = load_mappings(project, ontology, records)
+    release = project.settings()["release"]
+    graph = serialize.canonical(link(merged_graph(ontology, records, vocab, release), mapping_set))
     report = validate(graph, load_shapes(project.shapes_dir))
     if not report.conforms:
         raise ValidationFailed(report)
-    nt = serialize.ntriples(triples)  # from the list: iterating rdflib's store costs twice as much
+    nt = serialize.ntriples(graph)
+    named = quads(split(nt, data_ntriples(records, vocab, ontology)))
     files = {
         "mscsle.ttl": serialize.turtle_from_ntriples(nt),
         "mscsle.nt": nt,
+        "mscsle.nq": serialize.nquads(named),
+        "mscsle.trig": serialize.trig(named),
         "mscsle.owl": serialize.rdfxml(nt),
         "mscsle.jsonld": serialize.jsonld(graph),
         "context.jsonld": serialize.context_file(),
         "claims.tsv": claims_table(nt, project),
         "shacl-report.ttl": serialize.turtle(serialize.canonical(report.graph)),
+        "mscsle.sssom.tsv": sssom_tsv(mapping_set, graph, release),
     }
     return Built(records, graph, report, files)
 
 
 def build(project: Project, out: Path | None = None, source_text: Path | None = None) -> Built:
+    """Assemble and publish into `out` (default dist/) in one step; on any error `out` is left as it was."""
+    target = out or project.dist
+    owned = target.resolve() == project.dist.resolve()  # dist/ is the build's; another folder must carry the marker
+    check_output(target, owned)
     source = ReviewText.read(source_text) if source_text else None
     built = assemble(project, source)
-    with staged_directory(out or project.dist) as staging:
-        for name, data in sorted(built.files.items()):
-            (staging / name).write_bytes(data)
+    publish(target, built.files, owned)
     return built

@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from rdflib import Graph
+from tabulate import tabulate
 
 from .build import ValidationFailed, build, read_ontology
-from .errors import CurationError
+from .errors import CurationError, OutputFolderError
+from .imports import write_imports
+from .mapping_stats import HEADERS, mapping_shares, table
+from .mappings import load_mappings
 from .project import Project
-from .queries import load_store, select, stored_queries
-from .records import load
+from . import protocol
+from .engines import EMBEDDED, FORMATS, EndpointEngine, QueryFailed, embedded
+from .loader import load as load_graphs
+from .named_graphs import GRAPH_BASE
+from .prefixes import sparql_prologue
+from .qc import run_checks
+from .queries import load_store, stored_queries
+from .endpoint_guard import guarded, query_url
+from .server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError
+from .sparql_guard import UnsafeQuery, check_query
+from .user_rdf import DEFAULT_MAX_BYTES, MIB, UserDataError
+from .user_rdf import FORMATS as DATA_FORMATS
+from .user_rdf import nquads as user_nquads
+from .records import Records, load
+from .site import build_site
+from .site.network import GraphvizMissing
 from .source import ReviewText
 from .stats import claim_counts, coverage
 from .vocab import Vocab
@@ -19,6 +41,27 @@ from .vocab import Vocab
 
 def _project(ctx: click.Context) -> Project:
     return ctx.obj
+
+
+def _source_text(project: Project, given: Path | None) -> Path | None:
+    """The review text given, else the one beside the checkout where it exists."""
+    return given or (project.default_source_text if project.default_source_text.is_file() else None)
+
+
+@contextmanager
+def _exit_on_bad_input(unchanged: str) -> Iterator[None]:
+    """Bad records: the problems and exit 2; a SHACL violation: the report and exit 1."""
+    try:
+        yield
+    except CurationError as e:
+        click.echo(e.report(), err=True)
+        sys.exit(2)
+    except OutputFolderError as e:
+        click.echo(f"cannot build: {e}", err=True)
+        sys.exit(2)
+    except ValidationFailed as e:
+        click.echo(f"SHACL validation failed ({unchanged}):\n" + e.report.text, err=True)
+        sys.exit(1)
 
 
 @click.group()
@@ -39,16 +82,9 @@ def main(ctx: click.Context, root: Path | None) -> None:
 def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) -> None:
     """Build all artifacts into dist/, validated against shapes/."""
     project = _project(ctx)
-    if source_text is None and project.default_source_text.is_file():
-        source_text = project.default_source_text
-    try:
+    source_text = _source_text(project, source_text)
+    with _exit_on_bad_input("dist/ was left unchanged"):
         built = build(project, out, source_text)
-    except CurationError as e:
-        click.echo(e.report(), err=True)
-        sys.exit(2)
-    except ValidationFailed as e:
-        click.echo("SHACL validation failed (dist/ was left unchanged):\n" + e.report.text, err=True)
-        sys.exit(1)
     target = out or project.dist
     checked = f"quotes verified against {source_text}" if source_text else "quotes NOT verified (no --source-text)"
     click.echo(f"built {len(built.records.claims)} claims, {len(built.records.entities)} entities, "
@@ -57,13 +93,53 @@ def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) ->
         click.echo(f"  {target / name}")
 
 
+@main.command("docs")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: dist/docs/; `mscsle build` replaces dist/ as a whole, so run docs after it).")
+@click.option("--source-text", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="The review's text: every quote is verified against it (default: ../shared/source/review.txt if present).")
+@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the network picture as PNG to this file (the README's is docs/network.png).")
+@click.pass_context
+def docs_cmd(ctx: click.Context, out: Path | None, source_text: Path | None, png: Path | None) -> None:
+    """Write the documentation site (ontology reference, claims browser, network pictures); opens offline."""
+    project = _project(ctx)
+    try:
+        with _exit_on_bad_input("nothing was written"):
+            site = build_site(project, out, _source_text(project, source_text), png)
+    except GraphvizMissing as e:
+        raise click.ClickException(str(e)) from e
+    pages = sum(1 for name in site.files if name.endswith(".html"))
+    click.echo(f"wrote {pages} pages and {len(site.files) - pages} other files into {site.out}; "
+               f"open {site.out / 'index.html'} in a browser")
+    if png is not None:
+        click.echo(f"network picture: {png}")
+
+
 @main.command("query")
 @click.argument("name", required=False)
 @click.option("--list", "list_", is_flag=True, help="List the stored competency queries with their questions.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table (for people), or a SPARQL 1.1 result format: json, csv, tsv, xml; nt or ttl for CONSTRUCT/DESCRIBE.")
+@click.option("--endpoint", metavar="URL", default=None,
+              help="Query this SPARQL 1.1 endpoint over HTTP instead of the built graph (for Oxigraph: http://HOST:PORT/query).")
+@click.option("--default-graph", "default_graphs", metavar="IRI", multiple=True,
+              help="With --endpoint: a graph to query as the default graph (repeatable; for stores without a union default graph).")
+@click.option("--engine", type=click.Choice(sorted(EMBEDDED)), default="oxigraph", show_default=True,
+              help="The embedded engine for the built graph.")
+@click.option("--timeout", type=float, default=protocol.DEFAULT_TIMEOUT, show_default=True, help="With --endpoint: seconds to wait.")
 @click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None, help="The built artifacts (default: dist/).")
+@click.option("--data", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Query this RDF file instead of the build (repeatable; read safely: nothing is fetched).")
+@click.option("--data-format", type=click.Choice(sorted(DATA_FORMATS)), default=None,
+              help="The format of the --data files (default: from their extension).")
+@click.option("--max-data-size", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES // MIB, show_default=True,
+              help="The most MiB of --data to read.")
 @click.pass_context
-def query_cmd(ctx: click.Context, name: str | None, list_: bool, dist: Path | None) -> None:
-    """Run a stored query (by NAME) or a .rq FILE on the built graph and print a table."""
+def query_cmd(ctx: click.Context, name: str | None, list_: bool, fmt: str, endpoint: str | None,
+              default_graphs: tuple[str, ...], engine: str, timeout: float, dist: Path | None, data: tuple[Path, ...],
+              data_format: str | None, max_data_size: int) -> None:
+    """Run a stored query (by NAME) or a .rq FILE on the built graph, on RDF files (--data) or on a remote SPARQL endpoint."""
     project = _project(ctx)
     queries = stored_queries(project.queries_dir)
     if list_ or not name:
@@ -73,37 +149,98 @@ def query_cmd(ctx: click.Context, name: str | None, list_: bool, dist: Path | No
     if name in queries:
         sparql = queries[name].sparql
     elif Path(name).is_file():
-        from .prefixes import sparql_prologue
-
         sparql = sparql_prologue() + Path(name).read_text(encoding="utf-8")
     else:
         raise click.UsageError(f"no stored query {name!r} and no such file; `mscsle query --list` lists the stored ones")
-    nt = (dist or project.dist) / "mscsle.nt"
-    if not nt.is_file():
-        raise click.ClickException(f"{nt} does not exist; run `mscsle build` first")
-    names, rows = select(load_store(nt.read_bytes()), sparql)
-    from tabulate import tabulate  # imported on use: `mscsle build` does not need it
-    click.echo(tabulate(rows, headers=names))
+    if endpoint and data:
+        raise click.UsageError("--data and --endpoint exclude each other: query your files here, or the endpoint")
+    try:
+        if endpoint:
+            runner = EndpointEngine(endpoint, default_graphs, timeout)
+        else:
+            check_query(sparql)  # the embedded engines would follow SERVICE anywhere
+            runner = (EMBEDDED[engine](user_nquads(data, data_format, max_data_size * MIB)) if data
+                      else embedded(dist or project.dist, engine))
+        results = runner.run(sparql)
+        output = (results.table() + "\n").encode("utf-8") if fmt == "table" else results.serialize(fmt)
+    except (UnsafeQuery, UserDataError) as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    except (FileNotFoundError, QueryFailed) as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(output if output.endswith(b"\n") else output + b"\n", nl=False)
+
+
+@main.command("load")
+@click.option("--endpoint", metavar="URL", required=True,
+              help="The SPARQL 1.1 Graph Store HTTP Protocol endpoint (for Oxigraph: http://HOST:PORT/store).")
+@click.option("--graph", "base", metavar="IRI", default=GRAPH_BASE, show_default=True,
+              help="Base IRI of the named graphs: the ontology goes to <IRI>ontology, the data to <IRI>data.")
+@click.option("--timeout", type=float, default=protocol.DEFAULT_TIMEOUT, show_default=True, help="Seconds to wait for each graph.")
+@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None, help="The built artifacts (default: dist/).")
+@click.pass_context
+def load_cmd(ctx: click.Context, endpoint: str, base: str, timeout: float, dist: Path | None) -> None:
+    """Load the built graph into a triplestore: each named graph replaces the one of the same IRI."""
+    try:
+        loaded = load_graphs(dist or _project(ctx).dist, endpoint, base, timeout)
+    except (FileNotFoundError, ValueError, protocol.EndpointError) as e:
+        raise click.ClickException(str(e)) from e
+    for g in loaded:
+        click.echo(f"loaded {g.triples} triples into <{g.graph}>")
+
+
+@main.command("serve")
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="The address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True, help="The TCP port.")
+@click.option("--timeout", "timeout_s", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Stop a query (and answer 503) after this many seconds.")
+@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None, help="The built artifacts (default: dist/).")
+@click.pass_context
+def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int, dist: Path | None) -> None:
+    """Serve the built graph as a read-only SPARQL endpoint (Oxigraph behind a guard: no updates, no SERVICE
+    beyond loopback, a query time-out) until interrupted (Ctrl-C)."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the server and delete its store on `kill` too
+    if host not in LOOPBACK:
+        click.echo(f"warning: listening on {host}: other machines can reach this endpoint", err=True)
+    try:
+        with guarded(dist or _project(ctx).dist, host, port, timeout_s) as guard:
+            url = query_url(guard)
+            click.echo(f"SPARQL endpoint (read-only): {url}\n"
+                       f"  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE {{ ?s ?p ?o }} LIMIT 3' {url}\n"
+                       "Ctrl-C stops it.")
+            while True:
+                signal.pause()  # until SIGINT or SIGTERM
+    except (ServerError, OSError) as e:
+        raise click.ClickException(str(e)) from e
+    except KeyboardInterrupt:
+        pass
 
 
 @main.command("stats")
+@click.option("--mappings", "mappings_only", is_flag=True, help="Only the mapped share per kind of entity and term.")
 @click.option("--source-text", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="The review's text, to list the paragraphs without claims (default: ../shared/source/review.txt if present).")
 @click.pass_context
-def stats_cmd(ctx: click.Context, source_text: Path | None) -> None:
-    """Claims by section, species, certainty, evidence level, relation and condition; paragraphs without claims."""
+def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool) -> None:
+    """Claims by section, species, certainty, evidence level, relation and condition; mapped share per kind;
+    paragraphs without claims."""
     project = _project(ctx)
-    source_text = source_text or (project.default_source_text if project.default_source_text.is_file() else None)
+    source_text = _source_text(project, source_text)
     ontology = read_ontology(project)
     try:
         records = load(project.root, project.entities, project.claims_dir, Vocab.from_ontology(ontology))
     except CurationError as e:
         click.echo(e.report(), err=True)
         sys.exit(2)
+    if mappings_only:
+        _echo_mappings(project, ontology, records)
+        return
     click.echo(f"{len(records.claims)} claims, {len(records.entities)} entities\n")
     from tabulate import tabulate  # imported on use: `mscsle build` does not need it
     for dim, counts in claim_counts(records).items():
         click.echo(tabulate(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), headers=(dim, "claims")) + "\n")
+    _echo_mappings(project, ontology, records)
+    click.echo()
     if source_text is None:
         click.echo("paragraph coverage: needs the review text (--source-text)")
         return
@@ -113,6 +250,48 @@ def stats_cmd(ctx: click.Context, source_text: Path | None) -> None:
     for p in cov.silent:
         flag = "UNCOVERED" if p in cov.uncovered else ("cites" if p.cites else "no citation")
         click.echo(f"  [{p.number}] {p.section}: {p.opening}... ({flag})")
+
+
+def _echo_mappings(project: Project, ontology: Graph, records: Records) -> None:
+    try:
+        mapping_set = load_mappings(project, ontology, records)
+    except CurationError as e:
+        click.echo(e.report(), err=True)
+        sys.exit(2)
+    click.echo(tabulate(table(mapping_shares(ontology, records, mapping_set)), headers=HEADERS))
+
+
+@main.command("imports")
+@click.pass_context
+def imports_cmd(ctx: click.Context) -> None:
+    """Regenerate the MIREOT import modules (ontology/imports/) and ontology/catalog-v001.xml from data/mappings.tsv."""
+    project = _project(ctx)
+    ontology = read_ontology(project)
+    try:
+        records = load(project.root, project.entities, project.claims_dir, Vocab.from_ontology(ontology))
+        mapping_set = load_mappings(project, ontology, records)
+    except CurationError as e:
+        click.echo(e.report(), err=True)
+        sys.exit(2)
+    for path in write_imports(project, ontology, mapping_set):
+        click.echo(f"  {path}")
+
+
+@main.command("check")
+@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None, help="The built artifacts (default: dist/).")
+@click.pass_context
+def check_cmd(ctx: click.Context, dist: Path | None) -> None:
+    """Run the quality checks (queries/qc/*-violation.rq) on the built graph; exit 1 if any is violated."""
+    project = _project(ctx)
+    nt = (dist or project.dist) / "mscsle.nt"
+    if not nt.is_file():
+        raise click.ClickException(f"{nt} does not exist; run `mscsle build` first (or give --dist)")
+    results = run_checks(load_store(nt.read_bytes()), project.queries_dir)
+    for name, v in results.items():
+        click.echo(f"{name}: {len(v.rows)} violation{'s' if len(v.rows) != 1 else ''}")
+        if v.rows:
+            click.echo(f"  {v.check.question}\n" + tabulate(v.rows, headers=v.columns))
+    sys.exit(1 if any(v.rows for v in results.values()) else 0)
 
 
 @main.command("reason")

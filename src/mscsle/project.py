@@ -38,6 +38,15 @@ class Project:
         return self.root / "data" / "entities.tsv"
 
     @property
+    def mappings(self) -> Path:
+        """The mapping table: every entity and ontology term with its external identifiers (optional)."""
+        return self.root / "data" / "mappings.tsv"
+
+    @property
+    def mapping_sources(self) -> Path:
+        return self.root / "data" / "mapping-sources.tsv"
+
+    @property
     def claims_dir(self) -> Path:
         return self.root / "data" / "claims"
 

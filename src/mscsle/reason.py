@@ -126,8 +126,8 @@ def run_hermit(data: bytes, fmt: str, iri: str, imports: list[tuple[str, Graph]]
         raise ReasonerError(f"HermiT needs Java: {owlready2.JAVA_EXE!r} is not on PATH (install Java 11+, "
                             "or set owlready2.JAVA_EXE)")
     world = owlready2.World()
-    for iri, g in imports:  # loaded first, so owlready2 never looks them up on the web
-        world.get_ontology(iri).load(fileobj=io.BytesIO(serialize.ntriples(g)), format="ntriples")
+    for module, g in imports:  # loaded first, so owlready2 never looks them up on the web
+        world.get_ontology(module).load(fileobj=io.BytesIO(serialize.ntriples(g)), format="ntriples")
     world.get_ontology(iri).load(fileobj=io.BytesIO(data), format=fmt)
     answers = world.get_ontology(ANSWERS)
     try:
@@ -141,11 +141,14 @@ def run_hermit(data: bytes, fmt: str, iri: str, imports: list[tuple[str, Graph]]
     return Graph().parse(data=out.getvalue(), format="nt")
 
 
-def _diagnose(asserted: Graph, iri: str, imports: list[tuple[str, Graph]]) -> list[Clash]:
-    """Run HermiT without the disjointness and distinctness axioms and check its entailments against them."""
+def _diagnose(asserted: Graph, iri: str) -> list[Clash]:
+    """Run HermiT without the disjointness and distinctness axioms and check its entailments against them.
+
+    `asserted` already holds the imported modules, so they are relaxed too and their owl:imports are dropped."""
     graph, axioms = relaxed(asserted)
+    graph.remove((None, OWL.imports, None))
     try:
-        answers = run_hermit(serialize.ntriples(graph), "ntriples", iri, imports, property_values=True)
+        answers = run_hermit(serialize.ntriples(graph), "ntriples", iri, [], property_values=True)
         entailed = graph + answers
     except owlready2.OwlReadyInconsistentOntologyError:
         entailed = graph  # inconsistent for another reason: check the assertions alone
@@ -211,11 +214,11 @@ def reason(project: Project, dist: Path) -> Reasoned:
     try:
         answers = run_hermit(data, "rdfxml", str(ontology), imports)
     except owlready2.OwlReadyInconsistentOntologyError:
-        raise Incoherent(True, [], _diagnose(asserted, str(ontology), imports)) from None
+        raise Incoherent(True, [], _diagnose(asserted, str(ontology))) from None
     seconds = time.perf_counter() - start
     unsatisfiable = sorted(curie(c) for c in answers.subjects(OWL.equivalentClass, OWL.Nothing) if isinstance(c, URIRef))
     if unsatisfiable:
-        raise Incoherent(False, unsatisfiable, _diagnose(asserted, str(ontology), imports))
+        raise Incoherent(False, unsatisfiable, _diagnose(asserted, str(ontology)))
     inferred = inferred_graph(asserted, answers, ontology)
     target = dist / INFERRED_FILE
     partial = dist / f".{INFERRED_FILE}.partial"

@@ -24,6 +24,8 @@ FORMATS = {  # artifact name -> what it is for
     "mscsle.ttl": "Turtle: ontology, entities and claims merged (human-readable, diff-friendly)",
     "mscsle.owl": "RDF/XML of the same graph, for Protégé, the OWL API and owlready2",
     "mscsle.nt": "N-Triples, sorted, for bulk loaders",
+    "mscsle.nq": "N-Quads: the same triples in named graphs (ontology, data), sorted, for bulk loaders",
+    "mscsle.trig": "TriG: the same named graphs, readable",
     "mscsle.jsonld": "JSON-LD with its context inline (no remote context)",
     "context.jsonld": "the JSON-LD context alone, for reuse",
     "claims.tsv": "one row per claim",
@@ -34,12 +36,21 @@ DATA_SUBJECTS = tuple(f"<{prefix_map()[p]}".encode("utf-8") for p in ("mscsle.cl
 
 
 def canonical(g: Graph) -> Graph:
-    """A copy whose blank nodes carry content-derived labels, bound to the one prefix map only."""
+    """A copy whose blank nodes carry content-derived labels, bound to the one prefix map only.
+
+    Only the triples that touch a blank node are canonicalised (claims, entities and references have none), so
+    the cost does not grow with the claims."""
     out = Graph(bind_namespaces="none")
     for prefix, uri in prefix_map().items():
         out.bind(prefix, uri)
-    for t in to_canonical_graph(g):
-        out.add(t)
+    plain, blank = [], Graph()
+    for t in g:
+        if isinstance(t[0], BNode) or isinstance(t[2], BNode):
+            blank.add(t)
+        else:
+            plain.append(t)
+    out.addN((*t, out) for t in plain)
+    out.addN((*t, out) for t in to_canonical_graph(blank))
     return out
 
 
@@ -141,6 +152,16 @@ def rdfxml(nt: bytes) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=_used_prefixes(nt))
 
 
+def nquads(quads: list[ox.Quad]) -> bytes:
+    """N-Quads in the order given (graph by graph, each graph's triples in sorted N-Triples order)."""
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+
+
+def trig(quads: list[ox.Quad]) -> bytes:
+    """TriG written by Oxigraph from quads given graph by graph in a fixed order, with the used prefixes."""
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_used_prefixes(nquads(quads)))
+
+
 def _ordered(value: object, key: str = "") -> object:
     """Sort every unordered JSON-LD array (all but @list) so that node order never depends on hashing."""
     if isinstance(value, dict):
@@ -162,7 +183,9 @@ def context_file() -> bytes:
 
 def tsv(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> bytes:
     buf = io.StringIO()
-    w = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(header)
-    w.writerows(rows)
+    plain = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    quoted = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_ALL)
+    plain.writerow(header)
+    for row in rows:  # QUOTE_MINIMAL leaves a lone "\r" unquoted (it is not in the line terminator): quote such rows
+        (quoted if any("\r" in v for v in row) else plain).writerow(row)
     return buf.getvalue().encode("utf-8")

@@ -23,6 +23,7 @@ class Vocab:
     """Names (local parts of mscsle: IRIs) that a claim or entity record may use."""
 
     kinds: frozenset[str]
+    cell_kinds: frozenset[str]  # the kinds a cell context may have: mscsle:Cell and below
     relations: frozenset[str]
     species: frozenset[str]
     conditions: frozenset[str]
@@ -50,6 +51,7 @@ class Vocab:
             raise ValueError("ontology/mscsle.ttl: the review individual with mscsle:reference_count is missing")
         return cls(
             kinds=subclasses(MSCSLE.Entity) - {"Entity"},
+            cell_kinds=subclasses(MSCSLE.Cell),
             relations=relations,
             species=members(MSCSLE.SpeciesContext),
             conditions=members(MSCSLE.Condition),

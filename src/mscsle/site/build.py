@@ -1,0 +1,50 @@
+"""`mscsle docs`: build and validate the graph in memory (as `mscsle build` does), render the site, publish it atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..atomic import staged_directory
+from ..build import Built, assemble
+from ..project import Project
+from ..source import ReviewText
+from .render import render_site
+
+
+@dataclass
+class SiteBuilt:
+    built: Built
+    files: dict[str, bytes]
+    out: Path
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write a file in one step (a temporary file beside it, then renamed over it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def build_site(project: Project, out: Path | None = None, source_text: Path | None = None,
+               png: Path | None = None) -> SiteBuilt:
+    """The site into `out` (default dist/docs/); with `png`, the network picture also there (e.g. for the README)."""
+    built = assemble(project, ReviewText.read(source_text) if source_text else None)
+    files = render_site(built.files["mscsle.nt"], project)
+    target = out or project.dist / "docs"
+    with staged_directory(target) as staging:
+        for name, data in sorted(files.items()):
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).write_bytes(data)
+    if png is not None:
+        write_file(png, files["network.png"])
+    return SiteBuilt(built, files, target)

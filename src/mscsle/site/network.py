@@ -1,0 +1,168 @@
+"""Network pictures drawn with Graphviz: entities as nodes (shape and colour by kind), claims as directed edges.
+
+An edge stands for every claim with the same subject, relation and object. Its colour and arrowhead follow
+the relation's polarity (promotes-like: green arrow; inhibits-like: red bar; neutral: grey open arrow), it is
+dashed when the review hedges all its claims, and it links to the claims in the claims browser.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html import escape
+
+import graphviz
+from markupsafe import Markup
+
+from .data import Claim, SiteData
+
+FONT = "DejaVu Sans"  # installed with Graphviz on Debian (fonts-dejavu-core): the same glyphs on every machine
+
+
+@dataclass(frozen=True)
+class NodeStyle:
+    shape: str
+    fill: str
+    style: str = "filled"
+
+
+# By top-level kind (a direct subclass of mscsle:Entity); kinds added later fall back to DEFAULT_NODE.
+NODE_STYLES: dict[str, NodeStyle] = {
+    "Cell": NodeStyle("ellipse", "#cfe2ff"),
+    "GeneOrGeneProduct": NodeStyle("box", "#ffe8a3", "filled,rounded"),
+    "GeneVariant": NodeStyle("box", "#ffd6a5", "filled,dashed"),
+    "Locus": NodeStyle("cds", "#e9d8fd"),
+    "MouseStrain": NodeStyle("tab", "#e9d8fd"),
+    "SmallMolecule": NodeStyle("hexagon", "#c3f0ca"),
+    "Pathway": NodeStyle("parallelogram", "#d3f4f0"),
+    "BiologicalProcess": NodeStyle("box", "#eeeeee", "filled,rounded"),
+    "ImmunologicalEffect": NodeStyle("octagon", "#fcd5e5"),
+    "Disease": NodeStyle("doubleoctagon", "#f8c4c4"),
+    "Therapy": NodeStyle("house", "#d1f0ff"),
+    "CellularComponent": NodeStyle("component", "#f1e7d0"),
+    "Organism": NodeStyle("egg", "#e2f0cb"),
+}
+DEFAULT_NODE = NodeStyle("ellipse", "#ffffff")
+
+
+@dataclass(frozen=True)
+class EdgeStyle:
+    color: str
+    arrowhead: str
+    name: str
+
+
+# By the relation's polarity (queries/site/relations.rq: under mscsle:promotes, under mscsle:inhibits, or neither).
+EDGE_STYLES: dict[str, EdgeStyle] = {
+    "promotes": EdgeStyle("#1a7f37", "normal", "promotes-like"),
+    "inhibits": EdgeStyle("#cf222e", "tee", "inhibits-like"),
+    "neutral": EdgeStyle("#57606a", "vee", "neutral"),
+}
+
+
+def _wrap(text: str, width: int = 18) -> str:
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
+
+
+def _legend(data: SiteData, categories: Iterable[str]) -> str:
+    """An HTML-like Graphviz label: node colours by kind, edge colours by polarity, dashes for hedged claims."""
+    rows = ['<TR><TD COLSPAN="2"><B>Legend</B></TD></TR>']
+    labels = {e.category: e.category_label for e in data.entities.values()}
+    for cat in sorted(categories, key=lambda c: labels[c]):
+        fill = NODE_STYLES.get(cat, DEFAULT_NODE).fill
+        rows.append(f'<TR><TD BGCOLOR="{fill}" WIDTH="24"> </TD><TD ALIGN="LEFT">{escape(labels[cat])}</TD></TR>')
+    for polarity, style in EDGE_STYLES.items():
+        members = sorted(r.label for r in data.relations.values() if r.polarity == polarity)
+        meaning = f"{style.name}: {', '.join(members)}" if polarity != "neutral" else f"{style.name}: all other relations"
+        mark = "&#8867;" if style.arrowhead == "tee" else "&#8594;"
+        rows.append(f'<TR><TD><FONT COLOR="{style.color}"><B>{mark}</B></FONT></TD>'
+                    f'<TD ALIGN="LEFT"><FONT COLOR="{style.color}">{escape(meaning)}</FONT></TD></TR>')
+    rows.append('<TR><TD>- -</TD><TD ALIGN="LEFT">dashed: hedged by the review</TD></TR>')
+    return '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">' + "".join(rows) + "</TABLE>>"
+
+
+# Graph attributes of the two kinds of picture: the whole review as a force-directed network (sfdp spreads a
+# dense graph best), one factor's neighbourhood as a left-to-right layered drawing (dot). sfdp's spline router
+# (splines=true) does not give the same curves from run to run; curved edges do.
+OVERVIEW = {"layout": "sfdp", "K": "1.5", "repulsiveforce": "1.5", "overlap": "prism", "sep": "+6", "splines": "curved"}
+FOCUS = {"layout": "dot", "rankdir": "LR", "nodesep": "0.25", "ranksep": "0.9"}
+
+
+def network(data: SiteData, claims: list[Claim], *, root: str = "", focus: str | None = None,
+            title: str = "", attrs: dict[str, str] = OVERVIEW) -> graphviz.Digraph:
+    """The picture of `claims`; `root` is the path from the page that shows it to the site's root folder."""
+    attrs = dict(attrs)
+    g = graphviz.Digraph("mscsle", engine=attrs.pop("layout"))
+    g.attr(fontname=FONT, label=_wrap(title, 90), labelloc="t", fontsize="20", bgcolor="white", tooltip=title or "mscsle",
+           outputorder="edgesfirst", **attrs)
+    g.attr("node", fontname=FONT, fontsize="11", penwidth="1", margin="0.08,0.04")
+    g.attr("edge", fontname=FONT, fontsize="9", arrowsize="0.8")
+    used = sorted({e for c in claims for e in c.entities}, key=lambda e: data.entities[e].label.casefold())
+    for eid in used:
+        e = data.entities[eid]
+        s = NODE_STYLES.get(e.category, DEFAULT_NODE)
+        g.node(eid, _wrap(e.label), shape=s.shape, style=s.style, fillcolor=s.fill, URL=f"{root}entity/{eid}.html",
+               tooltip=f"{e.label} ({e.kind_label})", target="_top",
+               **({"penwidth": "3", "fontsize": "13"} if eid == focus else {}))
+    edges: dict[tuple[str, str, str], list[Claim]] = {}
+    for c in claims:
+        edges.setdefault((c.subject, c.relation, c.object), []).append(c)
+    for (s, r, o), group in sorted(edges.items()):
+        rel = data.relations[r]
+        st = EDGE_STYLES[rel.polarity]
+        ids = ", ".join(c.id for c in group)
+        g.edge(s, o, label=_wrap(rel.label, 16), color=st.color, fontcolor=st.color, arrowhead=st.arrowhead,
+               style="dashed" if all(c.hedged for c in group) else "solid",
+               penwidth=str(min(1.0 + 0.5 * (len(group) - 1), 3.0)),
+               URL=f"{root}claims.html#claim-{group[0].id}", target="_top",
+               tooltip=f"{ids}: {data.entities[s].label} {rel.label} {data.entities[o].label}")
+    g.node("legend", _legend(data, {data.entities[e].category for e in used}), shape="plaintext", fontsize="10")
+    return g
+
+
+class GraphvizMissing(RuntimeError):
+    """Graphviz (the `dot` program) is not installed."""
+
+    def __init__(self) -> None:
+        super().__init__("Graphviz's `dot` program was not found on PATH; install Graphviz "
+                         "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz)")
+
+
+def _pipe(source: graphviz.Source | graphviz.Digraph, fmt: str, **kwargs: object) -> bytes:
+    try:
+        return source.pipe(format=fmt, **kwargs)
+    except graphviz.ExecutableNotFound as e:
+        raise GraphvizMissing() from e
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A picture laid out once (Graphviz's own DOT output with positions), rendered to any format."""
+
+    laid_out: str
+
+    @classmethod
+    def layout(cls, g: graphviz.Digraph) -> Drawing:
+        return cls(_pipe(g, "dot").decode("utf-8"))
+
+    def render(self, fmt: str) -> bytes:
+        """SVG or PNG bytes, drawn at the positions already computed (neato -n2)."""
+        return _pipe(graphviz.Source(self.laid_out, engine="neato"), fmt, neato_no_op=2)
+
+    @property
+    def svg(self) -> bytes:
+        return self.render("svg")
+
+    @property
+    def png(self) -> bytes:
+        return self.render("png")
+
+
+def inline_svg(svg: bytes) -> Markup:
+    """The SVG document as an element to embed in HTML: without its XML declaration and DOCTYPE.
+
+    Marked safe for the templates: Graphviz has escaped every label into the SVG's text.
+    """
+    text = svg.decode("utf-8")
+    return Markup(text[text.index("<svg"):])
