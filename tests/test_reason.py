@@ -40,10 +40,11 @@ DEFINED_ENTITY_CLASSES = {
     #  SLE mesenchymal cells"
     "FactorOverexpressedInSLEMSC": _entities("OAZ", "Pbx1-d", "p16INK4A", "STAT4-risk-allele"),
     # "Immunomodulatory effect of MSCs": MSCs inhibit immune cells, promote Tregs and CD8+ Tregs, induce
-    # CD4+CD25+FoxP3+ Tregs and M2 macrophages, regulate B cells, macrophages, DCs and NK cells. (T cells, Tfh and
-    # Th17 cells are reached only through processes, e.g. "inhibit T-cell proliferation", so they are not members.)
+    # CD4+CD25+FoxP3+ Tregs and M2 macrophages, regulate B cells, macrophages, DCs and NK cells, and T cells
+    # ("MSC-induced T-cell regulation"). (Tfh and Th17 cells are reached only through processes, e.g. "inhibit Tfh
+    # cell expansion", so they are not members.)
     "ImmuneCellRegulatedByMSC": _entities("immune-cell", "Treg", "CD8-Treg", "CD4-CD25-FoxP3-Treg", "M2", "B-cell",
-                                          "macrophage", "DC", "NK-cell"),
+                                          "macrophage", "DC", "NK-cell", "T-cell"),
     "LupusCondition": {MSCSLE.sle_patients, MSCSLE.lupus_mice, MSCSLE.sle_unspecified},
 }
 DEFINED_ENTITY_CLASSES["Table1Factor"] = (DEFINED_ENTITY_CLASSES["FactorWithDirectEvidence"]
