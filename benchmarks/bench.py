@@ -41,16 +41,19 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(HERE))
 
-FAST_STAGES = {  # key -> what it measures (in the order the build runs them)
-    "ontology": "read ontology/mscsle.ttl, canonical blank nodes, vocabularies",
+FAST_STAGES = {  # key -> what it measures (in the order assemble() runs them)
+    "ontology": "read ontology/mscsle.ttl, vocabularies",
     "records": "read and check data/ (entities.tsv, claims/*.yaml), quotes verified against the review",
-    "rdf": "generate the merged RDF graph",
+    "mappings": "read and check the mappings to external identifiers",
+    "rdf": "generate the merged RDF graph (with mappings; canonical blank nodes)",
     "shacl": "SHACL validation against shapes/",
     "nt": "write mscsle.nt",
+    "named": "write mscsle.nq and mscsle.trig (named graphs)",
     "ttl": "write mscsle.ttl",
     "owl": "write mscsle.owl (RDF/XML)",
     "jsonld": "write mscsle.jsonld",
     "tsv": "write claims.tsv (two export queries)",
+    "sssom": "write mscsle.sssom.tsv",
     "store": "load mscsle.nt into the query engine",
 }
 NAIVE_STAGES = ("store", "nt", "ttl", "owl", "jsonld", "queries", "shacl")  # cheap ones first: a cut-off loses least
@@ -141,31 +144,41 @@ def worker_fast(root: Path, source: Path | None, out: Path, nt_out: Path) -> Non
 def _fast_stages(root: Path, source: Path | None, out: Path, nt_out: Path) -> None:
     from mscsle import serialize
     from mscsle.build import claims_table, read_ontology
-    from mscsle.graph import merged_triples, to_graph
+    from mscsle.graph import merged_graph
+    from mscsle.imports import link
+    from mscsle.mappings import load_mappings
+    from mscsle.named_graphs import data_ntriples, quads, split
     from mscsle.project import Project
     from mscsle.queries import load_store
     from mscsle.records import load
     from mscsle.source import ReviewText
+    from mscsle.sssom_export import sssom_tsv
     from mscsle.validate import load_shapes, validate
     from mscsle.vocab import Vocab
 
     project = Project(root)
     rec = Recorder(out)
     with rec.stage("ontology"):
-        ontology = serialize.canonical(read_ontology(project))
+        ontology = read_ontology(project)
         vocab = Vocab.from_ontology(ontology)
     with rec.stage("records"):
         review = ReviewText.read(source) if source else None
         records = load(project.root, project.entities, project.claims_dir, vocab, review)
+    with rec.stage("mappings"):
+        mapping_set = load_mappings(project, ontology, records)
+    release = project.settings()["release"]
     with rec.stage("rdf"):
-        triples = merged_triples(ontology, records, vocab, project.settings()["release"])
-        graph = to_graph(triples, ontology)
+        graph = serialize.canonical(link(merged_graph(ontology, records, vocab, release), mapping_set))
     with rec.stage("shacl"):
         report = validate(graph, load_shapes(project.shapes_dir))
     if not report.conforms:
         raise SystemExit(f"SHACL: the graph does not conform:\n{report.text}")
     with rec.stage("nt"):
-        nt = serialize.ntriples(triples)
+        nt = serialize.ntriples(graph)
+    with rec.stage("named"):
+        named = quads(split(nt, data_ntriples(records, vocab, ontology)))
+        serialize.nquads(named)
+        serialize.trig(named)
     with rec.stage("ttl"):
         serialize.turtle_from_ntriples(nt)
     with rec.stage("owl"):
@@ -174,10 +187,12 @@ def _fast_stages(root: Path, source: Path | None, out: Path, nt_out: Path) -> No
         serialize.jsonld(graph)
     with rec.stage("tsv"):
         claims_table(nt, project)
+    with rec.stage("sssom"):
+        sssom_tsv(mapping_set, graph, release)
     nt_out.write_bytes(nt)
     rec.data.update(claims=len(records.claims), entities=len(records.entities), triples=nt.count(b"\n"),
                     quotes_verified=review is not None)
-    del graph, triples
+    del graph
     with rec.stage("store"):
         store = load_store(nt)
     answers = {}
@@ -242,7 +257,9 @@ def worker_to_nt(root: Path, source: Path | None, out: Path) -> None:
 def _to_nt(root: Path, source: Path | None, out: Path) -> None:
     from mscsle import serialize
     from mscsle.build import read_ontology
-    from mscsle.graph import merged_triples, to_graph
+    from mscsle.graph import merged_graph
+    from mscsle.imports import link
+    from mscsle.mappings import load_mappings
     from mscsle.project import Project
     from mscsle.records import load
     from mscsle.source import ReviewText
@@ -250,13 +267,14 @@ def _to_nt(root: Path, source: Path | None, out: Path) -> None:
     from mscsle.vocab import Vocab
 
     project = Project(root)
-    ontology = serialize.canonical(read_ontology(project))
+    ontology = read_ontology(project)
     vocab = Vocab.from_ontology(ontology)
     records = load(project.root, project.entities, project.claims_dir, vocab, ReviewText.read(source) if source else None)
-    triples = merged_triples(ontology, records, vocab, project.settings()["release"])
-    if not validate(to_graph(triples, ontology), load_shapes(project.shapes_dir)).conforms:
+    mapping_set = load_mappings(project, ontology, records)
+    graph = serialize.canonical(link(merged_graph(ontology, records, vocab, project.settings()["release"]), mapping_set))
+    if not validate(graph, load_shapes(project.shapes_dir)).conforms:
         raise SystemExit("SHACL: the graph does not conform")
-    out.write_bytes(serialize.ntriples(triples))
+    out.write_bytes(serialize.ntriples(graph))
 
 
 # ---------------------------------------------------------------------------------------------------- the runner

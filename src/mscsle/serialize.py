@@ -9,6 +9,7 @@ ontology, which the build canonicalises (content-derived labels) before merging,
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Iterable
@@ -39,18 +40,30 @@ def canonical(g: Graph) -> Graph:
     """A copy whose blank nodes carry content-derived labels, bound to the one prefix map only.
 
     Only the triples that touch a blank node are canonicalised (claims, entities and references have none), so
-    the cost does not grow with the claims."""
+    the cost does not grow with the claims. A blank node that nothing points to and that points to no blank node
+    (an annotated axiom, say) is labelled by a hash of its own triples at once; rdflib's canonicalisation, costly
+    with many look-alike nodes, only sees the rest (restrictions, lists)."""
     out = Graph(bind_namespaces="none")
     for prefix, uri in prefix_map().items():
         out.bind(prefix, uri)
-    plain, blank = [], Graph()
+    plain, blank = [], []
     for t in g:
-        if isinstance(t[0], BNode) or isinstance(t[2], BNode):
-            blank.add(t)
+        (blank if isinstance(t[0], BNode) or isinstance(t[2], BNode) else plain).append(t)
+    inner = {t[2] for t in blank if isinstance(t[2], BNode)} | {t[0] for t in blank if isinstance(t[2], BNode)}
+    leaves: dict[BNode, list[str]] = {}
+    for s, p, o in blank:
+        if isinstance(s, BNode) and s not in inner:
+            leaves.setdefault(s, []).append(f"{p.n3()} {o.n3()}")
+    labels = {b: BNode("h" + hashlib.sha256("\n".join(sorted(po)).encode("utf-8")).hexdigest()[:32])
+              for b, po in leaves.items()}
+    rest = Graph()
+    for t in blank:
+        if t[0] in labels:
+            plain.append((labels[t[0]], t[1], t[2]))
         else:
-            plain.append(t)
+            rest.add(t)
     out.addN((*t, out) for t in plain)
-    out.addN((*t, out) for t in to_canonical_graph(blank))
+    out.addN((*t, out) for t in to_canonical_graph(rest))
     return out
 
 
