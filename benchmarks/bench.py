@@ -33,7 +33,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -120,10 +120,12 @@ def _cut(signum: int, frame: object) -> None:
 
 def all_queries(queries_dir: Path) -> dict[str, str]:
     """Every stored query (competency questions, exports, quality checks), by path without .rq, prefixes added."""
-    from mscsle.prefixes import sparql_prologue
+    from mscsle.model.prefixes import sparql_prologue
 
-    return {str(p.relative_to(queries_dir).with_suffix("")): sparql_prologue() + p.read_text(encoding="utf-8")
-            for p in sorted(queries_dir.rglob("*.rq"))}
+    return {
+        str(p.relative_to(queries_dir).with_suffix("")): sparql_prologue() + p.read_text(encoding="utf-8")
+        for p in sorted(queries_dir.rglob("*.rq"))
+    }
 
 
 def _consume(result: object) -> int:
@@ -133,28 +135,29 @@ def _consume(result: object) -> int:
 
 # ---------------------------------------------------------------------------------------------------- workers
 
+
 def worker_fast(root: Path, source: Path | None, out: Path, nt_out: Path) -> None:
     """The build's stages, one after the other, as assemble() runs them (cyclic GC paused, as there)."""
-    from mscsle.gcpause import paused_gc
+    from mscsle.release.paused_gc import paused_gc
 
     with paused_gc():
         _fast_stages(root, source, out, nt_out)
 
 
 def _fast_stages(root: Path, source: Path | None, out: Path, nt_out: Path) -> None:
-    from mscsle import serialize
-    from mscsle.build import claims_table, read_ontology
-    from mscsle.graph import merged_graph
-    from mscsle.imports import link
-    from mscsle.mappings import load_mappings
-    from mscsle.named_graphs import data_ntriples, quads, split
+    from mscsle.checks.shacl import load_shapes, validate
+    from mscsle.curation.mappings import load_mappings
+    from mscsle.curation.records import load
+    from mscsle.curation.review_text import ReviewText
+    from mscsle.model.vocab import Vocab
     from mscsle.project import Project
-    from mscsle.queries import load_store
-    from mscsle.records import load
-    from mscsle.source import ReviewText
-    from mscsle.sssom_export import sssom_tsv
-    from mscsle.validate import load_shapes, validate
-    from mscsle.vocab import Vocab
+    from mscsle.query.stored import load_store
+    from mscsle.release import serialize
+    from mscsle.release.graph import merged_graph
+    from mscsle.release.import_modules import link
+    from mscsle.release.named_graphs import data_ntriples, quads, split
+    from mscsle.release.pipeline import claims_table, read_ontology
+    from mscsle.release.sssom_tsv import sssom_tsv
 
     project = Project(root)
     rec = Recorder(out)
@@ -190,8 +193,12 @@ def _fast_stages(root: Path, source: Path | None, out: Path, nt_out: Path) -> No
     with rec.stage("sssom"):
         sssom_tsv(mapping_set, graph, release)
     nt_out.write_bytes(nt)
-    rec.data.update(claims=len(records.claims), entities=len(records.entities), triples=nt.count(b"\n"),
-                    quotes_verified=review is not None)
+    rec.data.update(
+        claims=len(records.claims),
+        entities=len(records.entities),
+        triples=nt.count(b"\n"),
+        quotes_verified=review is not None,
+    )
     del graph
     with rec.stage("store"):
         store = load_store(nt)
@@ -214,8 +221,8 @@ def worker_naive(root: Path, nt_path: Path, out: Path, cap: float) -> None:
 
     SH_RESULT = URIRef("http://www.w3.org/ns/shacl#ValidationResult")
 
-    from mscsle.prefixes import jsonld_context
-    from mscsle.validate import load_shapes
+    from mscsle.checks.shacl import load_shapes
+    from mscsle.model.prefixes import jsonld_context
 
     rec = Recorder(out)
     shapes = load_shapes(root / "shapes")
@@ -248,30 +255,34 @@ def worker_naive(root: Path, nt_path: Path, out: Path, cap: float) -> None:
 
 def worker_to_nt(root: Path, source: Path | None, out: Path) -> None:
     """Read, generate, validate, write mscsle.nt: the pipeline of the 100k-claims target, as one process."""
-    from mscsle.gcpause import paused_gc
+    from mscsle.release.paused_gc import paused_gc
 
     with paused_gc():
         _to_nt(root, source, out)
 
 
 def _to_nt(root: Path, source: Path | None, out: Path) -> None:
-    from mscsle import serialize
-    from mscsle.build import read_ontology
-    from mscsle.graph import merged_graph
-    from mscsle.imports import link
-    from mscsle.mappings import load_mappings
+    from mscsle.checks.shacl import load_shapes, validate
+    from mscsle.curation.mappings import load_mappings
+    from mscsle.curation.records import load
+    from mscsle.curation.review_text import ReviewText
+    from mscsle.model.vocab import Vocab
     from mscsle.project import Project
-    from mscsle.records import load
-    from mscsle.source import ReviewText
-    from mscsle.validate import load_shapes, validate
-    from mscsle.vocab import Vocab
+    from mscsle.release import serialize
+    from mscsle.release.graph import merged_graph
+    from mscsle.release.import_modules import link
+    from mscsle.release.pipeline import read_ontology
 
     project = Project(root)
     ontology = read_ontology(project)
     vocab = Vocab.from_ontology(ontology)
-    records = load(project.root, project.entities, project.claims_dir, vocab, ReviewText.read(source) if source else None)
+    records = load(
+        project.root, project.entities, project.claims_dir, vocab, ReviewText.read(source) if source else None
+    )
     mapping_set = load_mappings(project, ontology, records)
-    graph = serialize.canonical(link(merged_graph(ontology, records, vocab, project.settings()["release"]), mapping_set))
+    graph = serialize.canonical(
+        link(merged_graph(ontology, records, vocab, project.settings()["release"]), mapping_set)
+    )
     if not validate(graph, load_shapes(project.shapes_dir)).conforms:
         raise SystemExit("SHACL: the graph does not conform")
     out.write_bytes(serialize.ntriples(graph))
@@ -279,9 +290,13 @@ def _to_nt(root: Path, source: Path | None, out: Path) -> None:
 
 # ---------------------------------------------------------------------------------------------------- the runner
 
+
 def run_child(cmd: list[str], timeout: float | None = None, cwd: Path = ROOT) -> dict:
     """Wall time, peak RSS (this child alone, from wait4) and exit code of one process; killed after `timeout`."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+    }
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = None if timeout is None else t + timeout
@@ -299,9 +314,14 @@ def run_child(cmd: list[str], timeout: float | None = None, cwd: Path = ROOT) ->
     wall = time.perf_counter() - t
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
-            "exit": proc.returncode, "timed_out": timed_out,
-            "stderr": err[-2000:]}
+    return {
+        "wall_s": wall,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "rss_mb": usage.ru_maxrss / 1024,
+        "exit": proc.returncode,
+        "timed_out": timed_out,
+        "stderr": err[-2000:],
+    }
 
 
 def _self(*args: str) -> list[str]:
@@ -312,9 +332,13 @@ def _median_runs(runs: list[dict]) -> dict:
     ok = [r for r in runs if r["exit"] == 0]
     if not ok:
         raise SystemExit(f"benchmark child failed:\n{runs[-1]['stderr']}")
-    return {"wall_s": statistics.median(r["wall_s"] for r in ok), "cpu_s": statistics.median(r["cpu_s"] for r in ok),
-            "rss_mb": statistics.median(r["rss_mb"] for r in ok),
-            "runs": len(ok), "wall_all_s": [r["wall_s"] for r in ok]}
+    return {
+        "wall_s": statistics.median(r["wall_s"] for r in ok),
+        "cpu_s": statistics.median(r["cpu_s"] for r in ok),
+        "rss_mb": statistics.median(r["rss_mb"] for r in ok),
+        "runs": len(ok),
+        "wall_all_s": [r["wall_s"] for r in ok],
+    }
 
 
 def prepare(size: str, work: Path, source: Path | None) -> tuple[Path, float | None]:
@@ -360,30 +384,45 @@ def bench_size(size: str, work: Path, source: Path | None, repeat: int, naive_bu
     if source:
         build += ["--source-text", str(source)]
     res["build_process"] = _median_runs([run_child([sys.executable, *build]) for _ in range(repeat)])
-    res["to_nt_process"] = _median_runs([run_child(_self("worker", "to-nt", str(root), str(scratch / "to.nt"), *src))
-                                         for _ in range(repeat)])
+    res["to_nt_process"] = _median_runs(
+        [run_child(_self("worker", "to-nt", str(root), str(scratch / "to.nt"), *src)) for _ in range(repeat)]
+    )
 
     out = scratch / "naive.json"
-    child = run_child(_self("worker", "naive", str(root), str(scratch / "mscsle.nt"), str(out), str(naive_cap)),
-                      timeout=naive_budget)
-    naive = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {"stages": {}, "queries": {}, "running": None}
+    child = run_child(
+        _self("worker", "naive", str(root), str(scratch / "mscsle.nt"), str(out), str(naive_cap)), timeout=naive_budget
+    )
+    naive = (
+        json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {"stages": {}, "queries": {}, "running": None}
+    )
     if child["exit"] != 0 and not child["timed_out"]:
         raise SystemExit(f"naive worker failed at {size}:\n{child['stderr']}")
     cut = naive.get("running")
-    res["naive"] = {"stages": naive["stages"], "queries": naive["queries"], "capped": naive.get("cut", {}),
-                    "shacl_conforms": naive.get("shacl_conforms"), "shacl_violations": naive.get("shacl_violations"),
-                    "cap_s": naive_cap, "process": child, "budget_s": naive_budget,
-                    "cut_off": None if not child["timed_out"] or not cut else
-                    {"key": cut["key"], "table": cut["table"], "after_s": time.time() - cut["since"]}}
+    res["naive"] = {
+        "stages": naive["stages"],
+        "queries": naive["queries"],
+        "capped": naive.get("cut", {}),
+        "shacl_conforms": naive.get("shacl_conforms"),
+        "shacl_violations": naive.get("shacl_violations"),
+        "cap_s": naive_cap,
+        "process": child,
+        "budget_s": naive_budget,
+        "cut_off": None
+        if not child["timed_out"] or not cut
+        else {"key": cut["key"], "table": cut["table"], "after_s": time.time() - cut["since"]},
+    }
 
     if size == "review" and os.environ.get("MSCSLE_BENCH_NO_REASON") != "1":
-        reason = run_child([sys.executable, "-m", "mscsle", "--root", str(root), "reason", "--dist", str(scratch / "dist")])
+        reason = run_child(
+            [sys.executable, "-m", "mscsle", "--root", str(root), "reason", "--dist", str(scratch / "dist")]
+        )
         res["reasoning"] = reason if reason["exit"] == 0 else {**reason, "error": reason["stderr"][-500:]}
     shutil.rmtree(scratch, ignore_errors=True)
     return res
 
 
 # ---------------------------------------------------------------------------------------------------- the report
+
 
 def _naive_value(res: dict, table: str, key: str) -> tuple[float | None, bool]:
     """The naive figure, and whether it is only a lower bound (cut off by the budget)."""
@@ -404,8 +443,11 @@ def _cell(fast: float | None, naive: float | None, lower: bool, unit: str = "s")
     text = f"{fast * 1000:.1f} ms" if unit == "ms" else f"{fast:.3f} s"
     if naive is None:
         return text
-    return f"{text} ({'≥ ' if lower else ''}×{naive / fast:,.0f})" if naive / fast >= 10 else \
-        f"{text} ({'≥ ' if lower else ''}×{naive / fast:.1f})"
+    return (
+        f"{text} ({'≥ ' if lower else ''}×{naive / fast:,.0f})"
+        if naive / fast >= 10
+        else f"{text} ({'≥ ' if lower else ''}×{naive / fast:.1f})"
+    )
 
 
 def check_targets(results: dict[str, dict]) -> list[dict]:
@@ -416,25 +458,65 @@ def check_targets(results: dict[str, dict]) -> list[dict]:
             out.append({"target": name, "what": what, "limit": limit, "unit": unit, "measured": None, "holds": None})
             return
         holds = measured <= limit
-        out.append({"target": name, "what": what, "limit": limit, "unit": unit, "measured": measured, "holds": holds,
-                    "missed_by": None if holds else measured / limit})
+        out.append(
+            {
+                "target": name,
+                "what": what,
+                "limit": limit,
+                "unit": unit,
+                "measured": measured,
+                "holds": holds,
+                "missed_by": None if holds else measured / limit,
+            }
+        )
 
     review, k10, k100 = results.get("review"), results.get("10000"), results.get("100000")
-    target("review_build_s", review and review["build_process"]["wall_s"], TARGETS["review_build_s"], "s",
-           "`mscsle build` of the review graph, whole process")
-    target("nt_100k_s", k100 and k100["to_nt_process"]["wall_s"], TARGETS["nt_100k_s"], "s",
-           "100k claims read, generated, validated and written as N-Triples (one process)")
-    target("nt_100k_rss_mb", k100 and k100["to_nt_process"]["rss_mb"], TARGETS["nt_100k_rss_mb"], "MB",
-           "peak RSS of that process")
+    target(
+        "review_build_s",
+        review and review["build_process"]["wall_s"],
+        TARGETS["review_build_s"],
+        "s",
+        "`mscsle build` of the review graph, whole process",
+    )
+    target(
+        "nt_100k_s",
+        k100 and k100["to_nt_process"]["wall_s"],
+        TARGETS["nt_100k_s"],
+        "s",
+        "100k claims read, generated, validated and written as N-Triples (one process)",
+    )
+    target(
+        "nt_100k_rss_mb",
+        k100 and k100["to_nt_process"]["rss_mb"],
+        TARGETS["nt_100k_rss_mb"],
+        "MB",
+        "peak RSS of that process",
+    )
+
     def slowest(res: dict | None) -> float | None:
         return res and max(v for k, v in res["fast"]["queries"].items() if not k.startswith(EXPORT)) * 1000
 
-    target("query_review_ms", slowest(review), TARGETS["query_review_ms"], "ms",
-           "slowest stored query (`mscsle query`) on the review graph, embedded store")
-    target("query_100k_ms", slowest(k100), TARGETS["query_100k_ms"], "ms",
-           "slowest stored query (`mscsle query`) at 100k claims, embedded store")
-    target("growth_10k_100k", k10 and k100 and k100["to_nt_process"]["wall_s"] / k10["to_nt_process"]["wall_s"],
-           TARGETS["growth_10k_100k"], "×", "growth of that pipeline's wall time from 10k to 100k claims")
+    target(
+        "query_review_ms",
+        slowest(review),
+        TARGETS["query_review_ms"],
+        "ms",
+        "slowest stored query (`mscsle query`) on the review graph, embedded store",
+    )
+    target(
+        "query_100k_ms",
+        slowest(k100),
+        TARGETS["query_100k_ms"],
+        "ms",
+        "slowest stored query (`mscsle query`) at 100k claims, embedded store",
+    )
+    target(
+        "growth_10k_100k",
+        k10 and k100 and k100["to_nt_process"]["wall_s"] / k10["to_nt_process"]["wall_s"],
+        TARGETS["growth_10k_100k"],
+        "×",
+        "growth of that pipeline's wall time from 10k to 100k claims",
+    )
     return out
 
 
@@ -442,15 +524,20 @@ def markdown(report: dict) -> str:
     results = report["results"]
     sizes = list(results)
     label = {s: ("review" if s == "review" else f"{int(s) // 1000}k") for s in sizes}
-    head = "| stage | " + " | ".join(f"{label[s]} ({results[s]['claims']:,} claims, {results[s]['triples']:,} triples)"
-                                       for s in sizes) + " |"
+    head = (
+        "| stage | "
+        + " | ".join(f"{label[s]} ({results[s]['claims']:,} claims, {results[s]['triples']:,} triples)" for s in sizes)
+        + " |"
+    )
     rows = [head, "| --- |" + " --- |" * len(sizes)]
 
     def row(name: str, cells: list[str]) -> None:
         rows.append(f"| {name} | " + " | ".join(cells) + " |")
 
-    row("generate synthetic records (benchmark only)",
-        [f"{results[s]['generate_records_s']:.1f} s" if results[s]["generate_records_s"] else "—" for s in sizes])
+    row(
+        "generate synthetic records (benchmark only)",
+        [f"{results[s]['generate_records_s']:.1f} s" if results[s]["generate_records_s"] else "—" for s in sizes],
+    )
     for key, what in FAST_STAGES.items():
         cells = []
         for s in sizes:
@@ -464,37 +551,66 @@ def markdown(report: dict) -> str:
             naive, lower = _naive_value(results[s], "queries", q)
             cells.append(_cell(results[s]["fast"]["queries"].get(q), naive, lower, unit="ms"))
         row(f"query `{q}`" + (" (builds claims.tsv)" if q.startswith(EXPORT) else ""), cells)
-    for key, what in (("build_process", "**whole `mscsle build` process**"),
-                      ("to_nt_process", "**pipeline to N-Triples, one process**")):
-        row(f"{what} (wall, CPU, peak RSS)", [f"**{results[s][key]['wall_s']:.2f} s**, CPU {results[s][key]['cpu_s']:.2f} s, "
-                                              f"{results[s][key]['rss_mb']:,.0f} MB" for s in sizes])
+    for key, what in (
+        ("build_process", "**whole `mscsle build` process**"),
+        ("to_nt_process", "**pipeline to N-Triples, one process**"),
+    ):
+        row(
+            f"{what} (wall, CPU, peak RSS)",
+            [
+                f"**{results[s][key]['wall_s']:.2f} s**, CPU {results[s][key]['cpu_s']:.2f} s, "
+                f"{results[s][key]['rss_mb']:,.0f} MB"
+                for s in sizes
+            ],
+        )
     cells = []
     for s in sizes:
         p = results[s]["naive"]["process"]
         cut = results[s]["naive"]["cut_off"]
-        cells.append((f"> {p['wall_s']:.0f} s (cut off in {cut['key']})" if p["timed_out"] else f"{p['wall_s']:.2f} s")
-                     + f", {p['rss_mb']:,.0f} MB")
+        cells.append(
+            (f"> {p['wall_s']:.0f} s (cut off in {cut['key']})" if p["timed_out"] else f"{p['wall_s']:.2f} s")
+            + f", {p['rss_mb']:,.0f} MB"
+        )
     row("naive pipeline, one process (wall, peak RSS)", cells)
     cells = []
     for s in sizes:
         r = results[s].get("reasoning")
-        cells.append("—" if r is None else (f"{r['wall_s']:.2f} s, {r['rss_mb']:,.0f} MB (+ JVM)" if r["exit"] == 0
-                                            else f"failed (exit {r['exit']})"))
+        cells.append(
+            "—"
+            if r is None
+            else (
+                f"{r['wall_s']:.2f} s, {r['rss_mb']:,.0f} MB (+ JVM)"
+                if r["exit"] == 0
+                else f"failed (exit {r['exit']})"
+            )
+        )
     row("reasoning: `mscsle reason` (HermiT via owlready2), whole process", cells)
 
-    unconform = [f"{label[s]}: {results[s]['naive']['shacl_violations']:,} violations" for s in sizes
-                 if results[s]["naive"].get("shacl_conforms") is False]
+    unconform = [
+        f"{label[s]}: {results[s]['naive']['shacl_violations']:,} violations"
+        for s in sizes
+        if results[s]["naive"].get("shacl_conforms") is False
+    ]
     if unconform:
-        rows += ["", "The naive SHACL run (RDFS inference) does not conform (" + "; ".join(unconform) + "): the inference "
-                 "types every entity with all its superclasses, so *an entity has exactly one kind* fails. The shapes "
-                 "are written for the asserted graph, which is what the build validates."]
-    lines = [f"Measured {report['when']} on {report['machine']} by `{report['command']}`; "
-             f"medians of {report['repeat']} run(s) ({report['repeat_large']} at 100k claims and more). A cell reads: "
-             "wall time of the fast pipeline (× how many times longer the naive pipeline took: rdflib Graph + pySHACL "
-             "with RDFS inference + rdflib serialisers and SPARQL, on the same N-Triples, in the same run; "
-             f"≥ where that naive stage was stopped after {report['naive_cap_s']:.0f} s, or a query after "
-             f"{report['naive_cap_s'] / 4:.0f} s).", "", *rows, "", "| target | limit | measured | holds |",
-             "| --- | --- | --- | --- |"]
+        rows += [
+            "",
+            "The naive SHACL run (RDFS inference) does not conform (" + "; ".join(unconform) + "): the inference "
+            "types every entity with all its superclasses, so *an entity has exactly one kind* fails. The shapes "
+            "are written for the asserted graph, which is what the build validates.",
+        ]
+    lines = [
+        f"Measured {report['when']} on {report['machine']} by `{report['command']}`; "
+        f"medians of {report['repeat']} run(s) ({report['repeat_large']} at 100k claims and more). A cell reads: "
+        "wall time of the fast pipeline (× how many times longer the naive pipeline took: rdflib Graph + pySHACL "
+        "with RDFS inference + rdflib serialisers and SPARQL, on the same N-Triples, in the same run; "
+        f"≥ where that naive stage was stopped after {report['naive_cap_s']:.0f} s, or a query after "
+        f"{report['naive_cap_s'] / 4:.0f} s).",
+        "",
+        *rows,
+        "",
+        "| target | limit | measured | holds |",
+        "| --- | --- | --- | --- |",
+    ]
     for t in report["targets"]:
         m = "not measured" if t["measured"] is None else f"{t['measured']:,.2f} {t['unit']}"
         holds = "—" if t["holds"] is None else ("yes" if t["holds"] else f"**no**: {t['missed_by']:.2f} × the limit")
@@ -506,16 +622,32 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="review,1000,10000,100000", help="comma-separated: review and/or claim counts")
     ap.add_argument("--repeat", type=int, default=None, help="runs per measurement (medians); default 3")
-    ap.add_argument("--naive-budget", type=float, default=None,
-                    help="seconds the naive pipeline's process gets per size (then it is killed); default 1800")
-    ap.add_argument("--naive-cap", type=float, default=None,
-                    help="seconds one naive stage gets (a quarter of it per query), then it is stopped and reported "
-                         "as a lower bound; default 120")
-    ap.add_argument("--repeat-large", type=int, default=1, help="runs per measurement at 100k claims and more; default 1")
+    ap.add_argument(
+        "--naive-budget",
+        type=float,
+        default=None,
+        help="seconds the naive pipeline's process gets per size (then it is killed); default 1800",
+    )
+    ap.add_argument(
+        "--naive-cap",
+        type=float,
+        default=None,
+        help="seconds one naive stage gets (a quarter of it per query), then it is stopped and reported "
+        "as a lower bound; default 120",
+    )
+    ap.add_argument(
+        "--repeat-large", type=int, default=1, help="runs per measurement at 100k claims and more; default 1"
+    )
     ap.add_argument("--out", type=Path, default=HERE / "results", help="folder for latest.json and latest.md")
-    ap.add_argument("--work", type=Path, default=None, help="folder for synthetic projects (kept; default: a temporary one)")
-    ap.add_argument("--source-text", type=Path, default=ROOT.parent / "shared" / "source" / "review.txt",
-                    help="the review's text: quotes verified and synthetic quotes taken from it (skipped if absent)")
+    ap.add_argument(
+        "--work", type=Path, default=None, help="folder for synthetic projects (kept; default: a temporary one)"
+    )
+    ap.add_argument(
+        "--source-text",
+        type=Path,
+        default=ROOT / "data" / "review" / "review.txt",
+        help="the review's text: quotes verified and synthetic quotes taken from it (skipped if absent)",
+    )
     ap.add_argument("--smoke", action="store_true", help="1k claims, one run, a 10 s naive budget: for CI")
     ap.add_argument("--no-reason", action="store_true", help="skip the reasoning stage")
     ap.add_argument("--readme", action="store_true", help="also put the table into README.md (section 'Performance')")
@@ -540,12 +672,17 @@ def main() -> None:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     report = {
-        "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "command": "python benchmarks/bench.py " + " ".join(sys.argv[1:]),
-        "repeat": args.repeat, "repeat_large": args.repeat_large, "naive_budget_s": args.naive_budget,
-        "naive_cap_s": args.naive_cap, "quotes_verified": source is not None,
-        "stages": FAST_STAGES, "targets_limits": TARGETS, "results": results,
+        "repeat": args.repeat,
+        "repeat_large": args.repeat_large,
+        "naive_budget_s": args.naive_budget,
+        "naive_cap_s": args.naive_cap,
+        "quotes_verified": source is not None,
+        "stages": FAST_STAGES,
+        "targets_limits": TARGETS,
+        "results": results,
     }
     report["targets"] = check_targets(results)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -565,8 +702,10 @@ def update_readme(readme: Path, table: str) -> None:
     text = readme.read_text(encoding="utf-8")
     start, end = text.find(README_START), text.find(README_END)
     if start < 0 or end < start:
-        raise SystemExit(f"{readme}: the markers of the benchmark table are missing ({README_START!r} ... {README_END!r})")
-    readme.write_text(text[:start + len(README_START)] + "\n" + table + text[end:], encoding="utf-8")
+        raise SystemExit(
+            f"{readme}: the markers of the benchmark table are missing ({README_START!r} ... {README_END!r})"
+        )
+    readme.write_text(text[: start + len(README_START)] + "\n" + table + text[end:], encoding="utf-8")
 
 
 def worker_main(argv: list[str]) -> None:

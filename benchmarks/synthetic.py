@@ -22,9 +22,9 @@ from pathlib import Path
 import yaml
 from rdflib import RDFS, Graph, URIRef
 
+from mscsle.curation.review_text import SOFT, ReviewText, normalise_space
+from mscsle.model.vocab import MSCSLE, Vocab
 from mscsle.project import Project
-from mscsle.source import SOFT, ReviewText, normalise_space
-from mscsle.vocab import MSCSLE, Vocab
 
 ROOT = Path(__file__).resolve().parents[1]
 LINKED = ("ontology", "shapes", "queries", "pyproject.toml")  # the real project parts a synthetic project uses
@@ -33,13 +33,32 @@ SEED = 20180149  # fixed: the same size always gives the same records
 # The mix of the curated review (data/claims at the time of writing), as relative weights; a value the ontology
 # does not have is ignored and a value it has that is not listed gets weight 1.
 SPECIES = {"human": 24, "mouse": 6, "species_not_stated": 70}
-CONDITIONS = {"condition_not_stated": 46, "sle_patients": 20, "sle_unspecified": 22, "in_vitro": 5, "lupus_mice": 4,
-              "healthy": 2, "autoimmune_disease": 1}
+CONDITIONS = {
+    "condition_not_stated": 46,
+    "sle_patients": 20,
+    "sle_unspecified": 22,
+    "in_vitro": 5,
+    "lupus_mice": 4,
+    "healthy": 2,
+    "autoimmune_disease": 1,
+}
 HEDGED = 0.28  # share of hedged claims
 EVIDENCE_LEVEL = 0.32  # share of claims with a Table 1 evidence level
 CELL_CONTEXT, VIA, MODEL = 0.30, 0.08, 0.5  # shares of claims with these optional fields (model: of mouse claims)
-HEDGES = ("may", "could", "might", "suggest", "suggested", "proposed", "possible", "possibly", "likely", "implying",
-          "appear to", "considered")
+HEDGES = (
+    "may",
+    "could",
+    "might",
+    "suggest",
+    "suggested",
+    "proposed",
+    "possible",
+    "possibly",
+    "likely",
+    "implying",
+    "appear to",
+    "considered",
+)
 BRACKETS = re.compile(r"\[(\d+(?:\s*[-–,]\s*\d+)*)\]")
 
 
@@ -52,7 +71,7 @@ class Quote:
 
 def entity_count(claims: int) -> int:
     """Entities grow slower than claims: more reviews re-use the same genes and cells."""
-    return max(60, round(claims ** 0.8))
+    return max(60, round(claims**0.8))
 
 
 def _references(sentence: str, count: int) -> tuple[int, ...]:
@@ -84,7 +103,9 @@ def review_quotes(review: ReviewText, reference_count: int) -> list[Quote]:
 
 def ontology_quotes(ontology: Graph) -> list[Quote]:
     """Stand-in quotes where the review's text is absent: the ontology's own definitions (not verified)."""
-    defs = sorted({normalise_space(str(o)) for o in ontology.objects(None, URIRef("http://purl.obolibrary.org/obo/IAO_0000115"))})
+    defs = sorted(
+        {normalise_space(str(o)) for o in ontology.objects(None, URIRef("http://purl.obolibrary.org/obo/IAO_0000115"))}
+    )
     return [Quote(d, (), _hedge(d)) for d in defs if len(d) >= 20]
 
 
@@ -94,7 +115,7 @@ def _weighted(rng: random.Random, allowed: frozenset[str], weights: dict[str, in
 
 
 def _kinds_below(ontology: Graph, root: str, kinds: frozenset[str]) -> list[str]:
-    below = {str(c)[len(str(MSCSLE)):] for c in ontology.transitive_subjects(RDFS.subClassOf, MSCSLE[root])}
+    below = {str(c)[len(str(MSCSLE)) :] for c in ontology.transitive_subjects(RDFS.subClassOf, MSCSLE[root])}
     return sorted(below & kinds)
 
 
@@ -109,21 +130,27 @@ def generate(claims: int, ontology: Graph, review: ReviewText | None) -> tuple[s
 
     kinds = sorted(vocab.kinds)
     cell_kinds = _kinds_below(ontology, "Cell", vocab.kinds) or kinds
-    model_kinds = (_kinds_below(ontology, "MouseStrain", vocab.kinds) + _kinds_below(ontology, "Locus", vocab.kinds)) or kinds
+    model_kinds = (
+        _kinds_below(ontology, "MouseStrain", vocab.kinds) + _kinds_below(ontology, "Locus", vocab.kinds)
+    ) or kinds
     n = entity_count(claims)
     # a fixed share of cells and of mouse models, the rest of any kind
-    entity_kinds = [rng.choice(cell_kinds) if i % 5 == 0 else rng.choice(model_kinds) if i % 23 == 1 else rng.choice(kinds)
-                    for i in range(n)]
+    entity_kinds = [
+        rng.choice(cell_kinds) if i % 5 == 0 else rng.choice(model_kinds) if i % 23 == 1 else rng.choice(kinds)
+        for i in range(n)
+    ]
     ids = [f"E{i:06d}" for i in range(n)]
     by_group: dict[str, list[str]] = {"cell": [], "model": []}
     lines = ["id\tlabel\tkind\tsynonyms\tdefinition"]
-    for eid, kind in zip(ids, entity_kinds):
+    for eid, kind in zip(ids, entity_kinds, strict=False):
         if kind in cell_kinds:
             by_group["cell"].append(eid)
         if kind in model_kinds:
             by_group["model"].append(eid)
         synonyms = " | ".join(f"{eid.lower()} synonym {j}" for j in range(rng.choice((0, 0, 1, 2))))
-        lines.append(f"{eid}\tsynthetic entity {eid}\t{kind}\t{synonyms}\tA synthetic {kind} for benchmarking the pipeline.")
+        lines.append(
+            f"{eid}\tsynthetic entity {eid}\t{kind}\t{synonyms}\tA synthetic {kind} for benchmarking the pipeline."
+        )
 
     sections = sorted(vocab.sections, key=vocab.sections.__getitem__)
     species = _weighted(rng, vocab.species, SPECIES, claims)
@@ -134,8 +161,14 @@ def generate(claims: int, ontology: Graph, review: ReviewText | None) -> tuple[s
     for i in range(claims):
         is_hedged = rng.random() < HEDGED
         q = rng.choice(hedged if is_hedged else quotes)
-        rec: dict = {"id": f"syn-{i + 1:06d}", "subject": rng.choice(ids), "relation": rng.choice(relations),
-                     "object": rng.choice(ids), "species": species[i], "condition": conditions[i]}
+        rec: dict = {
+            "id": f"syn-{i + 1:06d}",
+            "subject": rng.choice(ids),
+            "relation": rng.choice(relations),
+            "object": rng.choice(ids),
+            "species": species[i],
+            "condition": conditions[i],
+        }
         if rng.random() < CELL_CONTEXT:
             rec["cell_context"] = rng.choice(by_group["cell"])
         if rng.random() < VIA:
@@ -165,8 +198,14 @@ def write_project(claims: int, folder: Path, source_text: Path | None = None) ->
     (folder / "data" / "entities.tsv").write_text(entities, encoding="utf-8")
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     for section, recs in records.items():
-        text = yaml.dump({"section": section, "claims": recs}, Dumper=dumper, sort_keys=False, allow_unicode=True,
-                         width=4096, default_flow_style=None)
+        text = yaml.dump(
+            {"section": section, "claims": recs},
+            Dumper=dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            width=4096,
+            default_flow_style=None,
+        )
         (folder / "data" / "claims" / f"{section}.yaml").write_text(text, encoding="utf-8")
     return Project(folder)
 
@@ -175,8 +214,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("claims", type=int, help="how many claims (e.g. 1000, 10000, 100000)")
     ap.add_argument("folder", type=Path, help="the synthetic project folder to create")
-    ap.add_argument("--source-text", type=Path, default=Project(ROOT).default_source_text,
-                    help="the review's text, for quotes (default: ../shared/source/review.txt)")
+    ap.add_argument(
+        "--source-text",
+        type=Path,
+        default=Project(ROOT).default_source_text,
+        help="the review's text, for quotes (default: data/review/review.txt)",
+    )
     args = ap.parse_args()
     project = write_project(args.claims, args.folder, args.source_text)
     print(f"wrote {args.claims} claims into {project.root}")

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from mscsle.build import build
-from mscsle.engines import EndpointEngine, Engine, embedded
 from mscsle.project import Project
-from mscsle.queries import stored_queries
-from mscsle.server import free_port, served
+from mscsle.query.engines import EndpointEngine, Engine, embedded
+from mscsle.query.stored import stored_queries
+from mscsle.release.pipeline import build
+from mscsle.serve.oxigraph_server import free_port, served
 
 TARGETS = {"oxigraph": 1.0, "rdflib": 60.0, "http": 1.0}
 

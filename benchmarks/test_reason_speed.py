@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mscsle.build import build
+from mscsle.checks.reason import reason
 from mscsle.project import Project
-from mscsle.reason import reason
+from mscsle.release.pipeline import build
 
 TARGET_SECONDS = 60
 

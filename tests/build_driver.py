@@ -23,9 +23,9 @@ import sys
 import time
 from pathlib import Path
 
-from mscsle import atomic
-from mscsle import build as build_module
 from mscsle.cli import main
+from mscsle.release import pipeline as build_module
+from mscsle.release import publish as atomic
 
 
 def die() -> None:
@@ -33,7 +33,13 @@ def die() -> None:
 
 
 def inject(point: str, slow: float, log: str) -> None:
-    write, exchange, rmtree, rename, validate = atomic._write, atomic._exchange, shutil.rmtree, os.rename, build_module.validate
+    write, exchange, rmtree, rename, validate = (
+        atomic._write,
+        atomic._exchange,
+        shutil.rmtree,
+        os.rename,
+        build_module.validate,
+    )
     written = 0
 
     def write_(path: Path, data: bytes) -> None:
@@ -83,6 +89,9 @@ def inject(point: str, slow: float, log: str) -> None:
 
 
 if __name__ == "__main__":
-    inject(os.environ.get("MSCSLE_TEST_KILL_AT", ""), float(os.environ.get("MSCSLE_TEST_SLOW", "0")),
-           os.environ.get("MSCSLE_TEST_LOG", ""))
+    inject(
+        os.environ.get("MSCSLE_TEST_KILL_AT", ""),
+        float(os.environ.get("MSCSLE_TEST_SLOW", "0")),
+        os.environ.get("MSCSLE_TEST_LOG", ""),
+    )
     main(sys.argv[1:], prog_name="mscsle")

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from mscsle.build import Built, assemble, build
+from mscsle.curation.review_text import ReviewText
 from mscsle.project import Project
-from mscsle.source import ReviewText
+from mscsle.release.pipeline import Built, assemble, build
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-REVIEW_TEXT = ROOT.parent / "shared" / "source" / "review.txt"
+REVIEW_TEXT = ROOT / "data" / "review" / "review.txt"
 
 
 def make_project(tmp: Path, data: Path) -> Project:
@@ -57,7 +57,7 @@ def dist(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def reasoned(project: Project, dist: Path, tmp_path_factory: pytest.TempPathFactory):
     """HermiT run once (`mscsle reason`) on a copy of the real build: (Reasoned, path of mscsle-inferred.ttl)."""
-    from mscsle.reason import INFERRED_FILE, reason
+    from mscsle.checks.reason import INFERRED_FILE, reason
 
     if shutil.which("java") is None:
         pytest.skip("HermiT needs Java on PATH (the README's set-up assumes Java 17)")

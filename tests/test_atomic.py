@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from mscsle import atomic
-from mscsle.atomic import MARKER, check_output, publish, staged_directory
-from mscsle.build import build
 from mscsle.errors import OutputFolderError
 from mscsle.project import Project
+from mscsle.release import publish as atomic
+from mscsle.release.pipeline import build
+from mscsle.release.publish import MARKER, check_output, publish, staged_directory
 
 from .conftest import FIXTURES, ROOT, make_project
 
@@ -43,8 +43,10 @@ def changed_mini(tmp: Path) -> Project:
     project = make_project(tmp, FIXTURES / "mini")
     claims = project.claims_dir / "direct_genes.yaml"
     text = claims.read_text(encoding="utf-8")
-    claims.write_text(text.replace("quote: OAZ is over-expressed in MSCs from SLE patients",
-                                   "quote: OAZ is over-expressed in MSCs"), encoding="utf-8")
+    claims.write_text(
+        text.replace("quote: OAZ is over-expressed in MSCs from SLE patients", "quote: OAZ is over-expressed in MSCs"),
+        encoding="utf-8",
+    )
     return project
 
 
@@ -64,8 +66,12 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Projec
 
 def driver(project: Project, out: Path, **env: str) -> subprocess.Popen:
     environ = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p), **env}
-    return subprocess.Popen([sys.executable, str(DRIVER), "--root", str(project.root), "build", "--out", str(out)],
-                            env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, str(DRIVER), "--root", str(project.root), "build", "--out", str(out)],
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def previous_output(tmp: Path, old: dict[str, bytes]) -> Path:
@@ -77,6 +83,7 @@ def previous_output(tmp: Path, old: dict[str, bytes]) -> Path:
 
 
 # --- publishing ------------------------------------------------------------------------------------------------
+
 
 def test_publish_replaces_the_whole_folder(tmp_path: Path):
     out = tmp_path / "dist"
@@ -124,9 +131,11 @@ def test_build_refuses_a_foreign_output_folder_before_building(mini, tmp_path: P
     (out / "thesis.tex").write_text("years of work")
     result = CliRunner().invoke(main, ["--root", str(mini.root), "build", "--out", str(out)])
     assert result.exit_code == 2
-    assert result.stderr == (f"cannot build: {out} is not empty and was not written by `mscsle build` (it has no "
-                             f".mscsle-build file); a build replaces its output folder as a whole, so choose a new "
-                             f"or empty folder, or remove this one yourself\n")
+    assert result.stderr == (
+        f"cannot build: {out} is not empty and was not written by `mscsle build` (it has no "
+        f".mscsle-build file); a build replaces its output folder as a whole, so choose a new "
+        f"or empty folder, or remove this one yourself\n"
+    )
     assert snapshot(out) == {"thesis.tex": b"years of work"}
 
 
@@ -256,8 +265,10 @@ def test_concurrent_builds_do_not_interleave(projects, tmp_path: Path):
     old_project, old = projects["old"]
     new_project, new = projects["new"]
     out, log = tmp_path / "dist", tmp_path / "writes.log"
-    procs = [driver(p, out, MSCSLE_TEST_SLOW="0.05", MSCSLE_TEST_LOG=str(log))
-             for p in (old_project, new_project, old_project, new_project)]
+    procs = [
+        driver(p, out, MSCSLE_TEST_SLOW="0.05", MSCSLE_TEST_LOG=str(log))
+        for p in (old_project, new_project, old_project, new_project)
+    ]
     for proc in procs:
         proc.wait(180)
         assert proc.returncode == 0, proc.stderr.read().decode()

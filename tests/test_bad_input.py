@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mscsle.build import build
 from mscsle.cli import main
+from mscsle.curation.review_text import ReviewText
 from mscsle.project import Project
-from mscsle.source import ReviewText
+from mscsle.release.pipeline import build
 
 from .conftest import FIXTURES, make_project
 
@@ -77,8 +77,9 @@ def test_bad_input(case: Path, previous_build: Path, tmp_path: Path):
     out = tmp_path / "dist"
     shutil.copytree(previous_build, out)
     before = snapshot(out)
-    result = CliRunner().invoke(main, ["--root", str(project.root), "build", "--out", str(out),
-                                       "--source-text", str(EXCERPT)])
+    result = CliRunner().invoke(
+        main, ["--root", str(project.root), "build", "--out", str(out), "--source-text", str(EXCERPT)]
+    )
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     assert result.stderr == (case / "expected.txt").read_text(encoding="utf-8")
@@ -91,9 +92,23 @@ def test_console_command_exits_2_with_the_same_report(tmp_path: Path):
     case = CORPUS / "several-mistakes"
     project = case_project(case, tmp_path)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    proc = subprocess.run([sys.executable, "-m", "mscsle", "--root", str(project.root), "build",
-                           "--out", str(tmp_path / "dist"), "--source-text", str(EXCERPT)],
-                          capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mscsle",
+            "--root",
+            str(project.root),
+            "build",
+            "--out",
+            str(tmp_path / "dist"),
+            "--source-text",
+            str(EXCERPT),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert proc.returncode == 2
     assert proc.stderr == (case / "expected.txt").read_text(encoding="utf-8")
     assert not (tmp_path / "dist").exists()

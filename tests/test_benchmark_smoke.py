@@ -24,9 +24,15 @@ from synthetic import entity_count, write_project  # noqa: E402
 @pytest.fixture(scope="module")
 def smoke(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("bench")
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--smoke", "--out", str(out)],
-                   check=True, capture_output=True, cwd=ROOT)
-    return json.loads((out / "latest.json").read_text(encoding="utf-8")) | {"md": (out / "latest.md").read_text(encoding="utf-8")}
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--smoke", "--out", str(out)],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    return json.loads((out / "latest.json").read_text(encoding="utf-8")) | {
+        "md": (out / "latest.md").read_text(encoding="utf-8")
+    }
 
 
 def test_smoke_run_has_every_stage(smoke: dict):
@@ -57,23 +63,29 @@ def test_smoke_report_has_the_table_and_the_targets(smoke: dict):
     assert "python benchmarks/bench.py --smoke" in md
     for what in FAST_STAGES.values():
         assert what in md
-    assert {t["target"] for t in smoke["targets"]} == {"review_build_s", "nt_100k_s", "nt_100k_rss_mb",
-                                                        "query_review_ms", "query_100k_ms", "growth_10k_100k"}
+    assert {t["target"] for t in smoke["targets"]} == {
+        "review_build_s",
+        "nt_100k_s",
+        "nt_100k_rss_mb",
+        "query_review_ms",
+        "query_100k_ms",
+        "growth_10k_100k",
+    }
 
 
 def test_synthetic_records_follow_the_curated_format(tmp_path: Path):
     """Same schema as data/: the real loader accepts them (quotes checked where the review's text is present)."""
-    from mscsle.build import read_ontology
-    from mscsle.project import Project
-    from mscsle.records import load
-    from mscsle.source import ReviewText
-    from mscsle.vocab import Vocab
+    from mscsle.curation.records import load
+    from mscsle.curation.review_text import ReviewText
+    from mscsle.model.vocab import Vocab
+    from mscsle.release.pipeline import read_ontology
 
-    text = ROOT.parent / "shared" / "source" / "review.txt"
+    text = ROOT / "data" / "review" / "review.txt"
     project = write_project(300, tmp_path / "syn", text if text.is_file() else None)
     vocab = Vocab.from_ontology(read_ontology(project))
-    records = load(project.root, project.entities, project.claims_dir, vocab,
-                   ReviewText.read(text) if text.is_file() else None)
+    records = load(
+        project.root, project.entities, project.claims_dir, vocab, ReviewText.read(text) if text.is_file() else None
+    )
     claims = records.claims
     assert len(claims) == 300
     assert {c.certainty for c in claims} == {"stated", "hedged"}

@@ -12,8 +12,8 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from mscsle.build import CLAIMS_COLUMNS, build
 from mscsle.errors import CurationError
+from mscsle.release.pipeline import CLAIMS_COLUMNS, build
 
 ARTIFACTS = {"mscsle.ttl": "turtle", "mscsle.owl": "xml", "mscsle.nt": "nt", "mscsle.jsonld": "json-ld"}
 
@@ -48,8 +48,12 @@ def test_claims_table_has_every_claim(dist: Path):
 
 def _build_in_subprocess(root: Path, out: Path, seed: str) -> None:
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    subprocess.run([sys.executable, "-m", "mscsle", "--root", str(root), "build", "--out", str(out)],
-                   check=True, env=env, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "mscsle", "--root", str(root), "build", "--out", str(out)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
 
 
 def test_two_builds_are_byte_identical(project, tmp_path: Path):
@@ -70,6 +74,8 @@ def test_bad_input_leaves_dist_unchanged(mini, tmp_path: Path):
     claims.write_text(claims.read_text(encoding="utf-8").replace("subject: OAZ", "subject: OAZZ"), encoding="utf-8")
     with pytest.raises(CurationError) as err:
         build(mini, out)
-    assert "data/claims/direct_genes.yaml: claim dg-01 (line 3): field 'subject': unknown entity 'OAZZ'" in str(err.value)
+    assert "data/claims/direct_genes.yaml: claim dg-01 (line 3): field 'subject': unknown entity 'OAZZ'" in str(
+        err.value
+    )
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert not list(tmp_path.glob(".dist.staging-*"))

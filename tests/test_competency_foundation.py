@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mscsle.queries import load_store, select, stored_queries
+from mscsle.query.stored import load_store, select, stored_queries
 
 from .conftest import ROOT
 
@@ -38,7 +38,7 @@ def ask(dist: Path):
 
     def run(name: str) -> list[dict[str, str]]:
         names, rows = select(store, queries[name].sparql)
-        return [dict(zip(names, r)) for r in rows]
+        return [dict(zip(names, r, strict=False)) for r in rows]
 
     return run
 
@@ -96,7 +96,11 @@ def test_overexpressed_in_sle_msc(ask):
         ("OAZ", "human", "41"),  # "OAZ is over-expressed in MSCs from SLE patients [41]"
         ("p16INK4A", "human", "52"),  # "p16INK4A ... significantly increase in MSCs from SLE patients [52]"
         ("Pbx1-d", "mouse", "40"),  # "Sle1a1 MSCs express higher levels of Pbx1-d than normal MSCs [40]"
-        ("STAT4-risk-allele", "species not stated", "59"),  # "A risk allele of STAT4 ... over-expressed in SLE mesenchymal cells [59]"
+        (
+            "STAT4-risk-allele",
+            "species not stated",
+            "59",
+        ),  # "A risk allele of STAT4 ... over-expressed in SLE mesenchymal cells [59]"
     }
 
 

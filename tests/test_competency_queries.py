@@ -11,13 +11,13 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
-from mscsle.build import read_ontology
-from mscsle.engines import Engine, embedded
-from mscsle.prefixes import sparql_prologue
+from mscsle.curation.records import load
+from mscsle.model.prefixes import sparql_prologue
+from mscsle.model.vocab import MSCSLE, Vocab
 from mscsle.project import Project
-from mscsle.queries import stored_queries
-from mscsle.records import load
-from mscsle.vocab import MSCSLE, Vocab
+from mscsle.query.engines import Engine, embedded
+from mscsle.query.stored import stored_queries
+from mscsle.release.pipeline import read_ontology
 
 from .conftest import ROOT
 
@@ -33,8 +33,8 @@ def short(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
         return ""
     if isinstance(term, ox.NamedNode):
         if term.value.startswith(ENTITY):
-            return term.value[len(ENTITY):]
-        local = term.value[len(str(MSCSLE)):]
+            return term.value[len(ENTITY) :]
+        local = term.value[len(str(MSCSLE)) :]
         return local if term.value.startswith(str(MSCSLE)) and "/" not in local else term.value
     return term.value
 
@@ -65,8 +65,10 @@ def section_counts(project: Project) -> list[Row]:
         n["hedged"] += c.certainty == "hedged"
         n["own"] += not c.references
     heading = {str(s): str(h) for s, h in ontology.subject_objects(MSCSLE.heading)}
-    return sorted((f"section_{s}", heading[f"{MSCSLE}section_{s}"], str(n["claims"]), str(n["hedged"]), str(n["own"]))
-                  for s, n in by_section.items())
+    return sorted(
+        (f"section_{s}", heading[f"{MSCSLE}section_{s}"], str(n["claims"]), str(n["hedged"]), str(n["own"]))
+        for s, n in by_section.items()
+    )
 
 
 @pytest.mark.parametrize("name", sorted(ANSWERS))
@@ -101,9 +103,12 @@ def _entities_in_text(sparql: str) -> set[str]:
 
 def _claim_entities(engine: Engine) -> dict[str, list[set[str]]]:
     """section local name -> for each claim, the entities it names (subject, object, mediator)."""
-    q = sparql_prologue() + """SELECT ?section ?claim ?e WHERE {
+    q = (
+        sparql_prologue()
+        + """SELECT ?section ?claim ?e WHERE {
         ?claim mscsle:in_section ?section . { ?claim mscsle:has_subject ?e } UNION { ?claim mscsle:has_object ?e }
         UNION { ?claim mscsle:via ?e } }"""
+    )
     claims: dict[tuple[str, str], set[str]] = {}
     for section, claim, e in engine.run(q).rows:
         claims.setdefault((short(section).removeprefix("section_"), claim.value), set()).add(e.value)
@@ -134,10 +139,18 @@ def test_queries_cover_every_section(project):
 
 def test_queries_cover_every_kind_of_entity(engine: Engine, answers):
     """Every entity class that the registry uses has at least one of its entities in some competency answer."""
-    q = sparql_prologue() + "SELECT ?e ?kind WHERE { ?kind rdfs:subClassOf+ mscsle:Entity . ?e a owl:NamedIndividual , ?kind }"
+    q = (
+        sparql_prologue()
+        + "SELECT ?e ?kind WHERE { ?kind rdfs:subClassOf+ mscsle:Entity . ?e a owl:NamedIndividual , ?kind }"
+    )
     kind_of = {e.value: short(k) for e, k in engine.run(q).rows}
     used = set(kind_of.values())
-    answered = {kind_of[t.value] for rows in answers.values() for row in rows for t in row
-                if isinstance(t, ox.NamedNode) and t.value in kind_of}
+    answered = {
+        kind_of[t.value]
+        for rows in answers.values()
+        for row in rows
+        for t in row
+        if isinstance(t, ox.NamedNode) and t.value in kind_of
+    }
     assert used - answered == set(), f"entity kinds that no competency query answers with: {sorted(used - answered)}"
     assert len(used) >= 30

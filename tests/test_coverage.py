@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from mscsle.build import read_ontology
-from mscsle.coverage import paragraphs, read_exclusions
-from mscsle.records import load
-from mscsle.stats import coverage, headings
-from mscsle.vocab import Vocab
+from mscsle.curation.claim_stats import coverage, headings
+from mscsle.curation.coverage import paragraphs, read_exclusions
+from mscsle.curation.records import load
+from mscsle.model.vocab import Vocab
+from mscsle.release.pipeline import read_ontology
 
 
 def _records(project):
@@ -26,7 +26,8 @@ def test_paragraph_walker_finds_the_review_structure(project, review_text):
 def test_every_citing_paragraph_has_a_claim(project, review_text):
     cov = coverage(project, read_ontology(project), _records(project), review_text)
     assert not cov.uncovered, "paragraphs citing references but without any claim:\n" + "\n".join(
-        f"[{p.number}] {p.section}: {p.opening}..." for p in cov.uncovered)
+        f"[{p.number}] {p.section}: {p.opening}..." for p in cov.uncovered
+    )
 
 
 def test_exclusions_name_real_paragraphs(project, review_text):
@@ -47,8 +48,17 @@ def test_stats_command(project, review_text):
     assert f"{len(records.claims)} claims, {len(records.entities)} entities" in result.output
     for heading in ("section", "species", "certainty", "evidence_level", "relation", "condition"):
         assert f"\n{heading} " in result.output
-    for section in ("abstract", "background", "immunomodulation", "impaired_regulation", "genetic_factors",
-                    "direct_genes", "table1", "indirect_evidence", "conclusions"):
+    for section in (
+        "abstract",
+        "background",
+        "immunomodulation",
+        "impaired_regulation",
+        "genetic_factors",
+        "direct_genes",
+        "table1",
+        "indirect_evidence",
+        "conclusions",
+    ):
         assert f"\n{section} " in result.output
     assert "entity    all " in result.output  # the mapped share per kind
     assert "citing a reference, without a claim and not excluded: 0" in result.output

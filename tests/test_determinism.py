@@ -11,13 +11,18 @@ import sys
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 from rdflib import Graph
 
-from mscsle import serialize
+from mscsle.release import serialize
 
-ARTIFACTS = {"mscsle.ttl": ox.RdfFormat.TURTLE, "mscsle.nt": ox.RdfFormat.N_TRIPLES, "mscsle.owl": ox.RdfFormat.RDF_XML,
-             "mscsle.jsonld": ox.RdfFormat.JSON_LD, "mscsle.nq": ox.RdfFormat.N_QUADS, "mscsle.trig": ox.RdfFormat.TRIG}
+ARTIFACTS = {
+    "mscsle.ttl": ox.RdfFormat.TURTLE,
+    "mscsle.nt": ox.RdfFormat.N_TRIPLES,
+    "mscsle.owl": ox.RdfFormat.RDF_XML,
+    "mscsle.jsonld": ox.RdfFormat.JSON_LD,
+    "mscsle.nq": ox.RdfFormat.N_QUADS,
+    "mscsle.trig": ox.RdfFormat.TRIG,
+}
 
 
 def canonical_triples(path: Path, fmt: ox.RdfFormat) -> ox.Dataset:
@@ -49,10 +54,21 @@ def test_serialising_is_idempotent(dist: Path):
 def test_build_does_not_depend_on_the_environment(project, dist: Path, tmp_path: Path):
     """Another process, hash seed, time zone, locale, working folder and output path: the same bytes as `dist`."""
     out = tmp_path / "elsewhere" / "deeper" / "out"
-    env = {**os.environ, "PYTHONHASHSEED": "4242", "TZ": "Pacific/Kiritimati", "LC_ALL": "C", "LANG": "C",
-           "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    subprocess.run([sys.executable, "-m", "mscsle", "--root", str(project.root), "build", "--out", str(out)],
-                   check=True, env=env, cwd="/", capture_output=True)
+    env = {
+        **os.environ,
+        "PYTHONHASHSEED": "4242",
+        "TZ": "Pacific/Kiritimati",
+        "LC_ALL": "C",
+        "LANG": "C",
+        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "mscsle", "--root", str(project.root), "build", "--out", str(out)],
+        check=True,
+        env=env,
+        cwd="/",
+        capture_output=True,
+    )
     names = sorted(p.name for p in dist.iterdir())
     assert names == sorted(p.name for p in out.iterdir())
     for name in names:

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from mscsle.build import build
-from mscsle.server import free_port
+from mscsle.release.pipeline import build
+from mscsle.serve.oxigraph_server import free_port
 
-from .conftest import FIXTURES, ROOT, make_project
+from .conftest import FIXTURES, make_project
 from .test_user_rdf import Listener
 
 TIMEOUT = 2  # seconds: the endpoint's query time-out in these tests
@@ -57,8 +57,11 @@ def listening(pid: int) -> set[tuple[str, int]]:
             if fields[3] == "0A" and fields[9] in inodes:  # 0A: LISTEN
                 address, port = fields[1].split(":")
                 raw = bytes.fromhex(address)
-                ip = ".".join(str(b) for b in raw[::-1]) if width == 8 else \
-                    ":".join(raw[i:i + 4][::-1].hex() for i in range(0, 16, 4))
+                ip = (
+                    ".".join(str(b) for b in raw[::-1])
+                    if width == 8
+                    else ":".join(raw[i : i + 4][::-1].hex() for i in range(0, 16, 4))
+                )
                 out.add((ip, int(port, 16)))
     return out
 
@@ -69,9 +72,24 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, su
     tmp = tmp_path_factory.mktemp("serve")
     build(make_project(tmp, FIXTURES / "mini"), tmp / "dist")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    proc = subprocess.Popen([sys.executable, "-m", "mscsle", "serve", "--port", str(free_port()),
-                             "--timeout", str(TIMEOUT), "--dist", str(tmp / "dist")],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mscsle",
+            "serve",
+            "--port",
+            str(free_port()),
+            "--timeout",
+            str(TIMEOUT),
+            "--dist",
+            str(tmp / "dist"),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -91,8 +109,9 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, su
             proc.wait(20)
 
 
-def request(url: str, data: bytes | None = None, method: str | None = None, content_type: str | None = None,
-            timeout: float = 60) -> tuple[int, bytes]:
+def request(
+    url: str, data: bytes | None = None, method: str | None = None, content_type: str | None = None, timeout: float = 60
+) -> tuple[int, bytes]:
     headers = {"Accept": "application/sparql-results+json"}
     if content_type:
         headers["Content-Type"] = content_type
@@ -105,8 +124,12 @@ def request(url: str, data: bytes | None = None, method: str | None = None, cont
 
 
 def query(url: str, sparql: str, timeout: float = 60) -> tuple[int, bytes]:
-    return request(url, urllib.parse.urlencode({"query": sparql}).encode(), content_type="application/x-www-form-urlencoded",
-                   timeout=timeout)
+    return request(
+        url,
+        urllib.parse.urlencode({"query": sparql}).encode(),
+        content_type="application/x-www-form-urlencoded",
+        timeout=timeout,
+    )
 
 
 def count(url: str) -> int:
@@ -133,19 +156,37 @@ def test_serve_answers_queries(endpoint):
     assert status == 200
 
 
-@pytest.mark.parametrize(("path", "data", "method", "content_type", "status"), [
-    ("/update", "update=" + urllib.parse.quote("INSERT DATA { <http://ex/s> <http://ex/p> 1 }"), "POST",
-     "application/x-www-form-urlencoded", 403),
-    ("/update", "update=" + urllib.parse.quote("LOAD <http://example.org/data.ttl>"), "POST",
-     "application/x-www-form-urlencoded", 403),
-    ("/update", "DROP ALL", "POST", "application/sparql-update", 403),
-    ("/query", "update=" + urllib.parse.quote("CLEAR ALL"), "POST", "application/x-www-form-urlencoded", 403),
-    ("/query", "query=" + urllib.parse.quote("LOAD <http://example.org/data.ttl>"), "POST",
-     "application/x-www-form-urlencoded", 403),
-    ("/store?default", "<http://ex/s> <http://ex/p> <http://ex/o> .", "PUT", "application/n-triples", 403),
-    ("/store?default", "<http://ex/s> <http://ex/p> <http://ex/o> .", "POST", "application/n-triples", 403),
-    ("/store?graph=" + urllib.parse.quote("https://w3id.org/mscsle/graph/data"), "", "DELETE", None, 403),
-])
+@pytest.mark.parametrize(
+    ("path", "data", "method", "content_type", "status"),
+    [
+        (
+            "/update",
+            "update=" + urllib.parse.quote("INSERT DATA { <http://ex/s> <http://ex/p> 1 }"),
+            "POST",
+            "application/x-www-form-urlencoded",
+            403,
+        ),
+        (
+            "/update",
+            "update=" + urllib.parse.quote("LOAD <http://example.org/data.ttl>"),
+            "POST",
+            "application/x-www-form-urlencoded",
+            403,
+        ),
+        ("/update", "DROP ALL", "POST", "application/sparql-update", 403),
+        ("/query", "update=" + urllib.parse.quote("CLEAR ALL"), "POST", "application/x-www-form-urlencoded", 403),
+        (
+            "/query",
+            "query=" + urllib.parse.quote("LOAD <http://example.org/data.ttl>"),
+            "POST",
+            "application/x-www-form-urlencoded",
+            403,
+        ),
+        ("/store?default", "<http://ex/s> <http://ex/p> <http://ex/o> .", "PUT", "application/n-triples", 403),
+        ("/store?default", "<http://ex/s> <http://ex/p> <http://ex/o> .", "POST", "application/n-triples", 403),
+        ("/store?graph=" + urllib.parse.quote("https://w3id.org/mscsle/graph/data"), "", "DELETE", None, 403),
+    ],
+)
 def test_serve_refuses_writes(endpoint, path: str, data: str, method: str, content_type: str | None, status: int):
     url, _ = endpoint
     base = url.removesuffix("/query")
@@ -160,8 +201,10 @@ def test_serve_refuses_service_beyond_loopback(endpoint):
     url, proc = endpoint
     status, body = query(url, "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
     assert status == 403
-    assert body.decode() == ("SERVICE to http://example.org/sparql is refused: mscsle queries only reach endpoints on "
-                             "this machine (localhost, 127.0.0.1, [::1]), never an address given by a variable\n")
+    assert body.decode() == (
+        "SERVICE to http://example.org/sparql is refused: mscsle queries only reach endpoints on "
+        "this machine (localhost, 127.0.0.1, [::1]), never an address given by a variable\n"
+    )
 
 
 def test_refused_service_never_connects(endpoint):
@@ -191,8 +234,10 @@ def test_serve_stops_a_runaway_query_at_its_time_out(endpoint):
     oxigraph = descendants(proc.pid)
     status, body = query(url, RUNAWAY, timeout=120)
     assert status == 503
-    assert body.decode() == (f"the query ran beyond the time-out of {TIMEOUT} s and was stopped; make it more "
-                             f"selective (add LIMIT, restrict the patterns)\n")
+    assert body.decode() == (
+        f"the query ran beyond the time-out of {TIMEOUT} s and was stopped; make it more "
+        f"selective (add LIMIT, restrict the patterns)\n"
+    )
     assert count(url) > 0  # and the endpoint answers again ...
     assert descendants(proc.pid).isdisjoint(oxigraph)  # ... from a new Oxigraph: the one running the query is gone
 
@@ -200,8 +245,11 @@ def test_serve_stops_a_runaway_query_at_its_time_out(endpoint):
 def test_serve_cuts_a_runaway_stream_at_its_time_out(endpoint):
     """A query whose answer streams for ever is cut at the time-out; the endpoint then answers again."""
     url, _ = endpoint
-    req = urllib.request.Request(url, data=urllib.parse.urlencode({"query": RUNAWAY.split(" ORDER BY")[0]}).encode(),
-                                 headers={"Accept": "application/sparql-results+json"})
+    req = urllib.request.Request(
+        url,
+        data=urllib.parse.urlencode({"query": RUNAWAY.split(" ORDER BY")[0]}).encode(),
+        headers={"Accept": "application/sparql-results+json"},
+    )
     started = time.monotonic()
     received = 0
     with urllib.request.urlopen(req, timeout=60) as r:

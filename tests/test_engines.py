@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from mscsle.cli import main
-from mscsle.engines import OxigraphEngine, QueryFailed, RdflibEngine, Results, embedded
-from mscsle.prefixes import sparql_prologue
-from mscsle.queries import stored_queries
+from mscsle.model.prefixes import sparql_prologue
+from mscsle.query.engines import OxigraphEngine, QueryFailed, RdflibEngine, Results, embedded
+from mscsle.query.stored import stored_queries
 
 from .conftest import ROOT
 
@@ -41,8 +41,9 @@ def test_there_are_at_least_25_competency_queries():
 def test_every_query_states_its_question(name: str):
     lines = QUERIES[name].text.splitlines()
     assert lines[0].startswith("# ") and lines[0].endswith("?"), f"{name}.rq must open with its question as a comment"
-    assert not any(line.lstrip().upper().startswith("PREFIX") for line in lines), \
+    assert not any(line.lstrip().upper().startswith("PREFIX") for line in lines), (
         f"{name}.rq declares prefixes; the runner adds the project's prefix map"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
@@ -61,7 +62,9 @@ def test_default_graph_is_the_union_of_the_named_graphs(mini_engines):
     g = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     for engine in mini_engines:
         assert [r[0] for r in engine.run(g).normalised()] == [
-            "<https://w3id.org/mscsle/graph/data>", "<https://w3id.org/mscsle/graph/ontology>"], engine.name
+            "<https://w3id.org/mscsle/graph/data>",
+            "<https://w3id.org/mscsle/graph/ontology>",
+        ], engine.name
 
 
 def test_result_formats_round_trip(mini_engines):
@@ -70,22 +73,30 @@ def test_result_formats_round_trip(mini_engines):
         r = engine.run(q)
         for fmt in ("json", "tsv", "xml"):
             back = ox.parse_query_results(r.serialize(fmt), format=getattr(ox.QueryResultsFormat, fmt.upper()))
-            assert sorted(tuple(str(s[v]) if s[v] is not None else "" for v in ("s", "l", "n")) for s in back) == r.normalised()
+            assert (
+                sorted(tuple(str(s[v]) if s[v] is not None else "" for v in ("s", "l", "n")) for s in back)
+                == r.normalised()
+            )
         doc = json.loads(r.serialize("json"))
         assert doc["head"]["vars"] == ["s", "l", "n"]
         csv_lines = r.serialize("csv").decode("utf-8").splitlines()
         assert csv_lines[0] == "s,l,n" and sorted(csv_lines[1:]) == [
-            "https://w3id.org/mscsle/entity/a,A,2", "https://w3id.org/mscsle/entity/b,B,"]
+            "https://w3id.org/mscsle/entity/a,A,2",
+            "https://w3id.org/mscsle/entity/b,B,",
+        ]
 
 
 def test_ask_and_construct(mini_engines):
     for engine in mini_engines:
-        assert engine.run("ASK { ?s ?p \"A\"@en }").boolean is True
-        assert json.loads(engine.run("ASK { ?s ?p \"Z\" }").serialize("json"))["boolean"] is False
-        g = engine.run("CONSTRUCT { ?s <http://e/named> ?l } WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+        assert engine.run('ASK { ?s ?p "A"@en }').boolean is True
+        assert json.loads(engine.run('ASK { ?s ?p "Z" }').serialize("json"))["boolean"] is False
+        g = engine.run(
+            "CONSTRUCT { ?s <http://e/named> ?l } WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+        )
         assert g.serialize("nt").decode("utf-8").splitlines() == [
             '<https://w3id.org/mscsle/entity/a> <http://e/named> "A"@en .',
-            '<https://w3id.org/mscsle/entity/b> <http://e/named> "B" .']
+            '<https://w3id.org/mscsle/entity/b> <http://e/named> "B" .',
+        ]
         assert "mscsle.entity:a" in g.table()
         with pytest.raises(QueryFailed, match="returns RDF"):
             g.serialize("json")
@@ -93,7 +104,9 @@ def test_ask_and_construct(mini_engines):
 
 def test_table_shows_curies_and_plain_values(mini_engines):
     for engine in mini_engines:
-        table = engine.run("SELECT ?s ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY STR(?l)").table()
+        table = engine.run(
+            "SELECT ?s ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY STR(?l)"
+        ).table()
         assert table.splitlines()[2:] == ["mscsle.entity:a  A", "mscsle.entity:b  B"]
 
 
@@ -109,6 +122,7 @@ def test_results_refuse_a_format_of_the_other_kind():
 
 
 # --- the command line ---------------------------------------------------------------------------------------
+
 
 def _run(*args: str) -> str:
     result = CliRunner().invoke(main, ["--root", str(ROOT), *args])
@@ -134,7 +148,9 @@ def test_cli_runs_an_adhoc_file_with_the_prefixes(dist: Path, tmp_path: Path):
     f.write_text("# How many claims?\nSELECT (COUNT(?c) AS ?n) WHERE { ?c a mscsle:Claim }\n", encoding="utf-8")
     out = _run("query", str(f), "--dist", str(dist), "--format", "tsv")
     n = int(out.splitlines()[1].split("^^")[0].strip('"'))
-    assert n == int(embedded(dist).run(sparql_prologue() + "SELECT (COUNT(*) AS ?n) WHERE { ?c a mscsle:Claim }").rows[0][0].value)
+    assert n == int(
+        embedded(dist).run(sparql_prologue() + "SELECT (COUNT(*) AS ?n) WHERE { ?c a mscsle:Claim }").rows[0][0].value
+    )
     assert n > 100
 
 

@@ -15,23 +15,23 @@ from rdflib.namespace import SKOS
 from sssom.parsers import parse_sssom_table
 from sssom.validators import validate
 
-from mscsle.build import assemble, build, read_ontology
+from mscsle.checks.qc import run_checks
 from mscsle.cli import main
+from mscsle.curation.mapping_stats import mapping_shares, total
+from mscsle.curation.mappings import MATCHES, load_mappings
+from mscsle.curation.records import load
 from mscsle.errors import CurationError
-from mscsle.imports import import_files
-from mscsle.mapping_stats import mapping_shares, total
-from mscsle.mappings import MATCHES, load_mappings
-from mscsle.prefixes import sparql_prologue
+from mscsle.model.prefixes import sparql_prologue
+from mscsle.model.vocab import ENTITY, MSCSLE, Vocab
 from mscsle.project import Project
-from mscsle.qc import run_checks
-from mscsle.queries import load_store
-from mscsle.records import load
-from mscsle.sssom_export import COLUMNS
-from mscsle.vocab import ENTITY, MSCSLE, Vocab
+from mscsle.query.stored import load_store
+from mscsle.release.import_modules import import_files
+from mscsle.release.pipeline import assemble, build, read_ontology
+from mscsle.release.sssom_tsv import COLUMNS
 
 from .conftest import FIXTURES, ROOT, make_project
 
-SHARED_TABLE = ROOT.parent / "shared" / "reference" / "external-terms.tsv"
+SHARED_TABLE = ROOT / "data" / "reference" / "external-terms.tsv"
 OBSOLETE = {"GO:0014065"}  # the reference table's README: obsolete since 2023, replaced by GO:0043491
 HGNC = "http://identifiers.org/hgnc/"
 
@@ -55,10 +55,13 @@ def built(dist: Path) -> Graph:
 
 # --- the table against the verified reference -------------------------------------------------------------
 
+
 def test_mapped_identifiers_are_verified_with_the_same_label(loaded):
     """Every mapped identifier is a verified row of the shared reference table, with the same IRI and label."""
     if not SHARED_TABLE.is_file():
-        pytest.skip(f"the shared reference table is not at {SHARED_TABLE}; the project's copy of its facts is data/mappings.tsv")
+        pytest.skip(
+            f"the shared reference table is not at {SHARED_TABLE}; the project's copy of its facts is data/mappings.tsv"
+        )
     verified = {r["iri"]: r for r in _table(SHARED_TABLE) if r["status"] == "verified" and r["iri"]}
     _, _, ms = loaded
     wrong = []
@@ -67,7 +70,9 @@ def test_mapped_identifiers_are_verified_with_the_same_label(loaded):
         if row is None:
             wrong.append(f"line {m.line}: {m.object_id} ({m.object}) is not a verified row")
         elif row["label"] != m.object_label:
-            wrong.append(f"line {m.line}: {m.object_id} is labelled {row['label']!r} in the reference, not {m.object_label!r}")
+            wrong.append(
+                f"line {m.line}: {m.object_id} is labelled {row['label']!r} in the reference, not {m.object_label!r}"
+            )
     assert not wrong, "\n".join(wrong)
     assert len(ms.terms()) > 100
 
@@ -91,15 +96,26 @@ def test_expected_identifiers(loaded):
     """Spot checks from the review's own naming (OAZ is ZNF423; p16INK4A is a CDKN2A product; NO and PGE2)."""
     _, _, ms = loaded
     got = {(m.subject_id, m.match, m.object_id) for m in ms.mapped}
-    for row in [("mscsle.entity:OAZ", "exact", "hgnc:16762"), ("mscsle.entity:OAZ", "exact", "NCBIGene:23090"),
-                ("mscsle.entity:p16INK4A", "broad", "hgnc:1787"), ("mscsle.entity:Pbx1-d", "broad", "hgnc:8632"),
-                ("mscsle.entity:Pbx1-d", "broad", "MGI:97495"), ("mscsle.entity:iNOS", "close", "MGI:97361"),
-                ("mscsle.entity:nitric-oxide", "exact", "CHEBI:16480"), ("mscsle.entity:PGE2", "exact", "CHEBI:15551"),
-                ("mscsle.entity:SLE", "exact", "MONDO:0007915"), ("mscsle.entity:SLE", "exact", "DOID:9074"),
-                ("mscsle.entity:M2", "exact", "CL:0000890"), ("mscsle.entity:PI3K-Akt-pathway", "exact", "GO:0043491"),
-                ("mscsle:human", "exact", "NCBITaxon:9606"), ("mscsle:mouse", "exact", "NCBITaxon:10090"),
-                ("mscsle:BCell", "exact", "CL:0000236"), ("mscsle:inhibits", "close", "RO:0002212"),
-                ("mscsle:cited_statement", "exact", "ECO:0000033"), ("mscsle:expressed_in", "exact", "RO:0002206")]:
+    for row in [
+        ("mscsle.entity:OAZ", "exact", "hgnc:16762"),
+        ("mscsle.entity:OAZ", "exact", "NCBIGene:23090"),
+        ("mscsle.entity:p16INK4A", "broad", "hgnc:1787"),
+        ("mscsle.entity:Pbx1-d", "broad", "hgnc:8632"),
+        ("mscsle.entity:Pbx1-d", "broad", "MGI:97495"),
+        ("mscsle.entity:iNOS", "close", "MGI:97361"),
+        ("mscsle.entity:nitric-oxide", "exact", "CHEBI:16480"),
+        ("mscsle.entity:PGE2", "exact", "CHEBI:15551"),
+        ("mscsle.entity:SLE", "exact", "MONDO:0007915"),
+        ("mscsle.entity:SLE", "exact", "DOID:9074"),
+        ("mscsle.entity:M2", "exact", "CL:0000890"),
+        ("mscsle.entity:PI3K-Akt-pathway", "exact", "GO:0043491"),
+        ("mscsle:human", "exact", "NCBITaxon:9606"),
+        ("mscsle:mouse", "exact", "NCBITaxon:10090"),
+        ("mscsle:BCell", "exact", "CL:0000236"),
+        ("mscsle:inhibits", "close", "RO:0002212"),
+        ("mscsle:cited_statement", "exact", "ECO:0000033"),
+        ("mscsle:expressed_in", "exact", "RO:0002206"),
+    ]:
         assert row in got, row
 
 
@@ -122,43 +138,56 @@ HEADER = "subject_id\tmatch\tobject_id\tobject_label\tcomment\n"
 BAD_TABLES = {
     "unknown prefix, with the standard spelling": (
         "mscsle.entity:OAZ\texact\tHGNC:16762\tZNF423\t\n",
-        "data/mappings.tsv: line 2 (mscsle.entity:OAZ): field 'object_id': unknown prefix 'HGNC'; the prefix map writes it 'hgnc': hgnc:16762"),
+        "data/mappings.tsv: line 2 (mscsle.entity:OAZ): field 'object_id': unknown prefix 'HGNC'; the prefix map writes it 'hgnc': hgnc:16762",
+    ),
     "non-exact without justification": (
         "mscsle.entity:OAZ\tclose\thgnc:16762\tZNF423\t\n",
-        "data/mappings.tsv: line 2 (mscsle.entity:OAZ): field 'comment': is empty; a close match needs a one-line justification"),
+        "data/mappings.tsv: line 2 (mscsle.entity:OAZ): field 'comment': is empty; a close match needs a one-line justification",
+    ),
     "unmapped with an identifier": (
         "mscsle.entity:OAZ\tunmapped\thgnc:16762\t\tno term\n",
-        "data/mappings.tsv: line 2 (mscsle.entity:OAZ): field 'object_id': must be empty when match is 'unmapped'"),
+        "data/mappings.tsv: line 2 (mscsle.entity:OAZ): field 'object_id': must be empty when match is 'unmapped'",
+    ),
     "unmapped without reason": (
         "mscsle.entity:OAZ\tunmapped\t\t\t\n",
-        "data/mappings.tsv: line 2 (mscsle.entity:OAZ): field 'comment': is empty; an unmapped row says why there is no verified term"),
+        "data/mappings.tsv: line 2 (mscsle.entity:OAZ): field 'comment': is empty; an unmapped row says why there is no verified term",
+    ),
     "unknown subject": (
         "mscsle.entity:OAZZ\texact\thgnc:16762\tZNF423\t\n",
-        "data/mappings.tsv: line 2 (mscsle.entity:OAZZ): field 'subject_id': mscsle.entity:OAZZ is neither an entity of data/entities.tsv nor a term of the ontology"),
+        "data/mappings.tsv: line 2 (mscsle.entity:OAZZ): field 'subject_id': mscsle.entity:OAZZ is neither an entity of data/entities.tsv nor a term of the ontology",
+    ),
     "unknown match": (
         "mscsle.entity:OAZ\trelated\thgnc:16762\tZNF423\tx\n",
-        "data/mappings.tsv: line 2 (mscsle.entity:OAZ): field 'match': unknown match 'related'; expected one of exact, close, broad, narrow, unmapped"),
+        "data/mappings.tsv: line 2 (mscsle.entity:OAZ): field 'match': unknown match 'related'; expected one of exact, close, broad, narrow, unmapped",
+    ),
     "missing label": (
         "mscsle.entity:OAZ\texact\thgnc:16762\t\t\n",
-        "data/mappings.tsv: line 2 (mscsle.entity:OAZ): field 'object_label': is empty; copy the term's label from its source"),
+        "data/mappings.tsv: line 2 (mscsle.entity:OAZ): field 'object_label': is empty; copy the term's label from its source",
+    ),
     "two labels for one term": (
         "mscsle.entity:OAZ\texact\thgnc:16762\tZNF423\t\nmscsle.entity:CCL2\tclose\thgnc:16762\tOAZ\tx\n",
-        "data/mappings.tsv: line 3 (mscsle.entity:CCL2): field 'object_label': 'OAZ' differs from 'ZNF423' on line 2"),
+        "data/mappings.tsv: line 3 (mscsle.entity:CCL2): field 'object_label': 'OAZ' differs from 'ZNF423' on line 2",
+    ),
     "duplicate": (
         "mscsle.entity:OAZ\texact\thgnc:16762\tZNF423\t\nmscsle.entity:OAZ\tbroad\thgnc:16762\tZNF423\tx\n",
-        "data/mappings.tsv: line 3 (mscsle.entity:OAZ): field 'object_id': duplicate mapping of mscsle.entity:OAZ to hgnc:16762 (also line 2)"),
+        "data/mappings.tsv: line 3 (mscsle.entity:OAZ): field 'object_id': duplicate mapping of mscsle.entity:OAZ to hgnc:16762 (also line 2)",
+    ),
     "mapped and unmapped": (
         "mscsle.entity:OAZ\texact\thgnc:16762\tZNF423\t\nmscsle.entity:OAZ\tunmapped\t\t\tnone\n",
-        "data/mappings.tsv: line 3 (mscsle.entity:OAZ): field 'match': is 'unmapped' but other lines map the same subject"),
+        "data/mappings.tsv: line 3 (mscsle.entity:OAZ): field 'match': is 'unmapped' but other lines map the same subject",
+    ),
     "a source without a line in mapping-sources": (
         "mscsle.entity:OAZ\texact\tGO:0006914\tautophagy\t\n",
-        "data/mappings.tsv: line 2 (mscsle.entity:OAZ): field 'object_id': prefix 'GO' has no line in data/mapping-sources.tsv"),
+        "data/mappings.tsv: line 2 (mscsle.entity:OAZ): field 'object_id': prefix 'GO' has no line in data/mapping-sources.tsv",
+    ),
     "a mapping to mscsle itself": (
         "mscsle.entity:OAZ\texact\tmscsle.entity:CCL2\tCCL2\t\n",
-        "data/mappings.tsv: line 2 (mscsle.entity:OAZ): field 'object_id': mscsle.entity:CCL2 is a term of mscsle itself; a mapping points to an external source"),
+        "data/mappings.tsv: line 2 (mscsle.entity:OAZ): field 'object_id': mscsle.entity:CCL2 is a term of mscsle itself; a mapping points to an external source",
+    ),
     "not a CURIE": (
         "OAZ\texact\thgnc:16762\tZNF423\t\n",
-        "data/mappings.tsv: line 2 (OAZ): field 'subject_id': 'OAZ' is not a CURIE (prefix:identifier)"),
+        "data/mappings.tsv: line 2 (OAZ): field 'subject_id': 'OAZ' is not a CURIE (prefix:identifier)",
+    ),
 }
 
 
@@ -190,6 +219,7 @@ def test_no_table_means_no_mappings(mini: Project):
 
 
 # --- the RDF ---------------------------------------------------------------------------------------------
+
 
 def test_every_row_is_in_the_graph(loaded, built: Graph):
     """Each mapped row is a SKOS triple whose target is declared with its label; each unmapped row a reason."""
@@ -232,7 +262,9 @@ def test_no_quality_check_fails_on_the_release(dist: Path, project: Project):
 def test_unmapped_check_fires(tmp_path: Path):
     """An entity left out of the table is a violation; the mapped ones and the explained class are not."""
     project = make_project(tmp_path, FIXTURES / "mini")
-    rows = [r for r in project.mappings.read_text(encoding="utf-8").splitlines() if not r.startswith("mscsle.entity:CCL2")]
+    rows = [
+        r for r in project.mappings.read_text(encoding="utf-8").splitlines() if not r.startswith("mscsle.entity:CCL2")
+    ]
     project.mappings.write_text("\n".join(rows) + "\n", encoding="utf-8")
     build(project, tmp_path / "out")
     results = run_checks(load_store((tmp_path / "out" / "mscsle.nt").read_bytes()), project.queries_dir)
@@ -246,6 +278,7 @@ def test_unmapped_check_fires(tmp_path: Path):
 
 
 # --- import modules and catalog ------------------------------------------------------------------------------
+
 
 def test_import_modules_are_generated_from_the_table(loaded, project: Project):
     """`mscsle imports` would write exactly the committed modules and catalog (they are never stale)."""
@@ -286,6 +319,7 @@ def test_imports_command_writes_the_modules(tmp_path: Path):
 
 # --- SSSOM ------------------------------------------------------------------------------------------------
 
+
 def test_sssom_is_valid_and_complete(dist: Path, loaded):
     """sssom-py parses and validates the mapping set; every table row is in it, unmapped ones as NoTermFound."""
     msdf = parse_sssom_table(dist / "mscsle.sssom.tsv")
@@ -302,13 +336,15 @@ def test_sssom_is_valid_and_complete(dist: Path, loaded):
     assert set(no_term["subject_id"]) == {m.subject_id for m in ms.unmapped}
     mapped = df[df["object_id"] != "sssom:NoTermFound"]
     predicate = {v: f"skos:{str(k).split('#')[1]}" for v, k in MATCHES.items()}
-    assert {tuple(r) for r in mapped[["subject_id", "predicate_id", "object_id", "object_label"]].itertuples(index=False)} == \
-        {(m.subject_id, predicate[m.match], m.object_id, m.object_label) for m in ms.mapped}
+    assert {
+        tuple(r) for r in mapped[["subject_id", "predicate_id", "object_id", "object_label"]].itertuples(index=False)
+    } == {(m.subject_id, predicate[m.match], m.object_id, m.object_label) for m in ms.mapped}
     oaz = df[df["subject_id"] == "mscsle.entity:OAZ"]
     assert set(oaz["subject_label"]) == {"OAZ"} and set(oaz["subject_type"]) == {"owl named individual"}
 
 
 # --- shares per kind and the federation queries ----------------------------------------------------------
+
 
 def test_mapped_share_per_kind(loaded):
     ontology, records, ms = loaded
@@ -325,9 +361,15 @@ def test_mapped_share_per_kind(loaded):
 def test_share_counts_the_missing(mini: Project):
     ontology = read_ontology(mini)
     records = load(mini.root, mini.entities, mini.claims_dir, Vocab.from_ontology(ontology))
-    mini.mappings.write_text(HEADER + "mscsle.entity:OAZ\texact\thgnc:16762\tZNF423\t\n"
-                             "mscsle.entity:MSC\tunmapped\t\t\tfor the test\n", encoding="utf-8")
-    shares = {s.group: s for s in mapping_shares(ontology, records, load_mappings(mini, ontology, records)) if s.scope == "entity"}
+    mini.mappings.write_text(
+        HEADER + "mscsle.entity:OAZ\texact\thgnc:16762\tZNF423\t\nmscsle.entity:MSC\tunmapped\t\t\tfor the test\n",
+        encoding="utf-8",
+    )
+    shares = {
+        s.group: s
+        for s in mapping_shares(ontology, records, load_mappings(mini, ontology, records))
+        if s.scope == "entity"
+    }
     genes, cells = shares["GeneOrGeneProduct"], shares["Cell"]
     assert (genes.total, genes.mapped, genes.explained, genes.missing, genes.share) == (2, 1, 0, 1, 0.5)
     assert (cells.total, cells.mapped, cells.explained, cells.missing) == (1, 0, 1, 0)

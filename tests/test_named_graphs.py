@@ -9,8 +9,8 @@ import pytest
 from rdflib import OWL, RDF, Dataset, Graph
 from rdflib.compare import isomorphic
 
-from mscsle.named_graphs import DATA, GRAPH_BASE, NAMES, ONTOLOGY, graph_iri, quads, read_nquads, split
-from mscsle.vocab import MSCSLE
+from mscsle.model.vocab import MSCSLE
+from mscsle.release.named_graphs import DATA, GRAPH_BASE, NAMES, ONTOLOGY, graph_iri, quads, read_nquads, split
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,9 @@ def test_trig_is_the_same_dataset(dist: Path):
     for name in NAMES:
         iri = graph_iri(name)
         assert isomorphic(a.graph(iri), b.graph(iri)), name
-    assert "@prefix mscsle.graph: <https://w3id.org/mscsle/graph/>" in (dist / "mscsle.trig").read_text(encoding="utf-8")
+    assert "@prefix mscsle.graph: <https://w3id.org/mscsle/graph/>" in (dist / "mscsle.trig").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_ontology_and_data_are_apart(graphs):

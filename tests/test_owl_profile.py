@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-from mscsle.catalog import read_catalog
-from mscsle.vocab import IAO_DEFINITION, MSCSLE
+from mscsle.model.vocab import IAO_DEFINITION, MSCSLE
+from mscsle.release.catalog import read_catalog
 
 from .conftest import FIXTURES, ROOT
 
@@ -23,8 +23,19 @@ JAVA_LIB = Path("/usr/share/java")
 # The jars of libowlapi-java and of the packages it depends on (`apt-cache depends libowlapi-java`, and
 # librdf4j-java's libjaxb-api-java) that parsing and profile checking load: the OWL API itself, its RDF parsers
 # (rdf4j Rio, whose blank-node handling needs the JAXB API that Java 11+ no longer ships) and their runtime libraries.
-OWLAPI_JARS = ("owlapi-distribution", "guava", "caffeine", "commons-io", "commons-rdf-api", "hppcrt", "xz",
-               "atinject-jsr330-api", "jaxb-api", "slf4j-api", "slf4j-nop")
+OWLAPI_JARS = (
+    "owlapi-distribution",
+    "guava",
+    "caffeine",
+    "commons-io",
+    "commons-rdf-api",
+    "hppcrt",
+    "xz",
+    "atinject-jsr330-api",
+    "jaxb-api",
+    "slf4j-api",
+    "slf4j-nop",
+)
 CHECKER = ROOT / "tests" / "java" / "ProfileCheck.java"
 CATALOG = ROOT / "ontology" / "catalog-v001.xml"
 INSTALL = "apt-get install -y openjdk-17-jdk-headless libowlapi-java"
@@ -83,9 +94,11 @@ def test_checker_reports_each_kind_of_defect(owlapi):
 def test_catalog_resolves_the_ontology_offline(owlapi, tmp_path: Path):
     """An ontology that imports mscsle loads through the catalog; without it the import fails, never downloads."""
     importer = tmp_path / "importer.ttl"
-    importer.write_text("<https://example.org/importer> a <http://www.w3.org/2002/07/owl#Ontology> ;\n"
-                        "  <http://www.w3.org/2002/07/owl#imports> <https://w3id.org/mscsle/mscsle.owl> .\n",
-                        encoding="utf-8")
+    importer.write_text(
+        "<https://example.org/importer> a <http://www.w3.org/2002/07/owl#Ontology> ;\n"
+        "  <http://www.w3.org/2002/07/owl#imports> <https://w3id.org/mscsle/mscsle.owl> .\n",
+        encoding="utf-8",
+    )
     run = owlapi(importer, catalog=CATALOG)
     assert run.returncode == 0, run.stdout + run.stderr
     offline = owlapi(importer)

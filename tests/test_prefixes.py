@@ -13,12 +13,12 @@ import pytest
 import yaml
 from curies import Converter
 
-from mscsle import vocab
-from mscsle.prefixes import converter, jsonld_context, prefix_map, sparql_prologue
+from mscsle.model import vocab
+from mscsle.model.prefixes import converter, jsonld_context, prefix_map, sparql_prologue
 
 from .conftest import FIXTURES, ROOT
 
-PREFIXES_YAML = ROOT / "src" / "mscsle" / "prefixes.yaml"
+PREFIXES_YAML = ROOT / "src" / "mscsle" / "model" / "prefixes.yaml"
 OWN = {p for p, u in prefix_map().items() if u.startswith("https://w3id.org/mscsle/")}
 DECLARATION = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.M | re.I)
 
@@ -60,7 +60,9 @@ def test_external_prefixes_are_bioregistrys():
         if resource is None:
             wrong.append(f"{prefix}: not in Bioregistry")
             continue
-        standard = context.prefix_remapping.get(resource.prefix) or resource.get_priority_prefix(priority=context.prefix_priority)
+        standard = context.prefix_remapping.get(resource.prefix) or resource.get_priority_prefix(
+            priority=context.prefix_priority
+        )
         if prefix != standard:
             wrong.append(f"{prefix}: Bioregistry's OBO context writes {standard!r}")
         if uri not in resource.get_uri_prefixes():
@@ -99,8 +101,11 @@ def test_sparql_files_take_their_prefixes_from_the_map(path: Path):
         store.query(sparql_prologue() + text)
 
 
-@pytest.mark.parametrize("table", [ROOT / "data" / "mappings.tsv", FIXTURES / "mini" / "mappings.tsv"],
-                         ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "table",
+    [ROOT / "data" / "mappings.tsv", FIXTURES / "mini" / "mappings.tsv"],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
 def test_mapping_table_curies_expand_in_standard_form(table: Path):
     conv = converter()
     with open(table, encoding="utf-8", newline="") as fh:
@@ -116,8 +121,11 @@ def test_artifacts_use_the_prefix_map(dist: Path):
     assert ttl and all(prefix_map()[p] == u for p, u in ttl.items())
     context = json.loads((dist / "context.jsonld").read_text(encoding="utf-8"))["@context"]
     assert context == prefix_map() == jsonld_context()["@context"]
-    header = "".join(line[2:] + "\n" for line in (dist / "mscsle.sssom.tsv").read_text(encoding="utf-8").splitlines()
-                     if line.startswith("# "))
+    header = "".join(
+        line[2:] + "\n"
+        for line in (dist / "mscsle.sssom.tsv").read_text(encoding="utf-8").splitlines()
+        if line.startswith("# ")
+    )
     curie_map = yaml.safe_load(header)["curie_map"]
     assert curie_map and all(prefix_map()[p] == u for p, u in curie_map.items())
 

@@ -22,15 +22,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
-from mscsle import serialize
-from mscsle.build import CLAIMS_COLUMNS, claims_table, read_ontology
+from mscsle.checks.shacl import load_shapes, validate
+from mscsle.curation.records import CLAIM_ID, OPTIONAL, REQUIRED, UNSAFE_CHARACTER, Claim, Records, load
+from mscsle.curation.review_text import ReviewText
 from mscsle.errors import CurationError
-from mscsle.graph import data_triples, merged_graph
+from mscsle.model.vocab import Vocab
 from mscsle.project import Project
-from mscsle.records import CLAIM_ID, OPTIONAL, REQUIRED, UNSAFE_CHARACTER, Claim, Records, load
-from mscsle.source import ReviewText
-from mscsle.validate import load_shapes, validate
-from mscsle.vocab import Vocab
+from mscsle.release import serialize
+from mscsle.release.graph import data_triples, merged_graph
+from mscsle.release.pipeline import CLAIMS_COLUMNS, claims_table, read_ontology
 
 from .conftest import FIXTURES, ROOT
 
@@ -78,8 +78,9 @@ def project_with(tmp: Path, placed: list[tuple[str, dict[str, Any]]]) -> Project
 # --- strategies -----------------------------------------------------------------------------------------------------
 
 # Any text the loader accepts: every Unicode character but those records.UNSAFE_CHARACTER refuses.
-TEXT = st.text(st.characters(codec="utf-8").filter(lambda c: not UNSAFE_CHARACTER.match(c)), min_size=1, max_size=30) \
-    .filter(lambda s: s.strip())
+TEXT = st.text(
+    st.characters(codec="utf-8").filter(lambda c: not UNSAFE_CHARACTER.match(c)), min_size=1, max_size=30
+).filter(lambda s: s.strip())
 CLAIM_IDS = st.from_regex(r"[a-z0-9]{1,4}(-[a-z0-9]{1,3}){0,2}", fullmatch=True)
 WORDS = re.sub(r"-\n", "-", EXCERPT.raw).split()  # a word broken at a line end, joined with its hyphen
 
@@ -90,7 +91,7 @@ def quotes(draw: st.DrawFn, verbatim: bool) -> str:
     if not verbatim:
         return draw(TEXT)
     start = draw(st.integers(0, len(WORDS) - 3))
-    return " ".join(WORDS[start:start + draw(st.integers(3, 8))])
+    return " ".join(WORDS[start : start + draw(st.integers(3, 8))])
 
 
 @st.composite
@@ -100,22 +101,24 @@ def claim_sets(draw: st.DrawFn, vocab: Vocab, verbatim: bool = False) -> list[Cl
     for cid in draw(st.lists(CLAIM_IDS, min_size=1, max_size=4, unique=True)):
         certainty = draw(st.sampled_from(sorted(vocab.certainties)))
         optional = {f: draw(st.none() | st.sampled_from(ENTITY_IDS)) for f in ("via", "model")}
-        out.append(Claim(
-            id=cid,
-            section=draw(st.sampled_from(sorted(vocab.sections))),
-            subject=draw(st.sampled_from(ENTITY_IDS)),
-            relation=draw(st.sampled_from(sorted(vocab.relations))),
-            object=draw(st.sampled_from(ENTITY_IDS)),
-            species=draw(st.sampled_from(sorted(vocab.species))),
-            condition=draw(st.sampled_from(sorted(vocab.conditions))),
-            certainty=certainty,
-            references=tuple(sorted(draw(st.sets(st.integers(1, vocab.reference_count), max_size=4)))),
-            quote=draw(quotes(verbatim)),
-            cell_context=draw(st.none() | st.sampled_from(CELLS)),
-            hedge=draw(TEXT) if certainty == "hedged" else None,
-            evidence_level=draw(st.none() | st.sampled_from(sorted(vocab.evidence_levels))),
-            **optional,
-        ))
+        out.append(
+            Claim(
+                id=cid,
+                section=draw(st.sampled_from(sorted(vocab.sections))),
+                subject=draw(st.sampled_from(ENTITY_IDS)),
+                relation=draw(st.sampled_from(sorted(vocab.relations))),
+                object=draw(st.sampled_from(ENTITY_IDS)),
+                species=draw(st.sampled_from(sorted(vocab.species))),
+                condition=draw(st.sampled_from(sorted(vocab.conditions))),
+                certainty=certainty,
+                references=tuple(sorted(draw(st.sets(st.integers(1, vocab.reference_count), max_size=4)))),
+                quote=draw(quotes(verbatim)),
+                cell_context=draw(st.none() | st.sampled_from(CELLS)),
+                hedge=draw(TEXT) if certainty == "hedged" else None,
+                evidence_level=draw(st.none() | st.sampled_from(sorted(vocab.evidence_levels))),
+                **optional,
+            )
+        )
     return out
 
 
@@ -134,14 +137,30 @@ def claims_from_table(tsv: bytes) -> list[Claim]:
     def opt(v: str) -> str | None:
         return v or None
 
-    return [Claim(id=r["claim_id"], section=r["section"], subject=r["subject_id"], relation=r["relation_id"],
-                  object=r["object_id"], species=r["species"], condition=r["condition"], certainty=r["certainty"],
-                  references=tuple(int(n) for n in r["references"].split(", ") if n), quote=r["quote"],
-                  cell_context=opt(r["cell_context"]), via=opt(r["via"]), model=opt(r["model"]),
-                  hedge=opt(r["hedge"]), evidence_level=opt(r["evidence_level"])) for r in rows]
+    return [
+        Claim(
+            id=r["claim_id"],
+            section=r["section"],
+            subject=r["subject_id"],
+            relation=r["relation_id"],
+            object=r["object_id"],
+            species=r["species"],
+            condition=r["condition"],
+            certainty=r["certainty"],
+            references=tuple(int(n) for n in r["references"].split(", ") if n),
+            quote=r["quote"],
+            cell_context=opt(r["cell_context"]),
+            via=opt(r["via"]),
+            model=opt(r["model"]),
+            hedge=opt(r["hedge"]),
+            evidence_level=opt(r["evidence_level"]),
+        )
+        for r in rows
+    ]
 
 
 # --- 1. round trip --------------------------------------------------------------------------------------------------
+
 
 @SETTINGS
 @given(data=st.data())
@@ -167,15 +186,20 @@ def test_claim_data_survives_every_serialisation(base, data: st.DataObject):
     g = serialize.canonical(_graph(data_triples(Records(entities, claims), vocab, ontology)))
     expected = set(g)
     nt = serialize.ntriples(g)
-    for fmt, payload in (("nt", nt), ("turtle", serialize.turtle(g)), ("xml", serialize.rdfxml(nt)),
-                         ("json-ld", serialize.jsonld(g))):
+    for fmt, payload in (
+        ("nt", nt),
+        ("turtle", serialize.turtle(g)),
+        ("xml", serialize.rdfxml(nt)),
+        ("json-ld", serialize.jsonld(g)),
+    ):
         assert set(Graph().parse(data=payload, format=fmt)) == expected, fmt
-    assert {str(t) for t in ox.parse(serialize.rdfxml(nt), format=ox.RdfFormat.RDF_XML)} == \
-           {str(t) for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)}  # a second RDF/XML reader agrees
+    assert {str(t) for t in ox.parse(serialize.rdfxml(nt), format=ox.RdfFormat.RDF_XML)} == {
+        str(t) for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
+    }  # a second RDF/XML reader agrees
 
 
 def _entity(eid: str):
-    from mscsle.records import Entity
+    from mscsle.curation.records import Entity
 
     _, label, kind = next(e for e in REGISTRY if e[0] == eid)
     return Entity(eid, label, kind, f"The {label}.")
@@ -190,8 +214,13 @@ def _graph(triples) -> Graph:
 
 # --- 2. corruptions -------------------------------------------------------------------------------------------------
 
-NOT_TEXT = st.one_of(st.integers(), st.floats(allow_nan=False), st.booleans(), st.lists(st.integers(), max_size=2),
-                     st.dictionaries(st.sampled_from("ab"), st.integers(), min_size=1, max_size=1))
+NOT_TEXT = st.one_of(
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.sampled_from("ab"), st.integers(), min_size=1, max_size=1),
+)
 ENTITY_FIELDS = ("subject", "object", "cell_context", "via", "model")
 
 
@@ -199,18 +228,40 @@ ENTITY_FIELDS = ("subject", "object", "cell_context", "via", "model")
 def corruptions(draw: st.DrawFn, claims: list[Claim], vocab: Vocab) -> tuple[int, str, str, Any]:
     """(index of the claim, field, what was done, the new value or a marker) for one single-field corruption."""
     i = draw(st.integers(0, len(claims) - 1))
-    c = claims[i]
-    controlled = {"relation": vocab.relations, "species": vocab.species, "condition": vocab.conditions,
-                  "certainty": vocab.certainties, "evidence_level": vocab.evidence_levels}
-    kinds = ["delete", "blank", "not text", "unknown entity", "not a cell", "unknown value", "bad id", "reference",
-             "quote", "hedge", "unknown field", "section"]
+    claims[i]
+    controlled = {
+        "relation": vocab.relations,
+        "species": vocab.species,
+        "condition": vocab.conditions,
+        "certainty": vocab.certainties,
+        "evidence_level": vocab.evidence_levels,
+    }
+    kinds = [
+        "delete",
+        "blank",
+        "not text",
+        "unknown entity",
+        "not a cell",
+        "unknown value",
+        "bad id",
+        "reference",
+        "quote",
+        "hedge",
+        "unknown field",
+        "section",
+    ]
     if len(claims) > 1:
         kinds.append("duplicate id")
     kind = draw(st.sampled_from(kinds))
     if kind == "delete":
         return i, draw(st.sampled_from(REQUIRED)), kind, None
     if kind == "blank":
-        return i, draw(st.sampled_from([f for f in REQUIRED if f != "references"])), kind, draw(st.sampled_from(["", "  "]))
+        return (
+            i,
+            draw(st.sampled_from([f for f in REQUIRED if f != "references"])),
+            kind,
+            draw(st.sampled_from(["", "  "])),
+        )
     if kind == "not text":
         return i, draw(st.sampled_from([f for f in (*REQUIRED, *OPTIONAL) if f != "references"])), kind, draw(NOT_TEXT)
     if kind == "unknown entity":
@@ -226,10 +277,13 @@ def corruptions(draw: st.DrawFn, claims: list[Claim], vocab: Vocab) -> tuple[int
         return i, "id", kind, claims[(i + 1) % len(claims)].id
     if kind == "reference":
         bad = st.one_of(
-            st.lists(st.integers(max_value=0) | st.integers(min_value=vocab.reference_count + 1), min_size=1, max_size=2),
+            st.lists(
+                st.integers(max_value=0) | st.integers(min_value=vocab.reference_count + 1), min_size=1, max_size=2
+            ),
             st.lists(st.integers(1, vocab.reference_count), min_size=1, max_size=2).map(lambda r: r + r[:1]),
             st.lists(TEXT | st.booleans() | st.floats(), min_size=1, max_size=2),
-            st.integers() | TEXT | st.just(None))
+            st.integers() | TEXT | st.just(None),
+        )
         return i, "references", kind, draw(bad)
     if kind == "quote":
         return i, "quote", kind, draw(TEXT.filter(lambda s: not EXCERPT.contains(s)))
@@ -240,8 +294,9 @@ def corruptions(draw: st.DrawFn, claims: list[Claim], vocab: Vocab) -> tuple[int
     return i, "section", kind, draw(TEXT.filter(lambda s: s not in vocab.sections))
 
 
-def corrupt(placed: list[tuple[str, dict[str, Any]]], claims: list[Claim], i: int, field: str, kind: str,
-            value: Any) -> None:
+def corrupt(
+    placed: list[tuple[str, dict[str, Any]]], claims: list[Claim], i: int, field: str, kind: str, value: Any
+) -> None:
     record = placed[i][1]
     if kind == "delete":
         del record[field]

@@ -8,7 +8,9 @@ from .conftest import ROOT
 
 
 def _commands() -> list[str]:
-    block = re.search(r"## Set-up: two commands.*?```bash\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+    block = re.search(
+        r"## Set-up: two commands.*?```bash\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S
+    )
     assert block, "README.md has no set-up block"
     return [line for line in block.group(1).splitlines() if line and not line.startswith("#")]
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-from mscsle.build import build
-from mscsle.diagnose import relaxed
-from mscsle.reason import INFERRED_FILE
-from mscsle.records import load
-from mscsle.vocab import CLAIM, ENTITY, MSCSLE, Vocab
+from mscsle.checks.clashes import relaxed
+from mscsle.checks.reason import INFERRED_FILE
+from mscsle.curation.records import load
+from mscsle.model.vocab import CLAIM, ENTITY, MSCSLE, Vocab
+from mscsle.release.pipeline import build
 
 from .conftest import FIXTURES, ROOT, make_project
 
@@ -30,8 +30,9 @@ DEFINED_ENTITY_CLASSES = {
     # Table 1, "With direct evidence"
     "FactorWithDirectEvidence": _entities("OAZ", "Pbx1-d", "p16INK4A"),
     # Table 1, "With indirect evidence"
-    "FactorWithIndirectEvidence": _entities("PD-1", "FcgRIIB", "STAT1", "IFN-gamma", "IL-6", "IDO", "CCL2", "PGE2",
-                                            "Galectin-3", "TNF-alpha", "leptin"),
+    "FactorWithIndirectEvidence": _entities(
+        "PD-1", "FcgRIIB", "STAT1", "IFN-gamma", "IL-6", "IDO", "CCL2", "PGE2", "Galectin-3", "TNF-alpha", "leptin"
+    ),
     # "Several cytokines and chemokines, such as IL-6, IL-7, IDO, and CCL2, have been found to be down-regulated
     #  in MSCs from SLE patients"
     "FactorUnderexpressedInSLEMSC": _entities("IL-6", "IL-7", "IDO", "CCL2"),
@@ -43,12 +44,23 @@ DEFINED_ENTITY_CLASSES = {
     # CD4+CD25+FoxP3+ Tregs and M2 macrophages, regulate B cells, macrophages, DCs and NK cells, and T cells
     # ("MSC-induced T-cell regulation"). (Tfh and Th17 cells are reached only through processes, e.g. "inhibit Tfh
     # cell expansion", so they are not members.)
-    "ImmuneCellRegulatedByMSC": _entities("immune-cell", "Treg", "CD8-Treg", "CD4-CD25-FoxP3-Treg", "M2", "B-cell",
-                                          "macrophage", "DC", "NK-cell", "T-cell"),
+    "ImmuneCellRegulatedByMSC": _entities(
+        "immune-cell",
+        "Treg",
+        "CD8-Treg",
+        "CD4-CD25-FoxP3-Treg",
+        "M2",
+        "B-cell",
+        "macrophage",
+        "DC",
+        "NK-cell",
+        "T-cell",
+    ),
     "LupusCondition": {MSCSLE.sle_patients, MSCSLE.lupus_mice, MSCSLE.sle_unspecified},
 }
-DEFINED_ENTITY_CLASSES["Table1Factor"] = (DEFINED_ENTITY_CLASSES["FactorWithDirectEvidence"]
-                                          | DEFINED_ENTITY_CLASSES["FactorWithIndirectEvidence"])
+DEFINED_ENTITY_CLASSES["Table1Factor"] = (
+    DEFINED_ENTITY_CLASSES["FactorWithDirectEvidence"] | DEFINED_ENTITY_CLASSES["FactorWithIndirectEvidence"]
+)
 
 # Pbx1-d "located in murine NZM2410 lupus susceptibility locus Sle1a1, with a deletion of ... exon 6 and ...
 # exon 7"; "Sle1a1 MSCs express higher levels of Pbx1-d than normal MSCs, resulting in ... auto-reactive CD4+ T
@@ -69,12 +81,16 @@ INFERRED_SUBCLASSES = {
     ("HedgedClaim", "Claim"),
     ("ReviewOwnStatementClaim", "Claim"),
 }
-DEFINED = sorted({*DEFINED_ENTITY_CLASSES, "HedgedClaim", "ReviewOwnStatementClaim", "MouseClaim", "LupusMouseModelClaim"})
+DEFINED = sorted(
+    {*DEFINED_ENTITY_CLASSES, "HedgedClaim", "ReviewOwnStatementClaim", "MouseClaim", "LupusMouseModelClaim"}
+)
 
 
 @pytest.fixture(scope="module")
 def records(project):
-    return load(project.root, project.entities, project.claims_dir, Vocab.from_ontology(Graph().parse(project.ontology)))
+    return load(
+        project.root, project.entities, project.claims_dir, Vocab.from_ontology(Graph().parse(project.ontology))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +143,9 @@ def test_inferred_class_hierarchy(reasoned, asserted):
         assert (MSCSLE[sub], RDFS.subClassOf, MSCSLE[sup]) not in asserted, (sub, sup)
     # the asserted hierarchy is there too, as direct superclasses only
     assert set(inferred.objects(MSCSLE.CD4CD25FoxP3RegulatoryTCell, RDFS.subClassOf)) == {
-        MSCSLE.RegulatoryTCell, MSCSLE.CD4TCell}
+        MSCSLE.RegulatoryTCell,
+        MSCSLE.CD4TCell,
+    }
     assert set(inferred.objects(MSCSLE.Chemokine, RDFS.subClassOf)) == {MSCSLE.Cytokine}
 
 
@@ -135,7 +153,11 @@ def test_inferred_types_are_direct(reasoned):
     _, path = reasoned
     inferred = Graph().parse(path, format="turtle")
     assert set(inferred.objects(ENTITY.OAZ, RDF.type)) == {
-        OWL.NamedIndividual, MSCSLE.TranscriptionFactor, MSCSLE.FactorWithDirectEvidence, MSCSLE.FactorOverexpressedInSLEMSC}
+        OWL.NamedIndividual,
+        MSCSLE.TranscriptionFactor,
+        MSCSLE.FactorWithDirectEvidence,
+        MSCSLE.FactorOverexpressedInSLEMSC,
+    }
     assert set(inferred.objects(CLAIM["t1-01"], RDF.type)) == {OWL.NamedIndividual, MSCSLE.HedgedClaim}
     assert not set(inferred.subjects(RDF.type, OWL.Thing))
     # punned relation IRIs are properties, not individuals with types
@@ -144,8 +166,12 @@ def test_inferred_types_are_direct(reasoned):
 
 def _reason(root: Path, dist: Path, seed: str = "0") -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    return subprocess.run([sys.executable, "-m", "mscsle", "--root", str(root), "reason", "--dist", str(dist)],
-                          env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "mscsle", "--root", str(root), "reason", "--dist", str(dist)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_reason_command_is_deterministic(project, reasoned, dist: Path, tmp_path: Path):
@@ -168,8 +194,13 @@ def test_reason_needs_a_build(project, tmp_path: Path):
 MODULE = "https://w3id.org/mscsle/imports/test_module.owl"
 
 
-def _broken_project(tmp_path: Path, axioms: str = "", claims: tuple[str, str] | None = None,
-                    module: str | None = None, mapped: bool = True):
+def _broken_project(
+    tmp_path: Path,
+    axioms: str = "",
+    claims: tuple[str, str] | None = None,
+    module: str | None = None,
+    mapped: bool = True,
+):
     """The mini project with its own copy of the ontology, `axioms` appended, a claim field replaced, and an
     imported `module` (mapped in the catalog, or not)."""
     (tmp_path / "project").mkdir()
@@ -181,11 +212,15 @@ def _broken_project(tmp_path: Path, axioms: str = "", claims: tuple[str, str] | 
         (project.root / "ontology" / "imports").mkdir(exist_ok=True)
         (project.root / "ontology" / "imports" / "test_module.ttl").write_text(
             f"PREFIX owl: <http://www.w3.org/2002/07/owl#>\nPREFIX mscsle: <https://w3id.org/mscsle/>\n"
-            f"<{MODULE}> a owl:Ontology .\n{module}\n", encoding="utf-8")
+            f"<{MODULE}> a owl:Ontology .\n{module}\n",
+            encoding="utf-8",
+        )
         if mapped:
             catalog = project.catalog.read_text(encoding="utf-8")
-            project.catalog.write_text(catalog.replace(
-                "</catalog>", f'    <uri name="{MODULE}" uri="imports/test_module.ttl"/>\n</catalog>'), encoding="utf-8")
+            project.catalog.write_text(
+                catalog.replace("</catalog>", f'    <uri name="{MODULE}" uri="imports/test_module.ttl"/>\n</catalog>'),
+                encoding="utf-8",
+            )
     with open(project.ontology, "a", encoding="utf-8") as fh:
         fh.write("\n" + axioms + "\n")
     if claims:
@@ -198,18 +233,28 @@ def _broken_project(tmp_path: Path, axioms: str = "", claims: tuple[str, str] | 
 BROKEN = {
     # a disjointness the data violates through the defined classes: dg-02 is hedged and the review's own statement
     "disjoint-defined-classes": (
-        "mscsle:HedgedClaim owl:disjointWith mscsle:ReviewOwnStatementClaim .", None,
-        ["mscsle.claim:dg-02 (CCL2 mediates the effect of OAZ): is both a mscsle:HedgedClaim and a "
-         "mscsle:ReviewOwnStatementClaim, which are declared disjoint"]),
+        "mscsle:HedgedClaim owl:disjointWith mscsle:ReviewOwnStatementClaim .",
+        None,
+        [
+            "mscsle.claim:dg-02 (CCL2 mediates the effect of OAZ): is both a mscsle:HedgedClaim and a "
+            "mscsle:ReviewOwnStatementClaim, which are declared disjoint"
+        ],
+    ),
     # a range the data violates: OAZ (a transcription factor) would become a cell; cells and gene products are disjoint
     "range-against-disjoint-kinds": (
-        "mscsle:mediates_effect_of rdfs:range mscsle:Cell .", None,
-        ["mscsle.entity:OAZ (OAZ): is both a mscsle:Cell and a mscsle:GeneOrGeneProduct, which are declared disjoint"]),
+        "mscsle:mediates_effect_of rdfs:range mscsle:Cell .",
+        None,
+        ["mscsle.entity:OAZ (OAZ): is both a mscsle:Cell and a mscsle:GeneOrGeneProduct, which are declared disjoint"],
+    ),
     # a curation error that SHACL lets through: a claim in lupus mice said to hold in humans
     "lupus-mice-in-humans": (
-        "", ("condition: sle_patients", "condition: lupus_mice"),
-        ["mscsle.claim:dg-01 (OAZ is over-expressed in mesenchymal stem cell): has more than one value of the "
-         "functional property mscsle:in_species: mscsle:human, mscsle:mouse, declared different"]),
+        "",
+        ("condition: sle_patients", "condition: lupus_mice"),
+        [
+            "mscsle.claim:dg-01 (OAZ is over-expressed in mesenchymal stem cell): has more than one value of the "
+            "functional property mscsle:in_species: mscsle:human, mscsle:mouse, declared different"
+        ],
+    ),
 }
 
 
@@ -227,13 +272,18 @@ def test_inconsistency_names_the_culprits(tmp_path: Path, case: str):
 
 
 def test_unsatisfiable_class_is_named(tmp_path: Path):
-    project = _broken_project(tmp_path, 'mscsle:ClaimedCell a owl:Class ; rdfs:subClassOf mscsle:Cell , mscsle:Claim ; '
-                                        'rdfs:label "claimed cell"@en ; obo:IAO_0000115 "A cell that is a claim."@en .')
+    project = _broken_project(
+        tmp_path,
+        "mscsle:ClaimedCell a owl:Class ; rdfs:subClassOf mscsle:Cell , mscsle:Claim ; "
+        'rdfs:label "claimed cell"@en ; obo:IAO_0000115 "A cell that is a claim."@en .',
+    )
     run = _reason(project.root, project.dist)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "1 unsatisfiable class(es) (equivalent to owl:Nothing): mscsle:ClaimedCell" in run.stderr
-    assert ("mscsle:ClaimedCell (claimed cell): unsatisfiable: it is below both mscsle:Claim and mscsle:Entity, "
-            "which are declared disjoint") in run.stderr
+    assert (
+        "mscsle:ClaimedCell (claimed cell): unsatisfiable: it is below both mscsle:Claim and mscsle:Entity, "
+        "which are declared disjoint"
+    ) in run.stderr
 
 
 def test_relaxed_graph_drops_exactly_the_disjointness_axioms(project):
@@ -243,7 +293,9 @@ def test_relaxed_graph_drops_exactly_the_disjointness_axioms(project):
     assert frozenset({MSCSLE.Cell, MSCSLE.GeneOrGeneProduct}) in axioms.disjoint_classes
     assert frozenset({MSCSLE.human, MSCSLE.mouse}) in axioms.different_individuals
     assert frozenset({MSCSLE.stated, MSCSLE.hedged}) in axioms.different_individuals
-    assert not set(graph.subjects(RDF.type, OWL.AllDisjointClasses)) and not set(graph.subjects(RDF.type, OWL.AllDifferent))
+    assert not set(graph.subjects(RDF.type, OWL.AllDisjointClasses)) and not set(
+        graph.subjects(RDF.type, OWL.AllDifferent)
+    )
     assert len(g) - len(graph) > 0
     assert set(graph.subjects(OWL.equivalentClass, None)) == set(g.subjects(OWL.equivalentClass, None))
 
@@ -253,8 +305,10 @@ def test_imports_resolve_through_the_catalog(tmp_path: Path):
     project = _broken_project(tmp_path, module="mscsle:Chemokine owl:disjointWith mscsle:Cytokine .")
     run = _reason(project.root, project.dist)
     assert run.returncode == 1, run.stdout + run.stderr
-    assert ("mscsle.entity:CCL2 (CCL2): is both a mscsle:Chemokine and a mscsle:Cytokine, which are declared disjoint"
-            in run.stderr)
+    assert (
+        "mscsle.entity:CCL2 (CCL2): is both a mscsle:Chemokine and a mscsle:Cytokine, which are declared disjoint"
+        in run.stderr
+    )
 
 
 def test_unmapped_import_is_an_error_not_a_download(tmp_path: Path):

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from mscsle.prefixes import sparql_prologue
-from mscsle.validate import load_shapes, validate
+from mscsle.checks.shacl import load_shapes, validate
+from mscsle.model.prefixes import sparql_prologue
 
 from .conftest import FIXTURES, ROOT
 

@@ -23,9 +23,9 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
 
-from mscsle.build import assemble
 from mscsle.cli import main
-from mscsle.prefixes import converter
+from mscsle.model.prefixes import converter
+from mscsle.release.pipeline import assemble
 from mscsle.site import render_site
 
 from .conftest import ROOT
@@ -66,8 +66,10 @@ def site(dist: Path, project, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def select(g: Graph, query: str) -> list[tuple[str, ...]]:
-    prologue = ("PREFIX mscsle: <https://w3id.org/mscsle/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-                "PREFIX owl: <http://www.w3.org/2002/07/owl#> PREFIX obo: <http://purl.obolibrary.org/obo/> ")
+    prologue = (
+        "PREFIX mscsle: <https://w3id.org/mscsle/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "PREFIX owl: <http://www.w3.org/2002/07/owl#> PREFIX obo: <http://purl.obolibrary.org/obo/> "
+    )
     return [tuple(str(v) if v is not None else "" for v in row) for row in g.query(prologue + query)]
 
 
@@ -76,9 +78,10 @@ def claim_ids(g: Graph) -> set[str]:
 
 
 def entity_ids(g: Graph) -> dict[str, str]:
-    rows = select(g, "SELECT ?e ?l WHERE { ?e a owl:NamedIndividual ; rdfs:label ?l . "
-                     f"FILTER(STRSTARTS(STR(?e), '{ENTITY}')) }}")
-    return {e[len(ENTITY):]: label for e, label in rows}
+    rows = select(
+        g, f"SELECT ?e ?l WHERE {{ ?e a owl:NamedIndividual ; rdfs:label ?l . FILTER(STRSTARTS(STR(?e), '{ENTITY}')) }}"
+    )
+    return {e[len(ENTITY) :]: label for e, label in rows}
 
 
 class Page(HTMLParser):
@@ -148,12 +151,18 @@ def test_every_claim_is_a_row_of_the_claims_browser(site: Path, graph: Graph):
 
 def test_claim_rows_carry_what_the_graph_says(site: Path, graph: Graph):
     rows = {r["id"].removeprefix("claim-"): r for r in read(site, "claims.html").rows}
-    facts = select(graph, """
+    facts = select(
+        graph,
+        """
         SELECT ?i ?s ?o ?sp ?ce ?el WHERE {
           ?c mscsle:claim_id ?i ; mscsle:has_subject ?s ; mscsle:has_object ?o ; mscsle:in_species ?sp ;
              mscsle:has_certainty ?ce .
-          OPTIONAL { ?c mscsle:has_evidence_level ?el } }""")
-    local = lambda iri: iri.rsplit("/", 1)[-1]
+          OPTIONAL { ?c mscsle:has_evidence_level ?el } }""",
+    )
+
+    def local(iri):
+        return iri.rsplit("/", 1)[-1]
+
     for cid, s, o, sp, ce, el in facts:
         row = rows[cid]
         assert row["data-entities"].split() == [local(s), local(o)]
@@ -177,8 +186,12 @@ def test_entity_page_lists_its_claims_as_subject_and_as_object(site: Path, graph
     for eid in ("OAZ", "CCL2", "MSC"):
         page = read(site, f"entity/{eid}.html")
         iri = f"<{ENTITY}{eid}>"
-        as_subject = {r for (r,) in select(graph, f"SELECT ?i WHERE {{ ?c mscsle:claim_id ?i ; mscsle:has_subject {iri} }}")}
-        as_object = {r for (r,) in select(graph, f"SELECT ?i WHERE {{ ?c mscsle:claim_id ?i ; mscsle:has_object {iri} }}")}
+        as_subject = {
+            r for (r,) in select(graph, f"SELECT ?i WHERE {{ ?c mscsle:claim_id ?i ; mscsle:has_subject {iri} }}")
+        }
+        as_object = {
+            r for (r,) in select(graph, f"SELECT ?i WHERE {{ ?c mscsle:claim_id ?i ; mscsle:has_object {iri} }}")
+        }
         shown = {}
         for row in page.rows:
             shown.setdefault(row["_h2"].split(" as ")[-1].split(" (")[0], set()).add(row["id"].removeprefix("claim-"))
@@ -187,16 +200,22 @@ def test_entity_page_lists_its_claims_as_subject_and_as_object(site: Path, graph
 
 
 def test_entity_page_shows_synonyms_and_external_identifiers(site: Path, graph: Graph):
-    synonyms = select(graph, f"""SELECT ?e ?s WHERE {{ ?e <http://www.geneontology.org/formats/oboInOwl#hasExactSynonym> ?s
-                                 FILTER(STRSTARTS(STR(?e), '{ENTITY}')) }}""")
+    synonyms = select(
+        graph,
+        f"""SELECT ?e ?s WHERE {{ ?e <http://www.geneontology.org/formats/oboInOwl#hasExactSynonym> ?s
+                                 FILTER(STRSTARTS(STR(?e), '{ENTITY}')) }}""",
+    )
     assert synonyms
     for e, syn in synonyms:
-        assert norm(syn) in norm(" ".join(read(site, f"entity/{e[len(ENTITY):]}.html").text)), (e, syn)
-    mappings = select(graph, f"""SELECT ?e ?t WHERE {{ ?e ?p ?t FILTER(STRSTARTS(STR(?e), '{ENTITY}'))
-                                 FILTER(STRSTARTS(STR(?p), 'http://www.w3.org/2004/02/skos/core#') && STRENDS(STR(?p), 'Match')) }}""")
+        assert norm(syn) in norm(" ".join(read(site, f"entity/{e[len(ENTITY) :]}.html").text)), (e, syn)
+    mappings = select(
+        graph,
+        f"""SELECT ?e ?t WHERE {{ ?e ?p ?t FILTER(STRSTARTS(STR(?e), '{ENTITY}'))
+                                 FILTER(STRSTARTS(STR(?p), 'http://www.w3.org/2004/02/skos/core#') && STRENDS(STR(?p), 'Match')) }}""",
+    )
     assert mappings, "the graph has no skos:*Match of an entity"
     for e, target in mappings:
-        page = read(site, f"entity/{e[len(ENTITY):]}.html")
+        page = read(site, f"entity/{e[len(ENTITY) :]}.html")
         assert target in page.links and (converter().compress(target) or target) in page.text, (e, target)
 
 
@@ -205,8 +224,13 @@ def test_mappings_in_the_graph_appear_on_the_entity_page(mini, tmp_path: Path):
     require("dot")
     built = assemble(mini, None)
     g = Graph().parse(data=built.files["mscsle.nt"], format="nt")
-    g.add((URIRef(ENTITY + "CCL2"), URIRef("http://www.w3.org/2004/02/skos/core#exactMatch"),
-           URIRef("http://identifiers.org/hgnc/10618")))
+    g.add(
+        (
+            URIRef(ENTITY + "CCL2"),
+            URIRef("http://www.w3.org/2004/02/skos/core#exactMatch"),
+            URIRef("http://identifiers.org/hgnc/10618"),
+        )
+    )
     files = render_site(g.serialize(format="nt", encoding="utf-8"), mini)
     page = Page(files["entity/CCL2.html"].decode("utf-8"))
     assert "http://identifiers.org/hgnc/10618" in page.links
@@ -244,11 +268,17 @@ def test_pages_load_nothing_from_the_network(site: Path):
 def test_ontology_reference_documents_the_ontology(site: Path, graph: Graph):
     page = read(site, "ontology.html")
     text = norm(" ".join(page.text))
-    (title, version, license_), = select(graph, "SELECT ?t ?v ?l WHERE { ?o a owl:Ontology ; "
-                                         "<http://purl.org/dc/terms/title> ?t ; owl:versionInfo ?v ; <http://purl.org/dc/terms/license> ?l }")
+    ((title, version, license_),) = select(
+        graph,
+        "SELECT ?t ?v ?l WHERE { ?o a owl:Ontology ; "
+        "<http://purl.org/dc/terms/title> ?t ; owl:versionInfo ?v ; <http://purl.org/dc/terms/license> ?l }",
+    )
     assert title in text and version in text and license_ in text
-    terms = select(graph, """SELECT ?l ?d WHERE { { ?t a owl:Class } UNION { ?t a owl:ObjectProperty } UNION { ?t a owl:DatatypeProperty }
-                             ?t rdfs:label ?l ; obo:IAO_0000115 ?d FILTER(STRSTARTS(STR(?t), 'https://w3id.org/mscsle/')) }""")
+    terms = select(
+        graph,
+        """SELECT ?l ?d WHERE { { ?t a owl:Class } UNION { ?t a owl:ObjectProperty } UNION { ?t a owl:DatatypeProperty }
+                             ?t rdfs:label ?l ; obo:IAO_0000115 ?d FILTER(STRSTARTS(STR(?t), 'https://w3id.org/mscsle/')) }""",
+    )
     assert len(terms) > 80
     for label, definition in terms:
         assert label in text and norm(definition) in text, label
@@ -263,13 +293,18 @@ def test_ontology_reference_writes_class_expressions_in_manchester_syntax(site: 
     defined = select(graph, "SELECT ?c WHERE { ?c owl:equivalentClass ?e FILTER(isBlank(?e)) }")
     assert len(defined) >= 4
     for (iri,) in defined:
-        block = html[html.index(f"<code>{iri}</code>"):]
-        row = block[block.index("owl#equivalentClass"):block.index("</tr>", block.index("owl#equivalentClass"))]
+        block = html[html.index(f"<code>{iri}</code>") :]
+        row = block[block.index("owl#equivalentClass") : block.index("</tr>", block.index("owl#equivalentClass"))]
         assert norm(re.sub(r"<[^>]+>", " ", row.split("</th>", 1)[1])), f"{iri}: empty equivalent class"
 
 
 def test_table1_factors_each_have_a_picture(site: Path, graph: Graph):
-    factors = {s[len(ENTITY):] for (s,) in select(graph, "SELECT DISTINCT ?s WHERE { ?c mscsle:in_section mscsle:section_table1 ; mscsle:has_subject ?s }")}
+    factors = {
+        s[len(ENTITY) :]
+        for (s,) in select(
+            graph, "SELECT DISTINCT ?s WHERE { ?c mscsle:in_section mscsle:section_table1 ; mscsle:has_subject ?s }"
+        )
+    }
     assert len(factors) == 14
     page = read(site, "factors.html")
     for f in factors:
@@ -278,8 +313,14 @@ def test_table1_factors_each_have_a_picture(site: Path, graph: Graph):
         assert f in nodes
         assert (site / f"factor-{f}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert f"#{f}" in page.links and f"entity/{f}.html" in page.links
-    direct = {r[0][len(ENTITY):] for r in select(graph, "SELECT DISTINCT ?s WHERE { ?c mscsle:in_section mscsle:section_table1 ; "
-                                                      "mscsle:has_subject ?s ; mscsle:has_evidence_level mscsle:direct_evidence }")}
+    direct = {
+        r[0][len(ENTITY) :]
+        for r in select(
+            graph,
+            "SELECT DISTINCT ?s WHERE { ?c mscsle:in_section mscsle:section_table1 ; "
+            "mscsle:has_subject ?s ; mscsle:has_evidence_level mscsle:direct_evidence }",
+        )
+    }
     assert direct == {"OAZ", "Pbx1-d", "p16INK4A"}
 
 
@@ -287,17 +328,28 @@ def test_network_picture_has_every_claim(site: Path, graph: Graph):
     svg = ET.parse(site / "network.svg").getroot()
     groups = [g for g in svg.iter(f"{SVG}g")]
     nodes = {g.findtext(f"{SVG}title") for g in groups if g.get("class") == "node"} - {"legend"}
-    involved = {e[len(ENTITY):] for row in select(graph, "SELECT ?s ?o WHERE { ?c a mscsle:Claim ; mscsle:has_subject ?s ; mscsle:has_object ?o }") for e in row}
+    involved = {
+        e[len(ENTITY) :]
+        for row in select(
+            graph, "SELECT ?s ?o WHERE { ?c a mscsle:Claim ; mscsle:has_subject ?s ; mscsle:has_object ?o }"
+        )
+        for e in row
+    }
     assert nodes == involved
     edges = [g for g in groups if g.get("class") == "edge"]
-    triples = set(select(graph, "SELECT ?s ?r ?o WHERE { ?c a mscsle:Claim ; mscsle:has_subject ?s ; mscsle:has_relation ?r ; mscsle:has_object ?o }"))
+    triples = set(
+        select(
+            graph,
+            "SELECT ?s ?r ?o WHERE { ?c a mscsle:Claim ; mscsle:has_subject ?s ; mscsle:has_relation ?r ; mscsle:has_object ?o }",
+        )
+    )
     assert len(edges) == len(triples)
     tooltips = " ".join(a.get("{http://www.w3.org/1999/xlink}title", "") for e in edges for a in e.iter(f"{SVG}a"))
     assert claim_ids(graph) <= set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", tooltips))
     # inhibits-like edges end in a bar (tee), drawn red; hedged ones are dashed
     assert any(p.get("stroke") == "#cf222e" and p.get("stroke-dasharray") for e in edges for p in e.iter(f"{SVG}path"))
     inline = (site / "network.html").read_text(encoding="utf-8")
-    ET.fromstring(inline[inline.index("<svg"):inline.index("</svg>") + len("</svg>")])  # the embedded copy parses too
+    ET.fromstring(inline[inline.index("<svg") : inline.index("</svg>") + len("</svg>")])  # the embedded copy parses too
     png = (site / "network.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") > 1000
 
@@ -306,8 +358,12 @@ def test_labels_are_escaped_everywhere(mini, tmp_path: Path):
     """A label with markup is shown as text on the pages and in the pictures, never interpreted."""
     require("dot")
     tsv = mini.entities
-    tsv.write_text(tsv.read_text(encoding="utf-8").replace("\tCCL2\tChemokine", "\tCCL2 <script>alert('x')</script> & co\tChemokine"),
-                   encoding="utf-8")
+    tsv.write_text(
+        tsv.read_text(encoding="utf-8").replace(
+            "\tCCL2\tChemokine", "\tCCL2 <script>alert('x')</script> & co\tChemokine"
+        ),
+        encoding="utf-8",
+    )
     files = render_site(assemble(mini, None).files["mscsle.nt"], mini)
     for name, data in files.items():
         if name.endswith((".html", ".svg")):
@@ -324,8 +380,18 @@ def test_docs_command_is_deterministic_and_writes_the_png(project, tmp_path: Pat
     """Two `mscsle docs` runs with different hash seeds give byte-identical sites; --png writes the picture."""
     require("dot")
     for seed in ("1", "2"):  # one after the other: pyLODE caches its background vocabularies on first use
-        cmd = [sys.executable, "-m", "mscsle", "--root", str(project.root), "docs", "--out", str(tmp_path / f"site{seed}"),
-               "--png", str(tmp_path / f"network{seed}.png")]
+        cmd = [
+            sys.executable,
+            "-m",
+            "mscsle",
+            "--root",
+            str(project.root),
+            "docs",
+            "--out",
+            str(tmp_path / f"site{seed}"),
+            "--png",
+            str(tmp_path / f"network{seed}.png"),
+        ]
         run = subprocess.run(cmd, env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, timeout=600)
         assert run.returncode == 0, run.stderr.decode()
         assert not run.stderr.strip(), f"unexpected output on stderr: {run.stderr.decode()[:500]}"
@@ -351,9 +417,20 @@ def test_readme_shows_the_network_picture():
 def dump_dom(chromium: str, page: Path, fragment: str, profile: Path) -> str:
     """The page's DOM after its scripts ran, from headless Chromium opening it from the file system."""
     url = page.resolve().as_uri() + ("#" + fragment if fragment else "")
-    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={profile}",
-           "--dump-dom", url]
+    cmd = [
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        "--dump-dom",
+        url,
+    ]
     done = subprocess.run(cmd, capture_output=True, timeout=120, text=True)
     assert done.returncode == 0 and "<tbody>" in done.stdout, done.stderr[-2000:]
     return done.stdout
@@ -367,15 +444,22 @@ def visible_rows(dom: str) -> tuple[int, int, str]:
     return len(shown), len(page.rows), count.group(1) if count else ""
 
 
-@pytest.mark.parametrize("fragment, query", [
-    ("species=mouse", "?c mscsle:in_species mscsle:mouse"),
-    ("entity=OAZ&certainty=hedged",
-     "{ ?c mscsle:has_subject mscsle.entity:OAZ } UNION { ?c mscsle:has_object mscsle.entity:OAZ } ?c mscsle:has_certainty mscsle:hedged"),
-])
+@pytest.mark.parametrize(
+    "fragment, query",
+    [
+        ("species=mouse", "?c mscsle:in_species mscsle:mouse"),
+        (
+            "entity=OAZ&certainty=hedged",
+            "{ ?c mscsle:has_subject mscsle.entity:OAZ } UNION { ?c mscsle:has_object mscsle.entity:OAZ } ?c mscsle:has_certainty mscsle:hedged",
+        ),
+    ],
+)
 def test_claims_browser_filters_in_chromium(site: Path, graph: Graph, tmp_path: Path, fragment: str, query: str):
     chromium = require(*CHROMIUM)
     prologue = "PREFIX mscsle.entity: <https://w3id.org/mscsle/entity/> "
-    (expected,), = select(graph, prologue + f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a mscsle:Claim . {query} }}")
+    ((expected,),) = select(
+        graph, prologue + f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a mscsle:Claim . {query} }}"
+    )
     total = len(claim_ids(graph))
     assert 0 < int(expected) < total
     shown, rows, count = visible_rows(dump_dom(chromium, site / "claims.html", fragment, tmp_path / "profile"))
@@ -408,10 +492,15 @@ def test_docs_without_graphviz_says_what_to_install(mini, tmp_path: Path, monkey
 
 def test_docs_with_bad_records_names_the_problem(mini, tmp_path: Path):
     claims = mini.claims_dir / "direct_genes.yaml"
-    claims.write_text(claims.read_text(encoding="utf-8").replace("species: human", "species: hamster"), encoding="utf-8")
+    claims.write_text(
+        claims.read_text(encoding="utf-8").replace("species: human", "species: hamster"), encoding="utf-8"
+    )
     result = CliRunner().invoke(main, ["--root", str(mini.root), "docs", "--out", str(tmp_path / "site")])
     assert result.exit_code == 2
-    assert "data/claims/direct_genes.yaml: claim dg-01 (line 3): field 'species': unknown value 'hamster'; expected one of human, mouse, species_not_stated" in result.output
+    assert (
+        "data/claims/direct_genes.yaml: claim dg-01 (line 3): field 'species': unknown value 'hamster'; expected one of human, mouse, species_not_stated"
+        in result.output
+    )
     assert not (tmp_path / "site").exists()
 
 

@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mscsle import protocol
 from mscsle.cli import main
-from mscsle.engines import EndpointEngine, Engine, embedded
-from mscsle.named_graphs import DATA, NAMES, ONTOLOGY, graph_iri, read_nquads
-from mscsle.queries import stored_queries
-from mscsle.server import OxigraphServer, ServerError, free_port
+from mscsle.query import sparql_http as protocol
+from mscsle.query.engines import EndpointEngine, Engine, embedded
+from mscsle.query.stored import stored_queries
+from mscsle.release.named_graphs import DATA, NAMES, ONTOLOGY, graph_iri, read_nquads
+from mscsle.serve.oxigraph_server import OxigraphServer, ServerError, free_port
 
 from .conftest import ROOT
 
@@ -46,8 +46,13 @@ def _counts(engine: Engine) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def store_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
     """A read-write Oxigraph server whose default graph is NOT the union (as in many triplestores)."""
-    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-store"), port=free_port(), read_only=False,
-                            union_default_graph=False, timeout_s=60)
+    server = OxigraphServer(
+        tmp_path_factory.mktemp("oxigraph-store"),
+        port=free_port(),
+        read_only=False,
+        union_default_graph=False,
+        timeout_s=60,
+    )
     with server:
         yield server
 
@@ -103,27 +108,52 @@ def test_load_under_another_base(loaded: OxigraphServer, dist: Path):
 
 def test_load_errors_name_the_endpoint_and_what_to_do(store_server: OxigraphServer, dist: Path, tmp_path: Path):
     runner = CliRunner()
-    wrong = runner.invoke(main, ["--root", str(ROOT), "load", "--endpoint", store_server.query_url, "--dist", str(dist)])
+    wrong = runner.invoke(
+        main, ["--root", str(ROOT), "load", "--endpoint", store_server.query_url, "--dist", str(dist)]
+    )
     assert wrong.exit_code == 1 and "Graph Store endpoint" in wrong.output and "/query" in wrong.output
-    down = runner.invoke(main, ["--root", str(ROOT), "load", "--endpoint", f"http://127.0.0.1:{free_port()}/store",
-                                "--dist", str(dist)])
+    down = runner.invoke(
+        main, ["--root", str(ROOT), "load", "--endpoint", f"http://127.0.0.1:{free_port()}/store", "--dist", str(dist)]
+    )
     assert down.exit_code == 1 and "cannot reach the endpoint" in down.output
-    unbuilt = runner.invoke(main, ["--root", str(ROOT), "load", "--endpoint", store_server.store_url, "--dist", str(tmp_path)])
+    unbuilt = runner.invoke(
+        main, ["--root", str(ROOT), "load", "--endpoint", store_server.store_url, "--dist", str(tmp_path)]
+    )
     assert unbuilt.exit_code == 1 and "run `mscsle build` first" in unbuilt.output
-    relative = runner.invoke(main, ["--root", str(ROOT), "load", "--endpoint", store_server.store_url, "--graph", "graphs/",
-                                    "--dist", str(dist)])
+    relative = runner.invoke(
+        main,
+        ["--root", str(ROOT), "load", "--endpoint", store_server.store_url, "--graph", "graphs/", "--dist", str(dist)],
+    )
     assert relative.exit_code == 1 and "not an absolute IRI" in relative.output
 
 
 # --- mscsle serve ---------------------------------------------------------------------------------------------
 
+
 def _start_serve(dist: Path, tmp: Path) -> tuple[str, subprocess.Popen]:
     """`mscsle serve` as a user runs it, in its own process, its temporary store in `tmp`; returns the endpoint URL
     it prints once it is ready, and the process."""
     env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(ROOT / "src")}
-    proc = subprocess.Popen([sys.executable, "-m", "mscsle", "--root", str(ROOT), "serve", "--port", str(free_port()),
-                             "--timeout", "30", "--dist", str(dist)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mscsle",
+            "--root",
+            str(ROOT),
+            "serve",
+            "--port",
+            str(free_port()),
+            "--timeout",
+            "30",
+            "--dist",
+            str(dist),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if select.select([proc.stdout], [], [], 0.2)[0]:
@@ -202,13 +232,16 @@ def test_serve_stops_and_cleans_up_on_sigterm(dist: Path, tmp_path: Path):
     assert any(p.name.startswith("mscsle-store-") for p in tmp_path.iterdir())
     _stop(proc)
     assert proc.returncode == 0
-    assert not any(p.name.startswith("mscsle-store-") for p in tmp_path.iterdir()), "the temporary store was left behind"
+    assert not any(p.name.startswith("mscsle-store-") for p in tmp_path.iterdir()), (
+        "the temporary store was left behind"
+    )
     with pytest.raises(protocol.EndpointError, match="cannot reach"):
         protocol.query(url, "ASK {}", timeout=2)
     assert "Ctrl-C stops it." in proc.stdout.read()
 
 
 # --- the server wrapper -----------------------------------------------------------------------------------------
+
 
 def test_an_interrupted_start_leaves_no_server_running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     def interrupted(*args, **kwargs):

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mscsle.build import build
 from mscsle.cli import main
-from mscsle.user_rdf import MAX_DEPTH, UserDataError, read_all
+from mscsle.query.user_data import MAX_DEPTH, UserDataError, read_all
+from mscsle.release.pipeline import build
 
 QUERY = "SELECT ?id WHERE { ?c mscsle:claim_id ?id } ORDER BY ?id\n"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -100,6 +100,7 @@ def write(tmp: Path, name: str, text: str | bytes) -> Path:
 
 # --- what must load ------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("artifact", ["mscsle.ttl", "mscsle.nt", "mscsle.owl", "mscsle.jsonld"])
 def test_the_builds_own_artifacts_load(mini_dist: Path, tmp_path: Path, artifact: str):
     result = run_query(tmp_path, mini_dist / artifact)
@@ -130,32 +131,40 @@ def test_protege_style_internal_entities_are_expanded(tmp_path: Path):
     quads = read_all([write(tmp_path, "p.owl", xml)])
     assert {(q.subject.value, q.object.value) for q in quads} == {
         ("https://w3id.org/mscsle/claim/x", "http://www.w3.org/2002/07/owl#NamedIndividual"),
-        ("https://w3id.org/mscsle/claim/x", "x-01")}
+        ("https://w3id.org/mscsle/claim/x", "x-01"),
+    }
 
 
 # --- JSON-LD: no remote context, ever -------------------------------------------------------------------------------
+
 
 def _contexts(url: str) -> dict[str, object]:
     return {
         "string": {"@context": url, "@id": "http://ex/a", "name": "x"},
         "list": {"@context": [{"ex": "http://ex/"}, url], "@id": "http://ex/a", "ex:p": "x"},
         "import": {"@context": {"@import": url, "ex": "http://ex/"}, "@id": "http://ex/a", "ex:p": "x"},
-        "scoped": {"@context": {"ex": "http://ex/", "ex:p": {"@context": url}}, "@id": "http://ex/a",
-                   "ex:p": {"ex:q": "x"}},
+        "scoped": {
+            "@context": {"ex": "http://ex/", "ex:p": {"@context": url}},
+            "@id": "http://ex/a",
+            "ex:p": {"ex:q": "x"},
+        },
         "nested-node": {"@context": {"ex": "http://ex/"}, "@graph": [{"@context": url, "@id": "http://ex/a"}]},
     }
 
 
 @pytest.mark.parametrize("shape", sorted(_contexts("")))
-def test_jsonld_remote_context_is_never_fetched(tmp_path: Path, listener: Listener, no_python_connections: list,
-                                                shape: str):
+def test_jsonld_remote_context_is_never_fetched(
+    tmp_path: Path, listener: Listener, no_python_connections: list, shape: str
+):
     url = listener.url("context.jsonld")
     path = write(tmp_path, "remote.jsonld", json.dumps(_contexts(url)[shape]))
     result = run_query(tmp_path, path)
     assert result.exit_code == 2
-    assert result.stderr == (f"error: {path}: the JSON-LD names its context by address ({url}); mscsle never fetches "
-                             f"a context, so nothing was loaded: put the context inline in the document (as "
-                             f"dist/mscsle.jsonld does), or convert the file to Turtle or N-Triples\n")
+    assert result.stderr == (
+        f"error: {path}: the JSON-LD names its context by address ({url}); mscsle never fetches "
+        f"a context, so nothing was loaded: put the context inline in the document (as "
+        f"dist/mscsle.jsonld does), or convert the file to Turtle or N-Triples\n"
+    )
     listener.stop()
     assert listener.accepted == [] and no_python_connections == []
 
@@ -180,33 +189,66 @@ def test_jsonld_nested_too_deeply_is_refused(tmp_path: Path):
 
 # --- RDF/XML: no external entities, no entity bombs ------------------------------------------------------------------
 
+
 def _xml(doctype: str, body: str = "&e;") -> str:
-    return (f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n{doctype}\n]>\n<rdf:RDF xmlns:rdf="{RDF}" '
-            f'xmlns:ex="http://ex/"><rdf:Description rdf:about="http://ex/a"><ex:p>{body}</ex:p>'
-            f'</rdf:Description></rdf:RDF>\n')
+    return (
+        f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n{doctype}\n]>\n<rdf:RDF xmlns:rdf="{RDF}" '
+        f'xmlns:ex="http://ex/"><rdf:Description rdf:about="http://ex/a"><ex:p>{body}</ex:p>'
+        f"</rdf:Description></rdf:RDF>\n"
+    )
 
 
 LAUGHS = '<!ENTITY a "ha">' + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
 
 
-@pytest.mark.parametrize(("name", "doctype", "body", "why"), [pytest.param(*case, id=case[0]) for case in [
-    ("external-http", '<!ENTITY e SYSTEM "{url}">', "&e;", "the entity &e; is external ({url}); mscsle never "
-                                                              "fetches or reads it"),
-    ("external-file", '<!ENTITY e SYSTEM "file:///etc/passwd">', "&e;", "the entity &e; is external "
-                                                                        "(file:///etc/passwd); mscsle never fetches or "
-                                                                        "reads it"),
-    ("external-public", '<!ENTITY e PUBLIC "-//X//Y" "{url}">', "&e;", "the entity &e; is external ({url}); mscsle "
-                                                                       "never fetches or reads it"),
-    ("parameter", '<!ENTITY % p SYSTEM "{url}"> %p;', "x", "the DTD declares a parameter entity %p;"),
-    ("billion-laughs", LAUGHS, "&j;", "the entity &b; refers to other entities or markup (an entity expansion "
-                                      "attack)"),
-    ("markup", '<!ENTITY e "<ex:q>x</ex:q>">', "&e;", "the entity &e; refers to other entities or markup (an entity "
-                                                      "expansion attack)"),
-    ("quadratic", '<!ENTITY e "' + "x" * 100_000 + '">', "&e;" * 1_000, "its entities would expand to 100,000,000 "
-                                                                        "characters (an entity expansion attack)"),
-]])
-def test_rdfxml_entities_are_refused(tmp_path: Path, listener: Listener, no_python_connections: list, name: str,
-                                     doctype: str, body: str, why: str):
+@pytest.mark.parametrize(
+    ("name", "doctype", "body", "why"),
+    [
+        pytest.param(*case, id=case[0])
+        for case in [
+            (
+                "external-http",
+                '<!ENTITY e SYSTEM "{url}">',
+                "&e;",
+                "the entity &e; is external ({url}); mscsle never fetches or reads it",
+            ),
+            (
+                "external-file",
+                '<!ENTITY e SYSTEM "file:///etc/passwd">',
+                "&e;",
+                "the entity &e; is external (file:///etc/passwd); mscsle never fetches or reads it",
+            ),
+            (
+                "external-public",
+                '<!ENTITY e PUBLIC "-//X//Y" "{url}">',
+                "&e;",
+                "the entity &e; is external ({url}); mscsle never fetches or reads it",
+            ),
+            ("parameter", '<!ENTITY % p SYSTEM "{url}"> %p;', "x", "the DTD declares a parameter entity %p;"),
+            (
+                "billion-laughs",
+                LAUGHS,
+                "&j;",
+                "the entity &b; refers to other entities or markup (an entity expansion attack)",
+            ),
+            (
+                "markup",
+                '<!ENTITY e "<ex:q>x</ex:q>">',
+                "&e;",
+                "the entity &e; refers to other entities or markup (an entity expansion attack)",
+            ),
+            (
+                "quadratic",
+                '<!ENTITY e "' + "x" * 100_000 + '">',
+                "&e;" * 1_000,
+                "its entities would expand to 100,000,000 characters (an entity expansion attack)",
+            ),
+        ]
+    ],
+)
+def test_rdfxml_entities_are_refused(
+    tmp_path: Path, listener: Listener, no_python_connections: list, name: str, doctype: str, body: str, why: str
+):
     url = listener.url("entity")
     path = write(tmp_path, f"{name}.owl", _xml(doctype.replace("{url}", url), body))
     result = run_query(tmp_path, path)
@@ -218,8 +260,9 @@ def test_rdfxml_entities_are_refused(tmp_path: Path, listener: Listener, no_pyth
 
 def test_rdfxml_external_dtd_is_refused(tmp_path: Path, listener: Listener):
     url = listener.url("x.dtd")
-    path = write(tmp_path, "dtd.rdf", f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF SYSTEM "{url}">\n'
-                                      f'<rdf:RDF xmlns:rdf="{RDF}"/>\n')
+    path = write(
+        tmp_path, "dtd.rdf", f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF SYSTEM "{url}">\n<rdf:RDF xmlns:rdf="{RDF}"/>\n'
+    )
     with pytest.raises(UserDataError) as err:
         read_all([path])
     assert str(err.value) == f"{path}: the document type refers to an external DTD ({url}); refused, nothing was loaded"
@@ -228,8 +271,12 @@ def test_rdfxml_external_dtd_is_refused(tmp_path: Path, listener: Listener):
 
 
 def test_rdfxml_deep_nesting_and_utf16_are_refused(tmp_path: Path):
-    deep = (f'<rdf:RDF xmlns:rdf="{RDF}" xmlns:e="http://e/"><rdf:Description rdf:about="http://a">'
-            + "<e:p><rdf:Description>" * 20_000 + "</rdf:Description></e:p>" * 20_000 + "</rdf:Description></rdf:RDF>")
+    deep = (
+        f'<rdf:RDF xmlns:rdf="{RDF}" xmlns:e="http://e/"><rdf:Description rdf:about="http://a">'
+        + "<e:p><rdf:Description>" * 20_000
+        + "</rdf:Description></e:p>" * 20_000
+        + "</rdf:Description></rdf:RDF>"
+    )
     with pytest.raises(UserDataError, match=f"XML elements nested more than {MAX_DEPTH} levels deep"):
         read_all([write(tmp_path, "deep.rdf", deep)])
     utf16 = write(tmp_path, "u.rdf", f'<rdf:RDF xmlns:rdf="{RDF}"/>'.encode("utf-16"))
@@ -239,14 +286,17 @@ def test_rdfxml_deep_nesting_and_utf16_are_refused(tmp_path: Path):
 
 # --- size, format, syntax ------------------------------------------------------------------------------------------
 
+
 def test_size_limit(tmp_path: Path):
     line = '<http://ex/a> <https://w3id.org/mscsle/claim_id> "x" .\n'
     big = write(tmp_path, "big.nt", line * (2 * 1024 * 1024 // len(line) + 1))
     result = run_query(tmp_path, big, extra=("--max-data-size", "1"))
     assert result.exit_code == 2
-    assert result.stderr == (f"error: {big}: the RDF given to mscsle may total 1 MiB, and this file goes beyond that; "
-                             f"load large files into a triplestore (see the README), or raise the limit with "
-                             f"--max-data-size\n")
+    assert result.stderr == (
+        f"error: {big}: the RDF given to mscsle may total 1 MiB, and this file goes beyond that; "
+        f"load large files into a triplestore (see the README), or raise the limit with "
+        f"--max-data-size\n"
+    )
     assert run_query(tmp_path, big, extra=("--max-data-size", "3")).exit_code == 0
 
 
@@ -263,9 +313,11 @@ def test_unknown_extension_and_bad_syntax(tmp_path: Path):
     odd = write(tmp_path, "data.txt", "<http://ex/a> <http://ex/p> 1 .\n")
     result = run_query(tmp_path, odd)
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"error: {odd}: cannot tell the RDF format from the extension '.txt'; use one of "
-                                    f".ttl, .nt, .nq, .trig, .owl, .rdf, .xml, .jsonld, .json, or name the format "
-                                    f"with --data-format")
+    assert result.stderr.startswith(
+        f"error: {odd}: cannot tell the RDF format from the extension '.txt'; use one of "
+        f".ttl, .nt, .nq, .trig, .owl, .rdf, .xml, .jsonld, .json, or name the format "
+        f"with --data-format"
+    )
     assert run_query(tmp_path, odd, extra=("--data-format", "turtle")).exit_code == 0
     bad = write(tmp_path, "bad.ttl", "<http://ex/a> <http://ex/p> .\n")
     result = run_query(tmp_path, bad)

@@ -1,5 +1,5 @@
 """`python -m mscsle` runs the command line."""
 
-from .cli import main
+from mscsle.cli import main
 
 main()

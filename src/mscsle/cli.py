@@ -12,31 +12,31 @@ import click
 from rdflib import Graph
 from tabulate import tabulate
 
-from .build import ValidationFailed, build, read_ontology
-from .errors import CurationError, OutputFolderError
-from .imports import write_imports
-from .mapping_stats import HEADERS, mapping_shares, table
-from .mappings import load_mappings
-from .project import Project
-from . import protocol
-from .engines import EMBEDDED, FORMATS, EndpointEngine, QueryFailed, embedded
-from .loader import load as load_graphs
-from .named_graphs import GRAPH_BASE
-from .prefixes import sparql_prologue
-from .qc import run_checks
-from .queries import load_store, stored_queries
-from .endpoint_guard import guarded, query_url
-from .server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError
-from .sparql_guard import UnsafeQuery, check_query
-from .user_rdf import DEFAULT_MAX_BYTES, MIB, UserDataError
-from .user_rdf import FORMATS as DATA_FORMATS
-from .user_rdf import nquads as user_nquads
-from .records import Records, load
-from .site import build_site
-from .site.network import GraphvizMissing
-from .source import ReviewText
-from .stats import claim_counts, coverage
-from .vocab import Vocab
+from mscsle.checks.qc import run_checks
+from mscsle.curation.claim_stats import claim_counts, coverage
+from mscsle.curation.mapping_stats import HEADERS, mapping_shares, table
+from mscsle.curation.mappings import load_mappings
+from mscsle.curation.records import Records, load
+from mscsle.curation.review_text import ReviewText
+from mscsle.errors import CurationError, OutputFolderError
+from mscsle.model.prefixes import sparql_prologue
+from mscsle.model.vocab import Vocab
+from mscsle.project import Project
+from mscsle.query import sparql_http as protocol
+from mscsle.query.engines import EMBEDDED, FORMATS, EndpointEngine, QueryFailed, embedded
+from mscsle.query.sparql_guard import UnsafeQuery, check_query
+from mscsle.query.stored import load_store, stored_queries
+from mscsle.query.user_data import DEFAULT_MAX_BYTES, MIB, UserDataError
+from mscsle.query.user_data import FORMATS as DATA_FORMATS
+from mscsle.query.user_data import nquads as user_nquads
+from mscsle.release.import_modules import write_imports
+from mscsle.release.named_graphs import GRAPH_BASE
+from mscsle.release.pipeline import ValidationFailed, build, read_ontology
+from mscsle.serve.guard import guarded, query_url
+from mscsle.serve.oxigraph_server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError
+from mscsle.serve.upload import load as load_graphs
+from mscsle.site import build_site
+from mscsle.site.network import GraphvizMissing
 
 
 def _project(ctx: click.Context) -> Project:
@@ -65,8 +65,12 @@ def _exit_on_bad_input(unchanged: str) -> Iterator[None]:
 
 
 @click.group()
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The project checkout (default: the one this package is installed from).")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The project checkout (default: the one this package is installed from).",
+)
 @click.version_option(package_name="mscsle")
 @click.pass_context
 def main(ctx: click.Context, root: Path | None) -> None:
@@ -75,9 +79,15 @@ def main(ctx: click.Context, root: Path | None) -> None:
 
 
 @main.command("build")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: dist/).")
-@click.option("--source-text", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="The review's text: every quote is verified against it (default: ../shared/source/review.txt if present).")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: dist/)."
+)
+@click.option(
+    "--source-text",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The review's text: every quote is verified against it (default: data/review/review.txt).",
+)
 @click.pass_context
 def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) -> None:
     """Build all artifacts into dist/, validated against shapes/."""
@@ -87,19 +97,33 @@ def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) ->
         built = build(project, out, source_text)
     target = out or project.dist
     checked = f"quotes verified against {source_text}" if source_text else "quotes NOT verified (no --source-text)"
-    click.echo(f"built {len(built.records.claims)} claims, {len(built.records.entities)} entities, "
-               f"{len(built.graph)} triples into {target}; SHACL: conforms; {checked}")
+    click.echo(
+        f"built {len(built.records.claims)} claims, {len(built.records.entities)} entities, "
+        f"{len(built.graph)} triples into {target}; SHACL: conforms; {checked}"
+    )
     for name in sorted(built.files):
         click.echo(f"  {target / name}")
 
 
 @main.command("docs")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: dist/docs/; `mscsle build` replaces dist/ as a whole, so run docs after it).")
-@click.option("--source-text", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="The review's text: every quote is verified against it (default: ../shared/source/review.txt if present).")
-@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the network picture as PNG to this file (the README's is docs/network.png).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: dist/docs/; `mscsle build` replaces dist/ as a whole, so run docs after it).",
+)
+@click.option(
+    "--source-text",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The review's text: every quote is verified against it (default: data/review/review.txt).",
+)
+@click.option(
+    "--png",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the network picture as PNG to this file (the README's is docs/network.png).",
+)
 @click.pass_context
 def docs_cmd(ctx: click.Context, out: Path | None, source_text: Path | None, png: Path | None) -> None:
     """Write the documentation site (ontology reference, claims browser, network pictures); opens offline."""
@@ -110,8 +134,10 @@ def docs_cmd(ctx: click.Context, out: Path | None, source_text: Path | None, png
     except GraphvizMissing as e:
         raise click.ClickException(str(e)) from e
     pages = sum(1 for name in site.files if name.endswith(".html"))
-    click.echo(f"wrote {pages} pages and {len(site.files) - pages} other files into {site.out}; "
-               f"open {site.out / 'index.html'} in a browser")
+    click.echo(
+        f"wrote {pages} pages and {len(site.files) - pages} other files into {site.out}; "
+        f"open {site.out / 'index.html'} in a browser"
+    )
     if png is not None:
         click.echo(f"network picture: {png}")
 
@@ -119,31 +145,87 @@ def docs_cmd(ctx: click.Context, out: Path | None, source_text: Path | None, png
 @main.command("query")
 @click.argument("name", required=False)
 @click.option("--list", "list_", is_flag=True, help="List the stored competency queries with their questions.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table (for people), or a SPARQL 1.1 result format: json, csv, tsv, xml; nt or ttl for CONSTRUCT/DESCRIBE.")
-@click.option("--endpoint", metavar="URL", default=None,
-              help="Query this SPARQL 1.1 endpoint over HTTP instead of the built graph (for Oxigraph: http://HOST:PORT/query).")
-@click.option("--default-graph", "default_graphs", metavar="IRI", multiple=True,
-              help="With --endpoint: a graph to query as the default graph (repeatable; for stores without a union default graph).")
-@click.option("--engine", type=click.Choice(sorted(EMBEDDED)), default="oxigraph", show_default=True,
-              help="The embedded engine for the built graph.")
-@click.option("--timeout", type=float, default=protocol.DEFAULT_TIMEOUT, show_default=True, help="With --endpoint: seconds to wait.")
-@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None, help="The built artifacts (default: dist/).")
-@click.option("--data", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Query this RDF file instead of the build (repeatable; read safely: nothing is fetched).")
-@click.option("--data-format", type=click.Choice(sorted(DATA_FORMATS)), default=None,
-              help="The format of the --data files (default: from their extension).")
-@click.option("--max-data-size", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES // MIB, show_default=True,
-              help="The most MiB of --data to read.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table (for people), or a SPARQL 1.1 result format: json, csv, tsv, xml; nt or ttl for CONSTRUCT/DESCRIBE.",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="Query this SPARQL 1.1 endpoint over HTTP instead of the built graph (for Oxigraph: http://HOST:PORT/query).",
+)
+@click.option(
+    "--default-graph",
+    "default_graphs",
+    metavar="IRI",
+    multiple=True,
+    help="With --endpoint: a graph to query as the default graph (repeatable; for stores without a union default graph).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(sorted(EMBEDDED)),
+    default="oxigraph",
+    show_default=True,
+    help="The embedded engine for the built graph.",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=protocol.DEFAULT_TIMEOUT,
+    show_default=True,
+    help="With --endpoint: seconds to wait.",
+)
+@click.option(
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The built artifacts (default: dist/).",
+)
+@click.option(
+    "--data",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Query this RDF file instead of the build (repeatable; read safely: nothing is fetched).",
+)
+@click.option(
+    "--data-format",
+    type=click.Choice(sorted(DATA_FORMATS)),
+    default=None,
+    help="The format of the --data files (default: from their extension).",
+)
+@click.option(
+    "--max-data-size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES // MIB,
+    show_default=True,
+    help="The most MiB of --data to read.",
+)
 @click.pass_context
-def query_cmd(ctx: click.Context, name: str | None, list_: bool, fmt: str, endpoint: str | None,
-              default_graphs: tuple[str, ...], engine: str, timeout: float, dist: Path | None, data: tuple[Path, ...],
-              data_format: str | None, max_data_size: int) -> None:
+def query_cmd(
+    ctx: click.Context,
+    name: str | None,
+    list_: bool,
+    fmt: str,
+    endpoint: str | None,
+    default_graphs: tuple[str, ...],
+    engine: str,
+    timeout: float,
+    dist: Path | None,
+    data: tuple[Path, ...],
+    data_format: str | None,
+    max_data_size: int,
+) -> None:
     """Run a stored query (by NAME) or a .rq FILE on the built graph, on RDF files (--data) or on a remote SPARQL endpoint."""
     project = _project(ctx)
     queries = stored_queries(project.queries_dir)
     if list_ or not name:
         from tabulate import tabulate  # imported on use: `mscsle build` does not need it
+
         click.echo(tabulate([(q.name, q.question) for q in queries.values()], headers=("query", "question")))
         return
     if name in queries:
@@ -151,7 +233,9 @@ def query_cmd(ctx: click.Context, name: str | None, list_: bool, fmt: str, endpo
     elif Path(name).is_file():
         sparql = sparql_prologue() + Path(name).read_text(encoding="utf-8")
     else:
-        raise click.UsageError(f"no stored query {name!r} and no such file; `mscsle query --list` lists the stored ones")
+        raise click.UsageError(
+            f"no stored query {name!r} and no such file; `mscsle query --list` lists the stored ones"
+        )
     if endpoint and data:
         raise click.UsageError("--data and --endpoint exclude each other: query your files here, or the endpoint")
     try:
@@ -159,8 +243,11 @@ def query_cmd(ctx: click.Context, name: str | None, list_: bool, fmt: str, endpo
             runner = EndpointEngine(endpoint, default_graphs, timeout)
         else:
             check_query(sparql)  # the embedded engines would follow SERVICE anywhere
-            runner = (EMBEDDED[engine](user_nquads(data, data_format, max_data_size * MIB)) if data
-                      else embedded(dist or project.dist, engine))
+            runner = (
+                EMBEDDED[engine](user_nquads(data, data_format, max_data_size * MIB))
+                if data
+                else embedded(dist or project.dist, engine)
+            )
         results = runner.run(sparql)
         output = (results.table() + "\n").encode("utf-8") if fmt == "table" else results.serialize(fmt)
     except (UnsafeQuery, UserDataError) as e:
@@ -172,12 +259,29 @@ def query_cmd(ctx: click.Context, name: str | None, list_: bool, fmt: str, endpo
 
 
 @main.command("load")
-@click.option("--endpoint", metavar="URL", required=True,
-              help="The SPARQL 1.1 Graph Store HTTP Protocol endpoint (for Oxigraph: http://HOST:PORT/store).")
-@click.option("--graph", "base", metavar="IRI", default=GRAPH_BASE, show_default=True,
-              help="Base IRI of the named graphs: the ontology goes to <IRI>ontology, the data to <IRI>data.")
-@click.option("--timeout", type=float, default=protocol.DEFAULT_TIMEOUT, show_default=True, help="Seconds to wait for each graph.")
-@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None, help="The built artifacts (default: dist/).")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    required=True,
+    help="The SPARQL 1.1 Graph Store HTTP Protocol endpoint (for Oxigraph: http://HOST:PORT/store).",
+)
+@click.option(
+    "--graph",
+    "base",
+    metavar="IRI",
+    default=GRAPH_BASE,
+    show_default=True,
+    help="Base IRI of the named graphs: the ontology goes to <IRI>ontology, the data to <IRI>data.",
+)
+@click.option(
+    "--timeout", type=float, default=protocol.DEFAULT_TIMEOUT, show_default=True, help="Seconds to wait for each graph."
+)
+@click.option(
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The built artifacts (default: dist/).",
+)
 @click.pass_context
 def load_cmd(ctx: click.Context, endpoint: str, base: str, timeout: float, dist: Path | None) -> None:
     """Load the built graph into a triplestore: each named graph replaces the one of the same IRI."""
@@ -192,9 +296,20 @@ def load_cmd(ctx: click.Context, endpoint: str, base: str, timeout: float, dist:
 @main.command("serve")
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="The address to listen on (loopback by default).")
 @click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True, help="The TCP port.")
-@click.option("--timeout", "timeout_s", type=click.IntRange(min=1), default=30, show_default=True,
-              help="Stop a query (and answer 503) after this many seconds.")
-@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None, help="The built artifacts (default: dist/).")
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="Stop a query (and answer 503) after this many seconds.",
+)
+@click.option(
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The built artifacts (default: dist/).",
+)
 @click.pass_context
 def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int, dist: Path | None) -> None:
     """Serve the built graph as a read-only SPARQL endpoint (Oxigraph behind a guard: no updates, no SERVICE
@@ -205,9 +320,11 @@ def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int, dist: Pa
     try:
         with guarded(dist or _project(ctx).dist, host, port, timeout_s) as guard:
             url = query_url(guard)
-            click.echo(f"SPARQL endpoint (read-only): {url}\n"
-                       f"  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE {{ ?s ?p ?o }} LIMIT 3' {url}\n"
-                       "Ctrl-C stops it.")
+            click.echo(
+                f"SPARQL endpoint (read-only): {url}\n"
+                f"  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE {{ ?s ?p ?o }} LIMIT 3' {url}\n"
+                "Ctrl-C stops it."
+            )
             while True:
                 signal.pause()  # until SIGINT or SIGTERM
     except (ServerError, OSError) as e:
@@ -218,8 +335,12 @@ def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int, dist: Pa
 
 @main.command("stats")
 @click.option("--mappings", "mappings_only", is_flag=True, help="Only the mapped share per kind of entity and term.")
-@click.option("--source-text", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="The review's text, to list the paragraphs without claims (default: ../shared/source/review.txt if present).")
+@click.option(
+    "--source-text",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The review's text, to list the paragraphs without claims (default: data/review/review.txt).",
+)
 @click.pass_context
 def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool) -> None:
     """Claims by section, species, certainty, evidence level, relation and condition; mapped share per kind;
@@ -237,6 +358,7 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
         return
     click.echo(f"{len(records.claims)} claims, {len(records.entities)} entities\n")
     from tabulate import tabulate  # imported on use: `mscsle build` does not need it
+
     for dim, counts in claim_counts(records).items():
         click.echo(tabulate(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), headers=(dim, "claims")) + "\n")
     _echo_mappings(project, ontology, records)
@@ -245,8 +367,10 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
         click.echo("paragraph coverage: needs the review text (--source-text)")
         return
     cov = coverage(project, ontology, records, ReviewText.read(source_text))
-    click.echo(f"paragraphs: {len(cov.paragraphs)}; without any claim: {len(cov.silent)}; "
-               f"citing a reference, without a claim and not excluded: {len(cov.uncovered)}")
+    click.echo(
+        f"paragraphs: {len(cov.paragraphs)}; without any claim: {len(cov.silent)}; "
+        f"citing a reference, without a claim and not excluded: {len(cov.uncovered)}"
+    )
     for p in cov.silent:
         flag = "UNCOVERED" if p in cov.uncovered else ("cites" if p.cites else "no citation")
         click.echo(f"  [{p.number}] {p.section}: {p.opening}... ({flag})")
@@ -278,7 +402,12 @@ def imports_cmd(ctx: click.Context) -> None:
 
 
 @main.command("check")
-@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None, help="The built artifacts (default: dist/).")
+@click.option(
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The built artifacts (default: dist/).",
+)
 @click.pass_context
 def check_cmd(ctx: click.Context, dist: Path | None) -> None:
     """Run the quality checks (queries/qc/*-violation.rq) on the built graph; exit 1 if any is violated."""
@@ -295,13 +424,17 @@ def check_cmd(ctx: click.Context, dist: Path | None) -> None:
 
 
 @main.command("reason")
-@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The built artifacts (default: dist/); mscsle-inferred.ttl is written there.")
+@click.option(
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The built artifacts (default: dist/); mscsle-inferred.ttl is written there.",
+)
 @click.pass_context
 def reason_cmd(ctx: click.Context, dist: Path | None) -> None:
     """Run HermiT on dist/mscsle.owl: exit 1 naming the culprits if it is inconsistent or a class is
     unsatisfiable; otherwise write the inferred class hierarchy and types to dist/mscsle-inferred.ttl."""
-    from .reason import INFERRED_FILE, Incoherent, ReasonerError, reason
+    from mscsle.checks.reason import INFERRED_FILE, Incoherent, ReasonerError, reason
 
     target = dist or _project(ctx).dist
     try:

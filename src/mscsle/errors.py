@@ -28,8 +28,10 @@ class CurationError(Exception):
 
     def report(self) -> str:
         n = len(self.problems)
-        head = (f"{n} problem{'s' if n != 1 else ''} in the curated records; nothing was written (the previous build "
-                f"is unchanged). Fix {'them' if n != 1 else 'it'} and build again:")
+        head = (
+            f"{n} problem{'s' if n != 1 else ''} in the curated records; nothing was written (the previous build "
+            f"is unchanged). Fix {'them' if n != 1 else 'it'} and build again:"
+        )
         return "\n".join([head, *(f"  - {p}" for p in self.problems)])
 
 

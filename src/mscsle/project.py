@@ -64,8 +64,8 @@ class Project:
 
     @property
     def default_source_text(self) -> Path:
-        """The review's text as laid beside the checkout (absent on a user's machine)."""
-        return self.root.parent / "shared" / "source" / "review.txt"
+        """The review's text (CC BY 4.0), shipped in data/review/ so that every clone verifies quotes."""
+        return self.root / "data" / "review" / "review.txt"
 
     def settings(self) -> dict:
         """[tool.mscsle] of pyproject.toml: the release date that stamps versionIRI and versionInfo."""

@@ -4,6 +4,6 @@ Everything is read back from the built graph with SPARQL (queries/site/), so the
 it is static HTML with inline JavaScript and inline SVG, and opens from the file system without a server.
 """
 
-from .build import SiteBuilt, build_site, render_site
+from mscsle.site.build import SiteBuilt, build_site, render_site
 
 __all__ = ["SiteBuilt", "build_site", "render_site"]

@@ -7,11 +7,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..atomic import staged_directory
-from ..build import Built, assemble
-from ..project import Project
-from ..source import ReviewText
-from .render import render_site
+from mscsle.curation.review_text import ReviewText
+from mscsle.project import Project
+from mscsle.release.pipeline import Built, assemble
+from mscsle.release.publish import staged_directory
+from mscsle.site.render import render_site
 
 
 @dataclass
@@ -35,8 +35,9 @@ def write_file(path: Path, data: bytes) -> None:
         raise
 
 
-def build_site(project: Project, out: Path | None = None, source_text: Path | None = None,
-               png: Path | None = None) -> SiteBuilt:
+def build_site(
+    project: Project, out: Path | None = None, source_text: Path | None = None, png: Path | None = None
+) -> SiteBuilt:
     """The site into `out` (default dist/docs/); with `png`, the network picture also there (e.g. for the README)."""
     built = assemble(project, ReviewText.read(source_text) if source_text else None)
     files = render_site(built.files["mscsle.nt"], project)

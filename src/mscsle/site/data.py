@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..prefixes import converter, sparql_prologue
-from ..queries import select
+from mscsle.model.prefixes import converter, sparql_prologue
+from mscsle.query.stored import select
 
 TABLE1 = "table1"  # the section of the review's Table 1: its subjects are the factors
 
@@ -179,7 +179,7 @@ def _query(project_queries: Path, name: str) -> str:
 
 def _rows(store: ox.Store, queries: Path, name: str) -> list[dict[str, str]]:
     names, rows = select(store, _query(queries, name))
-    return [dict(zip(names, row)) for row in rows]
+    return [dict(zip(names, row, strict=False)) for row in rows]
 
 
 def _mapping(row: dict[str, str]) -> Mapping:
@@ -202,8 +202,9 @@ def read_site_data(store: ox.Store, queries_dir: Path) -> SiteData:
     """Run the site queries (queries_dir/site/*.rq) over the built graph, loaded in a store."""
     queries = queries_dir / "site"
     (o,) = _rows(store, queries, "ontology")
-    ontology = OntologyInfo(**{k: v for k, v in o.items() if k != "reference_count"},
-                            reference_count=int(o["reference_count"]))
+    ontology = OntologyInfo(
+        **{k: v for k, v in o.items() if k != "reference_count"}, reference_count=int(o["reference_count"])
+    )
     synonyms = _grouped(_rows(store, queries, "synonyms"), "id", "synonym")
     mappings: dict[str, list[Mapping]] = {}
     for row in _rows(store, queries, "mappings"):

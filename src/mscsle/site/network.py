@@ -15,7 +15,7 @@ from html import escape
 import graphviz
 from markupsafe import Markup
 
-from .data import Claim, SiteData
+from mscsle.site.data import Claim, SiteData
 
 FONT = "DejaVu Sans"  # installed with Graphviz on Debian (fonts-dejavu-core): the same glyphs on every machine
 
@@ -74,10 +74,14 @@ def _legend(data: SiteData, categories: Iterable[str]) -> str:
         rows.append(f'<TR><TD BGCOLOR="{fill}" WIDTH="24"> </TD><TD ALIGN="LEFT">{escape(labels[cat])}</TD></TR>')
     for polarity, style in EDGE_STYLES.items():
         members = sorted(r.label for r in data.relations.values() if r.polarity == polarity)
-        meaning = f"{style.name}: {', '.join(members)}" if polarity != "neutral" else f"{style.name}: all other relations"
+        meaning = (
+            f"{style.name}: {', '.join(members)}" if polarity != "neutral" else f"{style.name}: all other relations"
+        )
         mark = "&#8867;" if style.arrowhead == "tee" else "&#8594;"
-        rows.append(f'<TR><TD><FONT COLOR="{style.color}"><B>{mark}</B></FONT></TD>'
-                    f'<TD ALIGN="LEFT"><FONT COLOR="{style.color}">{escape(meaning)}</FONT></TD></TR>')
+        rows.append(
+            f'<TR><TD><FONT COLOR="{style.color}"><B>{mark}</B></FONT></TD>'
+            f'<TD ALIGN="LEFT"><FONT COLOR="{style.color}">{escape(meaning)}</FONT></TD></TR>'
+        )
     rows.append('<TR><TD>- -</TD><TD ALIGN="LEFT">dashed: hedged by the review</TD></TR>')
     return '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">' + "".join(rows) + "</TABLE>>"
 
@@ -89,22 +93,45 @@ OVERVIEW = {"layout": "sfdp", "K": "1.5", "repulsiveforce": "1.5", "overlap": "p
 FOCUS = {"layout": "dot", "rankdir": "LR", "nodesep": "0.25", "ranksep": "0.9"}
 
 
-def network(data: SiteData, claims: list[Claim], *, root: str = "", focus: str | None = None,
-            title: str = "", attrs: dict[str, str] = OVERVIEW) -> graphviz.Digraph:
+def network(
+    data: SiteData,
+    claims: list[Claim],
+    *,
+    root: str = "",
+    focus: str | None = None,
+    title: str = "",
+    attrs: dict[str, str] = OVERVIEW,
+) -> graphviz.Digraph:
     """The picture of `claims`; `root` is the path from the page that shows it to the site's root folder."""
     attrs = dict(attrs)
     g = graphviz.Digraph("mscsle", engine=attrs.pop("layout"))
-    g.attr(fontname=FONT, label=_wrap(title, 90), labelloc="t", fontsize="20", bgcolor="white", tooltip=title or "mscsle",
-           outputorder="edgesfirst", **attrs)
+    g.attr(
+        fontname=FONT,
+        label=_wrap(title, 90),
+        labelloc="t",
+        fontsize="20",
+        bgcolor="white",
+        tooltip=title or "mscsle",
+        outputorder="edgesfirst",
+        **attrs,
+    )
     g.attr("node", fontname=FONT, fontsize="11", penwidth="1", margin="0.08,0.04")
     g.attr("edge", fontname=FONT, fontsize="9", arrowsize="0.8")
     used = sorted({e for c in claims for e in c.entities}, key=lambda e: data.entities[e].label.casefold())
     for eid in used:
         e = data.entities[eid]
         s = NODE_STYLES.get(e.category, DEFAULT_NODE)
-        g.node(eid, _wrap(e.label), shape=s.shape, style=s.style, fillcolor=s.fill, URL=f"{root}entity/{eid}.html",
-               tooltip=f"{e.label} ({e.kind_label})", target="_top",
-               **({"penwidth": "3", "fontsize": "13"} if eid == focus else {}))
+        g.node(
+            eid,
+            _wrap(e.label),
+            shape=s.shape,
+            style=s.style,
+            fillcolor=s.fill,
+            URL=f"{root}entity/{eid}.html",
+            tooltip=f"{e.label} ({e.kind_label})",
+            target="_top",
+            **({"penwidth": "3", "fontsize": "13"} if eid == focus else {}),
+        )
     edges: dict[tuple[str, str, str], list[Claim]] = {}
     for c in claims:
         edges.setdefault((c.subject, c.relation, c.object), []).append(c)
@@ -112,11 +139,19 @@ def network(data: SiteData, claims: list[Claim], *, root: str = "", focus: str |
         rel = data.relations[r]
         st = EDGE_STYLES[rel.polarity]
         ids = ", ".join(c.id for c in group)
-        g.edge(s, o, label=_wrap(rel.label, 16), color=st.color, fontcolor=st.color, arrowhead=st.arrowhead,
-               style="dashed" if all(c.hedged for c in group) else "solid",
-               penwidth=str(min(1.0 + 0.5 * (len(group) - 1), 3.0)),
-               URL=f"{root}claims.html#claim-{group[0].id}", target="_top",
-               tooltip=f"{ids}: {data.entities[s].label} {rel.label} {data.entities[o].label}")
+        g.edge(
+            s,
+            o,
+            label=_wrap(rel.label, 16),
+            color=st.color,
+            fontcolor=st.color,
+            arrowhead=st.arrowhead,
+            style="dashed" if all(c.hedged for c in group) else "solid",
+            penwidth=str(min(1.0 + 0.5 * (len(group) - 1), 3.0)),
+            URL=f"{root}claims.html#claim-{group[0].id}",
+            target="_top",
+            tooltip=f"{ids}: {data.entities[s].label} {rel.label} {data.entities[o].label}",
+        )
     g.node("legend", _legend(data, {data.entities[e].category for e in used}), shape="plaintext", fontsize="10")
     return g
 
@@ -125,8 +160,10 @@ class GraphvizMissing(RuntimeError):
     """Graphviz (the `dot` program) is not installed."""
 
     def __init__(self) -> None:
-        super().__init__("Graphviz's `dot` program was not found on PATH; install Graphviz "
-                         "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz)")
+        super().__init__(
+            "Graphviz's `dot` program was not found on PATH; install Graphviz "
+            "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz)"
+        )
 
 
 def _pipe(source: graphviz.Source | graphviz.Digraph, fmt: str, **kwargs: object) -> bytes:
@@ -165,4 +202,4 @@ def inline_svg(svg: bytes) -> Markup:
     Marked safe for the templates: Graphviz has escaped every label into the SVG's text.
     """
     text = svg.decode("utf-8")
-    return Markup(text[text.index("<svg"):])
+    return Markup(text[text.index("<svg") :])

@@ -16,13 +16,20 @@ from rdflib import OWL, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from ..prefixes import converter, prefix_map, sparql_prologue
-from ..project import Project
+from mscsle.model.prefixes import converter, prefix_map, sparql_prologue
+from mscsle.project import Project
 
-RESTRICTIONS = ((OWL.someValuesFrom, "some"), (OWL.allValuesFrom, "only"), (OWL.hasValue, "value"),
-                (OWL.minQualifiedCardinality, "min"), (OWL.maxQualifiedCardinality, "max"),
-                (OWL.qualifiedCardinality, "exactly"), (OWL.minCardinality, "min"), (OWL.maxCardinality, "max"),
-                (OWL.cardinality, "exactly"))
+RESTRICTIONS = (
+    (OWL.someValuesFrom, "some"),
+    (OWL.allValuesFrom, "only"),
+    (OWL.hasValue, "value"),
+    (OWL.minQualifiedCardinality, "min"),
+    (OWL.maxQualifiedCardinality, "max"),
+    (OWL.qualifiedCardinality, "exactly"),
+    (OWL.minCardinality, "min"),
+    (OWL.maxCardinality, "max"),
+    (OWL.cardinality, "exactly"),
+)
 CONNECTIVES = ((OWL.intersectionOf, " and "), (OWL.unionOf, " or "))
 
 

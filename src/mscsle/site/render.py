@@ -13,15 +13,22 @@ from importlib.resources import files
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from ..project import Project
-from ..queries import load_store
-from ..vocab import ENTITY, MSCSLE
-from .data import Claim, Factor, SiteData, read_site_data
-from .network import FOCUS, Drawing, inline_svg, network
-from .ontodoc import ontology_terms, reference_html
+from mscsle.model.vocab import ENTITY, MSCSLE
+from mscsle.project import Project
+from mscsle.query.stored import load_store
+from mscsle.site.data import Claim, Factor, SiteData, read_site_data
+from mscsle.site.network import FOCUS, Drawing, inline_svg, network
+from mscsle.site.ontodoc import ontology_terms, reference_html
 
-NAV = (("index.html", "Home"), ("claims.html", "Claims"), ("network.html", "Network"), ("factors.html", "Table 1"),
-       ("entities.html", "Entities"), ("ontology.html", "Ontology"), ("values.html", "Values"))
+NAV = (
+    ("index.html", "Home"),
+    ("claims.html", "Claims"),
+    ("network.html", "Network"),
+    ("factors.html", "Table 1"),
+    ("entities.html", "Entities"),
+    ("ontology.html", "Ontology"),
+    ("values.html", "Values"),
+)
 NO_LEVEL = ("none", "not assigned")
 
 
@@ -35,8 +42,13 @@ class Filter:
     options: tuple[tuple[str, str, int], ...]  # value, label, number of claims
 
 
-def _filter(name: str, label: str, claims: list[Claim], value: Callable[[Claim], tuple[str, str]],
-            order: Callable[[str], object]) -> Filter:
+def _filter(
+    name: str,
+    label: str,
+    claims: list[Claim],
+    value: Callable[[Claim], tuple[str, str]],
+    order: Callable[[str], object],
+) -> Filter:
     counts = Counter(value(c) for c in claims)
     options = sorted(((v, lbl, n) for (v, lbl), n in counts.items()), key=lambda o: (order(o[0]), o[1]))
     return Filter(name, label, name, tuple(options))
@@ -46,19 +58,33 @@ def claim_filters(data: SiteData) -> list[Filter]:
     """Species, certainty, evidence level and section, in the ontology's order of their values."""
     rank = {v.id: i for i, v in enumerate(data.values)}
     section_order = {c.section: c.section_order for c in data.claims}
-    by_rank: Callable[[str], object] = lambda v: rank.get(v, len(rank))
+
+    def by_rank(v: str) -> object:
+        return rank.get(v, len(rank))
+
     return [
         _filter("species", "species", data.claims, lambda c: (c.species, c.species_label), by_rank),
         _filter("certainty", "certainty", data.claims, lambda c: (c.certainty, c.certainty_label), by_rank),
-        _filter("evidence", "evidence level", data.claims,
-                lambda c: (c.evidence_level, c.evidence_level_label) if c.evidence_level else NO_LEVEL, by_rank),
+        _filter(
+            "evidence",
+            "evidence level",
+            data.claims,
+            lambda c: (c.evidence_level, c.evidence_level_label) if c.evidence_level else NO_LEVEL,
+            by_rank,
+        ),
         _filter("section", "section", data.claims, lambda c: (c.section, c.section_label), section_order.get),
     ]
 
 
 def _environment(data: SiteData) -> Environment:
-    env = Environment(loader=PackageLoader("mscsle.site", "templates"), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+    env = Environment(
+        loader=PackageLoader("mscsle.site", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=True,
+    )
     env.globals.update(ontology=data.ontology, entities=data.entities, relations=data.relations, nav=NAV)
     return env
 
@@ -71,9 +97,19 @@ def _with_site_nav(html: str) -> str:
 
 
 def _factor_pictures(data: SiteData, factors: list[Factor], root: str) -> dict[str, Drawing]:
-    return {f.entity: Drawing.layout(network(data, data.neighbourhood(f.entity), root=root, focus=f.entity,
-                                             title=f"{data.entities[f.entity].label}: its claims", attrs=FOCUS))
-            for f in factors}
+    return {
+        f.entity: Drawing.layout(
+            network(
+                data,
+                data.neighbourhood(f.entity),
+                root=root,
+                focus=f.entity,
+                title=f"{data.entities[f.entity].label}: its claims",
+                attrs=FOCUS,
+            )
+        )
+        for f in factors
+    }
 
 
 def render_site(nt: bytes, project: Project) -> dict[str, bytes]:
@@ -105,13 +141,24 @@ def render_site(nt: bytes, project: Project) -> dict[str, bytes]:
     out["style.css"] = files("mscsle.site").joinpath("static/style.css").read_bytes()
 
     page("index.html", "index.html.j2", claims=data.claims, filters=filters, factors=factors, used_entities=len(used))
-    page("claims.html", "claims.html.j2", claims=data.claims, filters=filters,
-         filter_entities=[{"id": e, "label": data.entities[e].label, "count": claim_counts[e]} for e in used])
+    page(
+        "claims.html",
+        "claims.html.j2",
+        claims=data.claims,
+        filters=filters,
+        filter_entities=[{"id": e, "label": data.entities[e].label, "count": claim_counts[e]} for e in used],
+    )
     page("network.html", "network.html.j2", picture=inline_svg(out["network.svg"]))
-    page("factors.html", "factors.html.j2", factors=factors,
-         table=[(level, [f for f in factors if f.evidence_level_label == level])
-                for level in dict.fromkeys(f.evidence_level_label for f in factors)],
-         pictures={e: inline_svg(out[f"factor-{e}.svg"]) for e in at_root})
+    page(
+        "factors.html",
+        "factors.html.j2",
+        factors=factors,
+        table=[
+            (level, [f for f in factors if f.evidence_level_label == level])
+            for level in dict.fromkeys(f.evidence_level_label for f in factors)
+        ],
+        pictures={e: inline_svg(out[f"factor-{e}.svg"]) for e in at_root},
+    )
     groups: dict[str, list] = {}
     for e in data.entities.values():
         groups.setdefault(e.category_label, []).append(e)
@@ -119,14 +166,26 @@ def render_site(nt: bytes, project: Project) -> dict[str, bytes]:
     value_sets: dict[str, list] = {}
     for v in data.values:
         value_sets.setdefault(v.set_label, []).append(v)
-    page("values.html", "values.html.j2", value_sets=list(value_sets.items()),
-         relation_counts=Counter(c.relation for c in data.claims))
+    page(
+        "values.html",
+        "values.html.j2",
+        value_sets=list(value_sets.items()),
+        relation_counts=Counter(c.relation for c in data.claims),
+    )
     by_factor = {f.entity: f for f in factors}
     for eid, e in data.entities.items():
         kind_iri = str(MSCSLE[e.kind])
-        page(f"entity/{eid}.html", "entity.html.j2", root="../", e=e, iri=str(ENTITY[eid]),
-             kind_anchor=f"#{fids[kind_iri]}" if kind_iri in fids else "",
-             as_subject=data.claims_with_subject(eid), as_object=data.claims_with_object(eid),
-             in_context=data.claims_in_context(eid), factor=by_factor.get(eid),
-             picture=inline_svg(in_entity[eid].svg) if eid in in_entity else "")
+        page(
+            f"entity/{eid}.html",
+            "entity.html.j2",
+            root="../",
+            e=e,
+            iri=str(ENTITY[eid]),
+            kind_anchor=f"#{fids[kind_iri]}" if kind_iri in fids else "",
+            as_subject=data.claims_with_subject(eid),
+            as_object=data.claims_with_object(eid),
+            in_context=data.claims_in_context(eid),
+            factor=by_factor.get(eid),
+            picture=inline_svg(in_entity[eid].svg) if eid in in_entity else "",
+        )
     return out

@@ -1,0 +1,623 @@
+"""Read and check the curated records (data/entities.tsv, data/claims/*.yaml) against the ontology's vocabularies.
+
+Every problem is collected (not only the first) and names the file, the record, the field, what was found,
+what is expected and what to do, so that a curator can fix a whole file in one pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mscsle.curation.review_text import ReviewText
+from mscsle.errors import CurationError, Problem
+from mscsle.model.vocab import Vocab
+
+ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+CLAIM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Characters a value may not hold: control characters but tab and line feed (XML 1.0 forbids most; an XML reader
+# turns "\r" into "\n"), U+2028/U+2029 (line ends to many line-based tools), surrogates and U+FFFE/U+FFFF.
+UNSAFE_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+ENTITY_COLUMNS = ("id", "label", "kind", "synonyms", "definition")
+SYNONYM_SEPARATOR = " | "
+YAML_HINT = (
+    "indent with spaces (never tabs) and put quotes around a value that contains ': ' or ' #' "
+    "or starts with one of [ ] { } * & ! % @ ` ' \""
+)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML has it: same results, ~20x faster
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    label: str
+    kind: str
+    definition: str
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    section: str
+    subject: str
+    relation: str
+    object: str
+    species: str
+    condition: str
+    certainty: str
+    references: tuple[int, ...]
+    quote: str
+    cell_context: str | None = None
+    via: str | None = None
+    model: str | None = None
+    hedge: str | None = None
+    evidence_level: str | None = None
+
+
+REQUIRED = ("id", "subject", "relation", "object", "species", "condition", "certainty", "references", "quote")
+OPTIONAL = ("cell_context", "via", "model", "hedge", "evidence_level")
+ENTITY_FIELDS = ("subject", "object", "cell_context", "via", "model")
+EXPECTED = {  # what each claim field takes, for messages
+    "id": "a claim id unique across data/claims/ (lower-case words and digits joined by '-', e.g. dg-01)",
+    "subject": "an entity id of data/entities.tsv",
+    "relation": "a relation of the ontology (a sub-property of mscsle:relation in ontology/mscsle.ttl, e.g. promotes)",
+    "object": "an entity id of data/entities.tsv",
+    "species": "human, mouse or species_not_stated",
+    "condition": "a condition of the ontology (e.g. sle_patients, lupus_mice, healthy, condition_not_stated)",
+    "certainty": "stated or hedged",
+    "references": "a list of the review's reference numbers, e.g. [7, 8], or [] for the review's own statement",
+    "quote": "the verbatim span of the review that states the claim",
+    "cell_context": "an entity id of a cell type in data/entities.tsv",
+    "via": "an entity id of data/entities.tsv",
+    "model": "an entity id of data/entities.tsv (the mouse strain or locus)",
+    "hedge": "the review's hedging word(s), e.g. may",
+    "evidence_level": "direct_evidence or indirect_evidence",
+}
+
+
+@dataclass
+class Registry:
+    """The entity registry as read: the entities, and the ids of rows too broken to read (already reported)."""
+
+    entities: dict[str, Entity]
+    broken: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Records:
+    entities: dict[str, Entity]
+    claims: list[Claim] = field(default_factory=list)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _suggest(value: str, candidates: Iterable[str]) -> str:
+    """' (did you mean X?)' for a near miss (case or a typo), else ''."""
+    pool = sorted(candidates)
+    same_case = [c for c in pool if c.casefold() == value.casefold()]
+    close = same_case or difflib.get_close_matches(value, pool, n=1, cutoff=0.85)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _choices(allowed: Iterable[str], what: str) -> str:
+    """'one of a, b, c' for a short list; for a long one, `what` says where to look it up."""
+    values = sorted(allowed)
+    return f"one of {', '.join(values)}" if len(values) <= 10 else what
+
+
+def _read_text(path: Path, name: str, what: str, problems: list[Problem]) -> str | None:
+    """The file's text (a UTF-8 byte-order mark is dropped), or None after recording why not."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem(name, "", "", f"file not found; it must hold {what} (see data/README.md)"))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        problems.append(
+            Problem(
+                name,
+                f"line {line}",
+                "",
+                f"is not valid UTF-8 (byte 0x{data[e.start]:02x} at column "
+                f"{column}); save the file with the UTF-8 encoding",
+            )
+        )
+        return None
+    if not text.strip():
+        problems.append(Problem(name, "", "", f"file is empty; it must hold {what} (see data/README.md)"))
+        return None
+    return text
+
+
+def read_entities(path: Path, vocab: Vocab, name: str, problems: list[Problem]) -> Registry | None:
+    """The entity registry, or None where the file cannot be read at all."""
+    text = _read_text(path, name, "a header row and one tab-separated row per entity", problems)
+    if text is None:
+        return None
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE))  # "\n" ends a row
+    header = tuple(c.strip() for c in rows[0])
+    if header != ENTITY_COLUMNS:
+        first = "\t".join(rows[0])
+        hint = " (the line has no tab: separate the columns by tabs, not spaces)" if len(rows[0]) == 1 else ""
+        problems.append(
+            Problem(
+                name,
+                "line 1",
+                "",
+                f"header is {first!r}; expected the columns {', '.join(ENTITY_COLUMNS)} separated by tabs{hint}",
+            )
+        )
+        return None
+    registry = Registry({})
+    entities = registry.entities
+    labels: dict[str, tuple[str, int]] = {}
+    lines_of: dict[str, int] = {}
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        rec = f"line {n}" + (f" (entity {row[0].strip()})" if row[0].strip() else "")
+        if len(row) != len(ENTITY_COLUMNS):
+            problems.append(
+                Problem(
+                    name,
+                    rec,
+                    "",
+                    f"has {len(row)} columns; expected {len(ENTITY_COLUMNS)} "
+                    f"({', '.join(ENTITY_COLUMNS)}) separated by tabs: look for a "
+                    f"missing tab, a tab inside a value or a stray tab at the end",
+                )
+            )
+            registry.broken.add(row[0].strip())
+            continue
+        values = dict(zip(ENTITY_COLUMNS, (c.strip() for c in row), strict=False))
+        for col, value in values.items():
+            if bad := _bad_character(value):
+                problems.append(Problem(name, rec, col, bad))
+        missing = [col for col in ("id", "label", "kind", "definition") if not values[col]]
+        for col in missing:
+            problems.append(
+                Problem(name, rec, col, "is empty; every entity needs an id, a label, a kind and a definition")
+            )
+        if missing:
+            registry.broken.add(values["id"])
+            continue
+        eid, label, kind = values["id"], values["label"], values["kind"]
+        if not ENTITY_ID.match(eid):
+            problems.append(
+                Problem(
+                    name,
+                    rec,
+                    "id",
+                    f"{eid!r} is not a valid entity id; use letters, digits, '_' "
+                    f"and '-', starting with a letter or digit (e.g. IFN-gamma)",
+                )
+            )
+        if kind not in vocab.kinds:
+            problems.append(
+                Problem(
+                    name,
+                    rec,
+                    "kind",
+                    f"unknown kind {kind!r}{_suggest(kind, vocab.kinds)}; expected "
+                    f"the local name of a subclass of mscsle:Entity in "
+                    f"ontology/mscsle.ttl (e.g. Cytokine, TCell, BiologicalProcess)",
+                )
+            )
+        if eid in entities:
+            problems.append(
+                Problem(
+                    name,
+                    rec,
+                    "id",
+                    f"duplicate entity id {eid!r} (also on line {lines_of[eid]}); give each entity one row",
+                )
+            )
+            continue
+        if label.casefold() in labels:
+            other, line = labels[label.casefold()]
+            problems.append(
+                Problem(
+                    name,
+                    rec,
+                    "label",
+                    f"duplicate label {label!r} (also entity {other} on line "
+                    f"{line}); labels must be unique: merge the rows or "
+                    f"make one label more specific",
+                )
+            )
+        labels.setdefault(label.casefold(), (eid, n))
+        lines_of[eid] = n
+        synonyms = tuple(s.strip() for s in values["synonyms"].split("|") if s.strip())
+        entities[eid] = Entity(eid, label, kind, values["definition"], synonyms)
+    return registry
+
+
+def _duplicate_keys(node: yaml.Node, seen_nodes: set[int] | None = None) -> Iterator[tuple[str, int]]:
+    """(key, line) of every key that appears twice in one mapping (YAML would silently keep the last)."""
+    seen_nodes = set() if seen_nodes is None else seen_nodes
+    if id(node) in seen_nodes:  # an alias: already walked
+        return
+    seen_nodes.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        keys: set[str] = set()
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode):
+                if k.value in keys:
+                    yield k.value, k.start_mark.line + 1
+                keys.add(k.value)
+            yield from _duplicate_keys(v, seen_nodes)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _duplicate_keys(item, seen_nodes)
+
+
+@dataclass
+class ClaimFile:
+    data: Any
+    lines: dict[int, int]  # claim index -> line of its first field
+    duplicates: dict[int | None, list[tuple[str, int]]]  # claim index (None: outside a claim) -> repeated keys
+
+
+def _yaml_error(e: yaml.YAMLError, text: str) -> tuple[str, str]:
+    """(where, message) for a YAML syntax error, with both marks PyYAML gives."""
+    if isinstance(e, yaml.reader.ReaderError):  # a character YAML does not allow, anywhere in the file
+        line = text[: e.position].count("\n") + 1
+        column = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
+        return f"line {line}", (
+            f"contains the control character U+{e.character:04X} at column {column}, which YAML "
+            f"does not allow; delete it"
+        )
+    mark = getattr(e, "problem_mark", None)
+    where = f"line {mark.line + 1}" if mark else ""
+    problem = (getattr(e, "problem", None) or str(e)).removeprefix("but ")
+    at = f" at column {mark.column + 1}" if mark else ""
+    context, cmark = getattr(e, "context", None), getattr(e, "context_mark", None)
+    ctx = f" ({context} at line {cmark.line + 1}, column {cmark.column + 1})" if context and cmark else ""
+    hint = "a claim file is one YAML document: remove the '---' line" if "another document" in problem else YAML_HINT
+    return where, f"malformed YAML{at}: {problem}{ctx}; {hint}"
+
+
+def _parse(loader_class: type, text: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree (for line numbers) and the data, parsed once; every character is checked first."""
+    yaml.reader.Reader(text)  # raises ReaderError on a character YAML does not allow (libyaml is laxer)
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
+def read_claims(path: Path, name: str, problems: list[Problem]) -> ClaimFile | None:
+    """The parsed YAML with the line of each claim and any repeated keys, or None after recording why not."""
+    text = _read_text(path, name, "a mapping with the keys 'section' and 'claims'", problems)
+    if text is None:
+        return None
+    try:
+        node, data = _parse(_LOADER, text)
+    except yaml.YAMLError:
+        try:  # PyYAML's own parser, for its exact marks and messages
+            node, data = _parse(yaml.SafeLoader, text)
+        except yaml.YAMLError as e:
+            where, message = _yaml_error(e, text)
+            problems.append(Problem(name, where, "", message))
+            return None
+    lines: dict[int, int] = {}
+    duplicates: dict[int | None, list[tuple[str, int]]] = {}
+    if isinstance(node, yaml.MappingNode):
+        top: set[str] = set()
+        for k, v in node.value:
+            if k.value in top:
+                duplicates.setdefault(None, []).append((k.value, k.start_mark.line + 1))
+            top.add(k.value)
+            if k.value == "claims" and isinstance(v, yaml.SequenceNode):
+                for i, item in enumerate(v.value):
+                    lines[i] = item.start_mark.line + 1
+                    if dups := list(_duplicate_keys(item)):
+                        duplicates[i] = dups
+    return ClaimFile(data, lines, duplicates)
+
+
+def _bad_character(text: str) -> str:
+    """A problem message if the text holds a character that the artifacts cannot carry safely, else ''."""
+    m = UNSAFE_CHARACTER.search(text)
+    if not m:
+        return ""
+    c = m.group()
+    return (
+        f"contains U+{ord(c):04X} ({unicodedata.name(c, 'a control character').lower()}) at character "
+        f"{m.start() + 1}, which RDF/XML and line-based formats cannot carry; delete it or use a space"
+    )
+
+
+def _describe(value: Any) -> str:
+    """A value as the curator wrote it, named the way YAML read it."""
+    kinds = {str: "text", bool: "a yes/no value", int: "a number", float: "a number", list: "a list", dict: "a mapping"}
+    kind = "nothing" if value is None else kinds.get(type(value), f"a {type(value).__name__}")
+    return kind if value is None else f"{kind} {value!r}"
+
+
+def _check_claim(
+    raw: Any,
+    section: str,
+    rec: str,
+    name: str,
+    vocab: Vocab,
+    registry: Registry | None,
+    source: ReviewText | None,
+    problems: list[Problem],
+) -> Claim | None:
+    """One claim record checked field by field; None if it has any problem (all are recorded)."""
+    if not isinstance(raw, dict):
+        problems.append(
+            Problem(
+                name,
+                rec,
+                "",
+                f"a claim must be a mapping of fields (field: value on separate lines, "
+                f"the first one after '- '), got {_describe(raw)}",
+            )
+        )
+        return None
+    before = len(problems)
+    for f in REQUIRED:
+        if f not in raw or raw[f] is None or (isinstance(raw[f], str) and not raw[f].strip()):
+            problems.append(Problem(name, rec, f, f"is missing; it is required: {EXPECTED[f]}"))
+    for f in sorted(set(raw) - set(REQUIRED) - set(OPTIONAL), key=str):
+        problems.append(
+            Problem(
+                name,
+                rec,
+                str(f),
+                f"unknown field{_suggest(str(f), REQUIRED + OPTIONAL)}; the fields "
+                f"are {', '.join(REQUIRED + OPTIONAL)}",
+            )
+        )
+    for f in (*REQUIRED, *OPTIONAL):
+        if f != "references" and raw.get(f) is not None and not isinstance(raw[f], str):
+            problems.append(
+                Problem(
+                    name,
+                    rec,
+                    f,
+                    f"must be text, but YAML read {_describe(raw[f])}; "
+                    f"expected {EXPECTED[f]} (put the value in quotes if it is meant "
+                    f"literally)",
+                )
+            )
+    for f in (*REQUIRED, *OPTIONAL):
+        if isinstance(raw.get(f), str) and (bad := _bad_character(raw[f])):
+            problems.append(Problem(name, rec, f, bad))
+    if len(problems) > before:
+        return None
+
+    def one_of(f: str, allowed: frozenset[str] | dict[str, int]) -> None:
+        if raw.get(f) is not None and raw[f] not in allowed:
+            problems.append(
+                Problem(
+                    name,
+                    rec,
+                    f,
+                    f"unknown value {raw[f]!r}{_suggest(raw[f], allowed)}; expected {_choices(allowed, EXPECTED[f])}",
+                )
+            )
+
+    if not CLAIM_ID.match(raw["id"]):
+        problems.append(Problem(name, rec, "id", f"{raw['id']!r} is not a valid claim id; expected {EXPECTED['id']}"))
+    for f in ENTITY_FIELDS if registry is not None else ():  # without a registry, its own problem says why
+        entities, value = registry.entities, raw.get(f)
+        if value is None or value in registry.broken:
+            continue
+        if value not in entities:
+            problems.append(Problem(name, rec, f, _unknown_entity(value, entities)))
+        elif f == "cell_context" and entities[value].kind not in vocab.cell_kinds:
+            problems.append(
+                Problem(
+                    name,
+                    rec,
+                    f,
+                    f"entity {value!r} is a {entities[value].kind}, not a cell type; expected {EXPECTED[f]}",
+                )
+            )
+    one_of("relation", vocab.relations)
+    one_of("species", vocab.species)
+    one_of("condition", vocab.conditions)
+    one_of("certainty", vocab.certainties)
+    one_of("evidence_level", vocab.evidence_levels)
+    if raw["certainty"] == "hedged" and not (raw.get("hedge") or "").strip():
+        problems.append(
+            Problem(
+                name, rec, "hedge", "is missing; a hedged claim names the review's hedging word(s), e.g. hedge: may"
+            )
+        )
+    if raw["certainty"] == "stated" and raw.get("hedge") is not None:
+        problems.append(
+            Problem(
+                name,
+                rec,
+                "hedge",
+                f"is {raw['hedge']!r} but certainty is 'stated'; set certainty: hedged, or remove the hedge",
+            )
+        )
+    refs = raw["references"]
+    if not isinstance(refs, list) or not all(isinstance(r, int) and not isinstance(r, bool) for r in refs):
+        problems.append(
+            Problem(
+                name,
+                rec,
+                "references",
+                f"must be a list of reference numbers, got {_describe(refs)}; expected "
+                f"{EXPECTED['references']}, ranges written out (41–43: "
+                f"[41, 42, 43])",
+            )
+        )
+    else:
+        for r in refs:
+            if not 1 <= r <= vocab.reference_count:
+                problems.append(
+                    Problem(
+                        name,
+                        rec,
+                        "references",
+                        f"reference {r} is out of range; the review's "
+                        f"references are numbered 1–{vocab.reference_count}",
+                    )
+                )
+        if len(set(refs)) != len(refs):
+            problems.append(Problem(name, rec, "references", f"lists a reference twice: {refs}; list each once"))
+    if source is not None and not source.contains(raw["quote"]):
+        problems.append(Problem(name, rec, "quote", _quote_not_found(raw["quote"], source)))
+    if len(problems) > before:
+        return None
+    values = {f.name: raw.get(f.name) for f in fields(Claim) if f.name not in ("section", "references")}
+    return Claim(section=section, references=tuple(sorted(refs)), **values)
+
+
+def _unknown_entity(value: str, entities: dict[str, Entity]) -> str:
+    named = sorted(
+        e.id for e in entities.values() if value.casefold() in {e.label.casefold(), *(s.casefold() for s in e.synonyms)}
+    )
+    hint = f"; {value!r} is a name of entity {named[0]}: use its id" if named else _suggest(value, entities)
+    return (
+        f"unknown entity {value!r}{hint}; expected an entity id of data/entities.tsv (add a row there for a new entity)"
+    )
+
+
+def _quote_not_found(quote: str, source: ReviewText) -> str:
+    words = quote.split()
+    lo, hi = 0, len(words)  # the longest run of leading words found in the text
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if source.contains(" ".join(words[:mid])) else (lo, mid - 1)
+    where = f"; its first {lo} word(s) match, up to {' '.join(words[:lo])!r}" if lo else ""
+    return (
+        f"not found in the review text {source.path.name}{where}; copy the span verbatim from the review "
+        f"(white space and line-end hyphens need not match): {quote!r}"
+    )
+
+
+def _check_file(cf: ClaimFile, name: str, vocab: Vocab, problems: list[Problem]) -> tuple[str, list[Any]] | None:
+    """(section, raw claims) of a claim file whose top level is right."""
+    data = cf.data
+    for key, line in cf.duplicates.get(None, []):
+        problems.append(Problem(name, f"line {line}", key, "appears twice at the top level; keep one"))
+    if not isinstance(data, dict):
+        problems.append(
+            Problem(name, "", "", f"expected a mapping with the keys 'section' and 'claims', got {_describe(data)}")
+        )
+        return None
+    bad = False
+    for key in ("section", "claims"):
+        if key not in data:
+            problems.append(Problem(name, "", key, "is missing; a claim file has the keys 'section' and 'claims'"))
+            bad = True
+    for key in sorted(set(data) - {"section", "claims"}, key=str):
+        problems.append(
+            Problem(
+                name,
+                "",
+                str(key),
+                f"unknown top-level key{_suggest(str(key), ('section', 'claims'))}"
+                f"; a claim file has only the keys 'section' and 'claims'",
+            )
+        )
+        bad = True
+    if bad:
+        return None
+    section = data["section"]
+    if not isinstance(section, str) or section not in vocab.sections:
+        hint = _suggest(section, vocab.sections) if isinstance(section, str) else ""
+        problems.append(
+            Problem(
+                name,
+                "",
+                "section",
+                f"unknown section {section!r}{hint}; expected {_choices(vocab.sections, 'a section of the review')}",
+            )
+        )
+        return None
+    if not isinstance(data["claims"], list):
+        problems.append(
+            Problem(
+                name,
+                "",
+                "claims",
+                f"must be a list of claim records (each starting with '- '), got {_describe(data['claims'])}",
+            )
+        )
+        return None
+    return section, data["claims"]
+
+
+def load(root: Path, entities_path: Path, claims_dir: Path, vocab: Vocab, source: ReviewText | None = None) -> Records:
+    """All records, or a CurationError listing every problem found."""
+    problems: list[Problem] = []
+    registry = read_entities(entities_path, vocab, _rel(entities_path, root), problems)
+    claims: list[Claim] = []
+    seen: dict[str, str] = {}
+    files = sorted(claims_dir.glob("*.yaml"))
+    if not files:
+        problems.append(
+            Problem(
+                _rel(claims_dir, root),
+                "",
+                "",
+                "no claim files (*.yaml); add one file per section of the review (see data/README.md)",
+            )
+        )
+    for path in files:
+        name = _rel(path, root)
+        cf = read_claims(path, name, problems)
+        if cf is None:
+            continue
+        checked = _check_file(cf, name, vocab, problems)
+        if checked is None:
+            continue
+        section, raws = checked
+        for i, raw in enumerate(raws):
+            cid = raw.get("id") if isinstance(raw, dict) else None
+            rec = f"claim {cid}" if isinstance(cid, str) and cid.strip() else f"claim #{i + 1}"
+            if i in cf.lines:
+                rec += f" (line {cf.lines[i]})"
+            for key, line in cf.duplicates.get(i, []):
+                problems.append(Problem(name, rec, key, f"appears twice (again on line {line}); keep one"))
+            claim = _check_claim(raw, section, rec, name, vocab, registry, source, problems)
+            if claim is None:
+                continue
+            if claim.id in seen:
+                problems.append(
+                    Problem(
+                        name,
+                        rec,
+                        "id",
+                        f"duplicate claim id {claim.id!r} (also {seen[claim.id]}); "
+                        f"claim ids are unique across data/claims/",
+                    )
+                )
+                continue
+            seen[claim.id] = f"in {name}" + (f" line {cf.lines[i]}" if i in cf.lines else "")
+            claims.append(claim)
+    if problems:
+        raise CurationError(problems)
+    claims.sort(key=lambda c: vocab.sections[c.section])  # stable: file order within a section
+    assert registry is not None  # no problems, so the registry was read
+    return Records(registry.entities, claims)

@@ -1,0 +1,57 @@
+"""Stored SPARQL queries (queries/*.rq): list them with their questions and run them on an embedded store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from mscsle.model.prefixes import sparql_prologue
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    name: str
+    path: Path
+
+    @property
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    @property
+    def question(self) -> str:
+        """The leading comment block: the question in plain words."""
+        lines = []
+        for line in self.text.splitlines():
+            if not line.startswith("#"):
+                break
+            lines.append(line.lstrip("# ").strip())
+        return " ".join(part for part in lines if part)
+
+    @property
+    def sparql(self) -> str:
+        return sparql_prologue() + self.text
+
+
+def stored_queries(queries_dir: Path) -> dict[str, StoredQuery]:
+    """Competency queries: the .rq files directly in queries/ (qc/ and export/ hold the others)."""
+    return {p.stem: StoredQuery(p.stem, p) for p in sorted(queries_dir.glob("*.rq"))}
+
+
+def load_store(nt: bytes) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def term_value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
+    return "" if term is None else term.value
+
+
+def select(store: ox.Store, sparql: str) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Column names and rows of plain values (IRIs as IRIs, literals as their lexical form)."""
+    result = store.query(sparql)
+    names = [v.value for v in result.variables]
+    rows = [tuple(term_value(sol[n]) for n in names) for sol in result]
+    return names, rows

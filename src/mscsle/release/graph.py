@@ -1,0 +1,181 @@
+"""Records + ontology -> one RDF graph: entities as individuals, every claim as a first-class node.
+
+Terms are made once per distinct IRI (claims share entities, relations and controlled values), which keeps a
+graph of a million triples smaller and faster to fill.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.term import Node  # noqa: F401
+
+from mscsle.curation.records import Claim, Entity, Records
+from mscsle.model.triples import Triple
+from mscsle.model.vocab import CLAIM, ENTITY, EXACT_SYNONYM, IAO_DEFINITION, MSCSLE, REF, Vocab
+
+
+@cache
+def _entity(eid: str) -> URIRef:
+    return ENTITY[eid]
+
+
+@cache
+def _term(local: str) -> URIRef:
+    return MSCSLE[local]
+
+
+@cache
+def _ref(n: int) -> URIRef:
+    return REF[str(n)]
+
+
+@cache
+def _text(value: str) -> Literal:
+    return Literal(value)
+
+
+def ontology_iri(g: Graph) -> URIRef:
+    iri = g.value(predicate=RDF.type, object=OWL.Ontology)
+    if not isinstance(iri, URIRef):
+        raise ValueError("ontology/mscsle.ttl: no owl:Ontology header")
+    return iri
+
+
+def version_triples(ontology: Graph, release: str) -> Iterator[Triple]:
+    """versionIRI and versionInfo, stamped by the build (never by hand)."""
+    iri = ontology_iri(ontology)
+    yield iri, OWL.versionIRI, URIRef(f"{MSCSLE}releases/{release}/mscsle.owl")
+    yield iri, OWL.versionInfo, Literal(release)
+
+
+def entity_triples(e: Entity) -> Iterator[Triple]:
+    s = _entity(e.id)
+    yield s, RDF.type, OWL.NamedIndividual
+    yield s, RDF.type, MSCSLE[e.kind]
+    yield s, RDFS.label, Literal(e.label, lang="en")
+    yield s, IAO_DEFINITION, Literal(e.definition, lang="en")
+    for syn in e.synonyms:
+        yield s, EXACT_SYNONYM, Literal(syn, lang="en")
+
+
+def reference_triples(vocab: Vocab) -> Iterator[Triple]:
+    for n in range(1, vocab.reference_count + 1):
+        r = REF[str(n)]
+        yield r, RDF.type, OWL.NamedIndividual
+        yield r, RDF.type, MSCSLE.Reference
+        yield r, RDFS.label, Literal(f"reference [{n}] of Zhu & Feng 2018", lang="en")
+        yield r, MSCSLE.reference_number, Literal(n, datatype=XSD.integer)
+        yield r, MSCSLE.cited_by, vocab.review
+
+
+def claim_label(c: Claim, entities: dict[str, Entity], relation_labels: dict[str, str]) -> str:
+    return f"{entities[c.subject].label} {relation_labels[c.relation]} {entities[c.object].label}"
+
+
+_TYPE, _LABEL, _INDIVIDUAL = RDF.type, RDFS.label, OWL.NamedIndividual  # attribute look-ups hoisted: millions of uses
+_CLAIM, _CITED, _OWN = MSCSLE.Claim, MSCSLE.cited_statement, MSCSLE.review_own_statement
+(
+    _CLAIM_ID,
+    _SUBJECT,
+    _RELATION,
+    _OBJECT,
+    _SPECIES,
+    _CONDITION,
+    _CERTAINTY,
+    _SECTION,
+    _ASSERTED_IN,
+    _QUOTE,
+    _EVIDENCE_TYPE,
+    _CITES,
+    _HEDGE,
+    _EVIDENCE_LEVEL,
+    _CELL,
+    _VIA,
+    _MODEL,
+) = (
+    MSCSLE[p]
+    for p in (
+        "claim_id",
+        "has_subject",
+        "has_relation",
+        "has_object",
+        "in_species",
+        "in_condition",
+        "has_certainty",
+        "in_section",
+        "asserted_in",
+        "quote",
+        "has_evidence_type",
+        "cites",
+        "hedge_cue",
+        "has_evidence_level",
+        "in_cell_context",
+        "via",
+        "in_model",
+    )
+)
+
+
+def claim_triples(c: Claim, vocab: Vocab, label: str) -> Iterator[Triple]:
+    s = CLAIM[c.id]
+    subject, relation, obj = _entity(c.subject), _term(c.relation), _entity(c.object)
+    yield subject, relation, obj  # the claim read as a plain triple
+    yield s, _TYPE, _INDIVIDUAL
+    yield s, _TYPE, _CLAIM
+    yield s, _LABEL, Literal(label, lang="en")
+    yield s, _CLAIM_ID, Literal(c.id)
+    yield s, _SUBJECT, subject
+    yield s, _RELATION, relation
+    yield s, _OBJECT, obj
+    yield s, _SPECIES, _term(c.species)
+    yield s, _CONDITION, _term(c.condition)
+    yield s, _CERTAINTY, _term(c.certainty)
+    yield s, _SECTION, _term(f"section_{c.section}")
+    yield s, _ASSERTED_IN, vocab.review
+    yield s, _QUOTE, _text(c.quote)
+    yield s, _EVIDENCE_TYPE, _CITED if c.references else _OWN
+    for n in c.references:
+        yield s, _CITES, _ref(n)
+    if c.hedge:
+        yield s, _HEDGE, _text(c.hedge)
+    if c.evidence_level:
+        yield s, _EVIDENCE_LEVEL, _term(c.evidence_level)
+    if c.cell_context:
+        yield s, _CELL, _entity(c.cell_context)
+    if c.via:
+        yield s, _VIA, _entity(c.via)
+    if c.model:
+        yield s, _MODEL, _entity(c.model)
+
+
+def data_triples(records: Records, vocab: Vocab, ontology: Graph) -> Iterator[Triple]:
+    """Everything the build adds to the ontology: entities, references and claims."""
+    relation_labels = {r: str(ontology.value(MSCSLE[r], RDFS.label)) for r in vocab.relations}
+    for e in records.entities.values():
+        yield from entity_triples(e)
+    yield from reference_triples(vocab)
+    for rel in sorted({c.relation for c in records.claims}):
+        yield MSCSLE[rel], RDF.type, OWL.NamedIndividual  # punned: the value of has_relation
+    for c in records.claims:
+        yield from claim_triples(c, vocab, claim_label(c, records.entities, relation_labels))
+
+
+def merged_triples(ontology: Graph, records: Records, vocab: Vocab, release: str) -> list[Triple]:
+    """The ontology (as given: the build passes it with canonical blank nodes), its version stamp, and the data."""
+    return [*ontology, *version_triples(ontology, release), *data_triples(records, vocab, ontology)]
+
+
+def to_graph(triples: Iterable[Triple], ontology: Graph) -> Graph:
+    """An rdflib graph of the triples, bound to the ontology's prefixes."""
+    g = Graph(bind_namespaces="none")
+    for prefix, ns in ontology.namespaces():
+        g.bind(prefix, ns)
+    g.addN((s, p, o, g) for s, p, o in triples)
+    return g
+
+
+def merged_graph(ontology: Graph, records: Records, vocab: Vocab, release: str) -> Graph:
+    return to_graph(merged_triples(ontology, records, vocab, release), ontology)

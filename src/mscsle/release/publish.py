@@ -1,0 +1,151 @@
+"""Publish a build in one step, so the output folder always holds one complete build: the previous or the new.
+
+The files are written into a staging folder beside the target and flushed to disk; then the staging folder
+and the target swap places in one `renameat2(RENAME_EXCHANGE)` call (Linux). Where the system cannot swap,
+the target is first renamed to a backup, and a build that finds the backup without the target (a kill fell
+between the two renames) puts it back. A lock file serialises builds into the same folder, so two builds
+never interleave their files; the last to finish wins, whole. A folder that no build wrote (it has no marker
+file) is never replaced, so `--out` cannot wipe a folder by mistake; only the project's own dist/ is `owned`
+(replaced even without the marker, as it was written before the marker existed).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+from mscsle.errors import OutputFolderError
+
+MARKER = ".mscsle-build"
+MARKER_TEXT = b"This folder is written by `mscsle build`, which replaces it as a whole.\n"
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2); False where the system or file system cannot."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    fn = getattr(libc, "renameat2", None)
+    if fn is None:
+        return False
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, f"cannot swap {a} and {b}: {os.strerror(err)}")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _names(target: Path) -> tuple[Path, Path, str]:
+    """The lock file, the backup folder and the prefix of staging folders that belong to `target`."""
+    return (
+        target.parent / f".{target.name}.lock",
+        target.parent / f".{target.name}.previous",
+        f".{target.name}.staging-",
+    )
+
+
+def _recover(target: Path) -> None:
+    """Undo what a killed build left behind (call with the lock held)."""
+    _, backup, staging_prefix = _names(target)
+    if backup.exists():
+        if target.exists():
+            shutil.rmtree(backup)  # killed after the new build was in place
+        else:
+            os.rename(backup, target)  # killed between the two renames: the previous build comes back
+    for stale in target.parent.glob(f"{staging_prefix}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _check_replaceable(target: Path, owned: bool) -> None:
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise OutputFolderError(f"{target} is a file; give a folder as the output (e.g. --out dist)")
+    if not owned and any(target.iterdir()) and not (target / MARKER).is_file():
+        raise OutputFolderError(
+            f"{target} is not empty and was not written by `mscsle build` (it has no {MARKER} "
+            f"file); a build replaces its output folder as a whole, so choose a new or empty "
+            f"folder, or remove this one yourself"
+        )
+
+
+@contextmanager
+def _locked(target: Path) -> Iterator[Path]:
+    """Hold the build lock of `target` (waiting for a concurrent build to finish), after recovering."""
+    target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock_path, _, _ = _names(target)
+    with open(lock_path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _recover(target)
+        yield target
+
+
+def check_output(target: Path, owned: bool = False) -> None:
+    """Fail early, before any work, if `target` may not be replaced; also repair what a killed build left."""
+    with _locked(target) as resolved:
+        _check_replaceable(resolved, owned)
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    _, backup, _ = _names(target)
+    if not target.exists():
+        os.rename(staging, target)
+    elif _exchange(staging, target):
+        shutil.rmtree(staging)  # it now holds the previous build
+    else:
+        os.rename(target, backup)
+        os.rename(staging, target)
+        shutil.rmtree(backup)
+    _fsync(target.parent)
+
+
+@contextmanager
+def staged_directory(target: Path, owned: bool = False) -> Iterator[Path]:
+    """Yield an empty staging folder beside `target`; on success it replaces `target` in one step.
+
+    Builds into the same target wait for each other; on any error (or a kill) `target` keeps its previous content.
+    """
+    with _locked(target) as target:
+        _check_replaceable(target, owned)
+        staging = Path(tempfile.mkdtemp(prefix=_names(target)[2], dir=target.parent))
+        try:
+            yield staging
+            _write(staging / MARKER, MARKER_TEXT)
+            staging.chmod(0o755)
+            _fsync(staging)
+            _swap_in(staging, target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+
+def publish(target: Path, files: Mapping[str, bytes], owned: bool = False) -> None:
+    """Make `files` (name -> bytes) the whole content of the folder `target`, at once."""
+    with staged_directory(target, owned) as staging:
+        for name, data in sorted(files.items()):
+            _write(staging / name, data)
