@@ -24,7 +24,7 @@ from mscsle.model.vocab import Vocab
 from mscsle.project import Project
 from mscsle.query import sparql_http as protocol
 from mscsle.query.engines import EMBEDDED, FORMATS, EndpointEngine, QueryFailed, embedded
-from mscsle.query.sparql_guard import UnsafeQuery, check_query
+from mscsle.query.sparql_guard import UnsafeQuery, safe_query
 from mscsle.query.stored import load_store, stored_queries
 from mscsle.query.user_data import DEFAULT_MAX_BYTES, MIB, UserDataError
 from mscsle.query.user_data import FORMATS as DATA_FORMATS
@@ -239,10 +239,10 @@ def query_cmd(
     if endpoint and data:
         raise click.UsageError("--data and --endpoint exclude each other: query your files here, or the endpoint")
     try:
+        safe_query(sparql)  # refused before anything is loaded; each engine checks again what it runs
         if endpoint:
             runner = EndpointEngine(endpoint, default_graphs, timeout)
         else:
-            check_query(sparql)  # the embedded engines would follow SERVICE anywhere
             runner = (
                 EMBEDDED[engine](user_nquads(data, data_format, max_data_size * MIB))
                 if data

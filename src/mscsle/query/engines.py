@@ -2,6 +2,8 @@
 implementation: a second opinion that a query is portable SPARQL 1.1, not one engine's dialect), or a remote
 SPARQL 1.1 endpoint. All three return the same `Results`, written in the SPARQL 1.1 result formats.
 
+Every engine runs a query only as `sparql_guard.safe_query` gives it back (re-written from checked tokens): no
+update, SERVICE or FROM reaches an engine, and nesting is bounded before the engine's recursive parser runs.
 The embedded engines load dist/mscsle.nq: the build's named graphs (ontology, data), queried as their union
 by default — the same dataset that `mscsle load` puts into a triplestore and `mscsle serve` serves.
 """
@@ -21,6 +23,7 @@ from tabulate import tabulate
 
 from mscsle.model.prefixes import converter, prefix_map
 from mscsle.query import sparql_http as protocol
+from mscsle.query.sparql_guard import Limits, safe_query
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 RESULT_FORMATS = {  # --format name -> the SPARQL 1.1 result format
@@ -145,7 +148,7 @@ def _sorted_ntriples(nt: bytes) -> bytes:
 class Engine(Protocol):
     name: str
 
-    def run(self, sparql: str) -> Results: ...
+    def run(self, sparql: str, limits: Limits = ...) -> Results: ...
 
 
 class OxigraphEngine:
@@ -157,9 +160,10 @@ class OxigraphEngine:
         self.store = ox.Store()
         self.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
 
-    def run(self, sparql: str) -> Results:
+    def run(self, sparql: str, limits: Limits = Limits()) -> Results:
+        text = safe_query(sparql, limits).text
         try:
-            return Results.from_oxigraph(self.store.query(sparql, use_default_graph_as_union=True))
+            return Results.from_oxigraph(self.store.query(text, use_default_graph_as_union=True))
         except (SyntaxError, OSError, ValueError) as e:
             raise QueryFailed(f"oxigraph: {e}") from e
 
@@ -173,10 +177,11 @@ class RdflibEngine:
         self.dataset = Dataset(default_union=True)
         self.dataset.parse(data=nquads, format="nquads")
 
-    def run(self, sparql: str) -> Results:
+    def run(self, sparql: str, limits: Limits = Limits()) -> Results:
+        text = safe_query(sparql, limits).text  # FROM is refused here: rdflib would download it
         try:
-            r = self.dataset.query(sparql)
-        except Exception as e:  # rdflib raises pyparsing and assorted evaluation errors
+            r = self.dataset.query(text)
+        except Exception as e:  # rdflib raises pyparsing, recursion and assorted evaluation errors
             raise QueryFailed(f"rdflib: {e}") from e
         if r.type in ("CONSTRUCT", "DESCRIBE"):
             return Results("graph", _sorted_ntriples(r.graph.serialize(format="nt", encoding="utf-8")))
@@ -191,9 +196,10 @@ class EndpointEngine:
     def __init__(self, url: str, default_graphs: Sequence[str] = (), timeout: float = protocol.DEFAULT_TIMEOUT):
         self.url, self.default_graphs, self.timeout = url, tuple(default_graphs), timeout
 
-    def run(self, sparql: str) -> Results:
+    def run(self, sparql: str, limits: Limits = Limits()) -> Results:
+        text = safe_query(sparql, limits).text
         try:
-            r = protocol.query(self.url, sparql, self.default_graphs, self.timeout)
+            r = protocol.query(self.url, text, self.default_graphs, self.timeout)
         except protocol.EndpointError as e:
             raise QueryFailed(str(e)) from e
         if r.content_type == protocol.SPARQL_RESULTS_JSON:
