@@ -32,7 +32,7 @@ from mscsle.query.user_data import nquads as user_nquads
 from mscsle.release.import_modules import write_imports
 from mscsle.release.named_graphs import GRAPH_BASE
 from mscsle.release.pipeline import ValidationFailed, build, read_ontology
-from mscsle.serve.guard import guarded, query_url
+from mscsle.serve.guard import DEFAULT_MAX_ROWS, guarded, query_url
 from mscsle.serve.oxigraph_server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError
 from mscsle.serve.upload import load as load_graphs
 from mscsle.site import build_site
@@ -305,20 +305,27 @@ def load_cmd(ctx: click.Context, endpoint: str, base: str, timeout: float, dist:
     help="Stop a query (and answer 503) after this many seconds.",
 )
 @click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_ROWS,
+    show_default=True,
+    help="The most rows one answer may have: a larger LIMIT is refused, a query without LIMIT gets this one.",
+)
+@click.option(
     "--dist",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="The built artifacts (default: dist/).",
 )
 @click.pass_context
-def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int, dist: Path | None) -> None:
-    """Serve the built graph as a read-only SPARQL endpoint (Oxigraph behind a guard: no updates, no SERVICE
-    beyond loopback, a query time-out) until interrupted (Ctrl-C)."""
+def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int, max_rows: int, dist: Path | None) -> None:
+    """Serve the built graph as a read-only SPARQL endpoint (Oxigraph behind a guard: no updates, no SERVICE or
+    FROM, bounded query size, nesting, rows and time) until interrupted (Ctrl-C)."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the server and delete its store on `kill` too
     if host not in LOOPBACK:
         click.echo(f"warning: listening on {host}: other machines can reach this endpoint", err=True)
     try:
-        with guarded(dist or _project(ctx).dist, host, port, timeout_s) as guard:
+        with guarded(dist or _project(ctx).dist, host, port, timeout_s, max_rows) as guard:
             url = query_url(guard)
             click.echo(
                 f"SPARQL endpoint (read-only): {url}\n"

@@ -23,7 +23,7 @@ from tabulate import tabulate
 
 from mscsle.model.prefixes import converter, prefix_map
 from mscsle.query import sparql_http as protocol
-from mscsle.query.sparql_guard import Limits, safe_query
+from mscsle.query.sparql_guard import safe_query
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 RESULT_FORMATS = {  # --format name -> the SPARQL 1.1 result format
@@ -148,7 +148,7 @@ def _sorted_ntriples(nt: bytes) -> bytes:
 class Engine(Protocol):
     name: str
 
-    def run(self, sparql: str, limits: Limits = ...) -> Results: ...
+    def run(self, sparql: str) -> Results: ...
 
 
 class OxigraphEngine:
@@ -160,8 +160,8 @@ class OxigraphEngine:
         self.store = ox.Store()
         self.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
 
-    def run(self, sparql: str, limits: Limits = Limits()) -> Results:
-        text = safe_query(sparql, limits).text
+    def run(self, sparql: str) -> Results:
+        text = safe_query(sparql).text
         try:
             return Results.from_oxigraph(self.store.query(text, use_default_graph_as_union=True))
         except (SyntaxError, OSError, ValueError) as e:
@@ -177,8 +177,8 @@ class RdflibEngine:
         self.dataset = Dataset(default_union=True)
         self.dataset.parse(data=nquads, format="nquads")
 
-    def run(self, sparql: str, limits: Limits = Limits()) -> Results:
-        text = safe_query(sparql, limits).text  # FROM is refused here: rdflib would download it
+    def run(self, sparql: str) -> Results:
+        text = safe_query(sparql).text  # FROM is refused here: rdflib would download it
         try:
             r = self.dataset.query(text)
         except Exception as e:  # rdflib raises pyparsing, recursion and assorted evaluation errors
@@ -196,8 +196,8 @@ class EndpointEngine:
     def __init__(self, url: str, default_graphs: Sequence[str] = (), timeout: float = protocol.DEFAULT_TIMEOUT):
         self.url, self.default_graphs, self.timeout = url, tuple(default_graphs), timeout
 
-    def run(self, sparql: str, limits: Limits = Limits()) -> Results:
-        text = safe_query(sparql, limits).text
+    def run(self, sparql: str) -> Results:
+        text = safe_query(sparql).text
         try:
             r = protocol.query(self.url, text, self.default_graphs, self.timeout)
         except protocol.EndpointError as e:

@@ -126,7 +126,10 @@ def _limit_rows(toks: list[Token], max_rows: int) -> tuple[list[Token], int | No
     return toks[:values_at] + limit + toks[values_at:], max_rows
 
 
-def safe_query(sparql: str, limits: Limits = Limits()) -> SafeQuery:
+DEFAULT_LIMITS = Limits()
+
+
+def safe_query(sparql: str, limits: Limits = DEFAULT_LIMITS) -> SafeQuery:
     """The query as an engine may run it; raises UnsafeQuery (or BadQuery) saying why not."""
     if len(sparql) > limits.max_chars:
         raise BadQuery(f"the query has {len(sparql):,} characters; the limit is {limits.max_chars:,}")
