@@ -137,9 +137,9 @@ def safe_query(sparql: str, limits: Limits = DEFAULT_LIMITS) -> SafeQuery:
         toks = tokens(sparql)
     except LexError as e:
         raise BadQuery(f"not SPARQL 1.1: {e}") from None
+    _check_depth(toks, limits.max_depth)
     if len(toks) > limits.max_tokens:
         raise BadQuery(f"the query has {len(toks):,} tokens; the limit is {limits.max_tokens:,}")
-    _check_depth(toks, limits.max_depth)
     form = _check_words(toks)
     added = None
     if limits.max_rows is not None and form != "ASK":
