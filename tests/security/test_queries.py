@@ -59,8 +59,9 @@ def listener():
 def test_service_in_any_spelling_never_connects(listener: Listener):
     engines = (OxigraphEngine(NQ), RdflibEngine(NQ))
     for query in service_spellings(listener.url("sparql")):
-        with pytest.raises(UnsafeQuery, match="^SERVICE is refused"):
+        with pytest.raises(UnsafeQuery) as err:
             safe_query(query)
+        assert str(err.value) == SERVICE
         for engine in engines:
             with pytest.raises(UnsafeQuery):
                 engine.run(query)
