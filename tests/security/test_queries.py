@@ -169,7 +169,9 @@ def test_strings_keep_their_value_through_the_rewrite():
 
 def test_row_limit_is_added_or_checked():
     limits = Limits(max_rows=5)
-    added = safe_query("SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 100 } } VALUES ?s { <http://ex/a> }", limits)
+    added = safe_query(
+        "SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 100 } } VALUES ?s { <http://ex/a> }", limits
+    )
     assert added.row_limit == 5
     assert added.text.endswith("LIMIT 100 } } LIMIT 5 VALUES ?s { <http://ex/a> }")
     assert safe_query("SELECT * WHERE { ?s ?p ?o } LIMIT 5", limits).row_limit is None
