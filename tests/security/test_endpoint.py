@@ -320,3 +320,14 @@ def test_the_endpoint_survives_a_stopped_oxigraph(tmp_path: Path):
         guard.backend.process.wait(10)
         assert http(address, *shapes(CLAIM_IDS)[0]).status == 502
         assert ids(http(address, *shapes(CLAIM_IDS)[0])) == ["dg-01", "dg-02"]
+
+
+def test_queries_at_the_limits_run_on_the_server(endpoint):
+    """The limits leave room: Oxigraph's server threads (smaller stacks than a main thread) answer queries just
+    within them, and keep answering."""
+    deep = "ASK { " + "{ " * 9 + "FILTER(" + "(" * 9 + "1 > 0" + ")" * 9 + ")" + " }" * 9 + " }"
+    chain = "ASK { FILTER(" + " + ".join(["1"] * 1900) + " > 0) }"
+    unions = "ASK { " + " UNION ".join(["{ }"] * 1300) + " }"
+    for query in (deep, chain, unions):
+        answer = http(endpoint, *shapes(query)[3])
+        assert answer.status == 200 and json.loads(answer.body)["boolean"] is True

@@ -24,6 +24,7 @@ import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
@@ -101,7 +102,7 @@ class Guard(HTTPServer):
             self.restarts += 1
 
 
-def _one(headers: http.client.HTTPMessage, name: str) -> str | None:
+def _one(headers: Message, name: str) -> str | None:
     values = headers.get_all(name) or []
     if len(values) > 1:
         raise Refused(400, f"the request has {len(values)} {name} headers; send one")
