@@ -214,8 +214,8 @@ class Handler(BaseHTTPRequestHandler):
             started = True
             self.send_response(response.status)
             for key in ("Content-Type", "Content-Length", "Content-Disposition"):
-                if response.getheader(key):
-                    self.send_header(key, response.getheader(key))
+                if value := response.getheader(key):
+                    self.send_header(key, value)
             if checked.row_limit is not None:
                 self.send_header("X-Mscsle-Row-Limit", str(checked.row_limit))
             self.end_headers()
