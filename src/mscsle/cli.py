@@ -26,6 +26,7 @@ from mscsle.query import sparql_http as protocol
 from mscsle.query.engines import EMBEDDED, FORMATS, EndpointEngine, QueryFailed, embedded
 from mscsle.query.sparql_guard import UnsafeQuery, safe_query
 from mscsle.query.stored import load_store, stored_queries
+from mscsle.query.time_limit import ChildDied, TimeLimitExceeded, run_within
 from mscsle.query.user_data import DEFAULT_MAX_BYTES, MIB, UserDataError
 from mscsle.query.user_data import FORMATS as DATA_FORMATS
 from mscsle.query.user_data import nquads as user_nquads
@@ -178,7 +179,7 @@ def docs_cmd(ctx: click.Context, out: Path | None, source_text: Path | None, png
     type=float,
     default=protocol.DEFAULT_TIMEOUT,
     show_default=True,
-    help="With --endpoint: seconds to wait.",
+    help="Seconds a query may run: an embedded engine is stopped then; with --endpoint, seconds to wait.",
 )
 @click.option(
     "--dist",
@@ -231,7 +232,11 @@ def query_cmd(
     if name in queries:
         sparql = queries[name].sparql
     elif Path(name).is_file():
-        sparql = sparql_prologue() + Path(name).read_text(encoding="utf-8")
+        try:
+            sparql = sparql_prologue() + Path(name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            click.echo(f"error: {name}: cannot read the query ({e})", err=True)
+            sys.exit(2)
     else:
         raise click.UsageError(
             f"no stored query {name!r} and no such file; `mscsle query --list` lists the stored ones"
@@ -248,12 +253,16 @@ def query_cmd(
                 if data
                 else embedded(dist or project.dist, engine)
             )
-        results = runner.run(sparql)
-        output = (results.table() + "\n").encode("utf-8") if fmt == "table" else results.serialize(fmt)
-    except (UnsafeQuery, UserDataError) as e:
+
+        def answer() -> bytes:
+            results = runner.run(sparql)
+            return (results.table() + "\n").encode("utf-8") if fmt == "table" else results.serialize(fmt)
+
+        output = answer() if endpoint else run_within(timeout, answer)  # an embedded engine cannot be interrupted
+    except (UnsafeQuery, UserDataError, TimeLimitExceeded) as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(2)
-    except (FileNotFoundError, QueryFailed) as e:
+    except (FileNotFoundError, QueryFailed, ChildDied) as e:
         raise click.ClickException(str(e)) from e
     click.echo(output if output.endswith(b"\n") else output + b"\n", nl=False)
 

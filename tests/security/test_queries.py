@@ -209,3 +209,26 @@ def test_query_command_answers_hostile_queries_with_exit_2(tmp_path: Path, engin
     done = _run_cli(tmp_path, query, "--engine", engine)
     assert done.returncode == 2, done.stderr[-500:]
     assert message in done.stderr and "Traceback" not in done.stderr
+
+
+RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?a ?d ?g ?j"
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_query_command_stops_a_runaway_query_at_its_time_out(tmp_path: Path, engine: str):
+    """A query no engine can interrupt from inside is stopped from outside: exit 2 and a message."""
+    data = b"".join(b"<http://ex/s%d> <http://ex/p> <http://ex/o%d> <http://ex/g> .\n" % (i, i) for i in range(200))
+    (tmp_path / "big.nq").write_bytes(data)
+    rq = tmp_path / "q.rq"
+    rq.write_text(RUNAWAY, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    done = subprocess.run(
+        [sys.executable, "-m", "mscsle", "query", str(rq), "--data", str(tmp_path / "big.nq"), "--engine", engine]
+        + ["--timeout", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 2, done.stderr[-300:]
+    assert done.stderr == "error: the query ran beyond the time-out of 2 s and was stopped\n"
