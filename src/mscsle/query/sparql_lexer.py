@@ -41,7 +41,7 @@ TERMINALS = [  # (kind, pattern), tried in this order at each position: longer f
     ("WORD", r"[A-Za-z_][A-Za-z0-9_]*"),
     ("PUNCT", r"\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,.*/|^?+\-!=<>]"),
 ]
-_MATCHERS = [(kind, re.compile(pattern)) for kind, pattern in TERMINALS]
+_TOKEN = re.compile("|".join(f"(?P<{kind}{i}>{pattern})" for i, (kind, pattern) in enumerate(TERMINALS)))
 _SKIP = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)+")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _UNESCAPE = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", "\\": "\\", '"': '"', "'": "'"}
@@ -92,16 +92,12 @@ def tokens(text: str) -> list[Token]:
             at = skipped.end()
         if at >= end:
             return out
-        for kind, matcher in _MATCHERS:
-            m = matcher.match(text, at)
-            if m:
-                raw = m.group(0)
-                out.append(Token(kind, _string_value(raw) if kind == "STRING" else raw))
-                at = m.end()
-                break
-        else:
-            shown = repr(text[at])
-            raise LexError(f"{_where(text, at)}: {shown} cannot start any SPARQL 1.1 token")
+        m = _TOKEN.match(text, at)  # the alternatives in TERMINALS order: the first that matches wins
+        if not m:
+            raise LexError(f"{_where(text, at)}: {text[at]!r} cannot start any SPARQL 1.1 token")
+        kind, raw = (m.lastgroup or "").rstrip("0123456789"), m.group(0)
+        out.append(Token(kind, _string_value(raw) if kind == "STRING" else raw))
+        at = m.end()
 
 
 def _string(value: str) -> str:
