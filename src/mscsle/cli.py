@@ -20,7 +20,6 @@ from mscsle.curation.records import Records, load
 from mscsle.curation.review_text import ReviewText
 from mscsle.errors import CurationError, OutputFolderError
 from mscsle.model.prefixes import sparql_prologue
-from mscsle.model.vocab import Vocab
 from mscsle.project import Project
 from mscsle.query import sparql_http as protocol
 from mscsle.query.engines import EMBEDDED, FORMATS, EndpointEngine, QueryFailed, embedded
@@ -31,7 +30,7 @@ from mscsle.query.user_data import FORMATS as DATA_FORMATS
 from mscsle.query.user_data import nquads as user_nquads
 from mscsle.release.import_modules import write_imports
 from mscsle.release.named_graphs import GRAPH_BASE
-from mscsle.release.pipeline import ValidationFailed, build, read_ontology
+from mscsle.release.pipeline import ValidationFailed, build, read_ontology, read_vocab
 from mscsle.serve.guard import guarded, query_url
 from mscsle.serve.oxigraph_server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError
 from mscsle.serve.upload import load as load_graphs
@@ -347,12 +346,9 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
     paragraphs without claims."""
     project = _project(ctx)
     source_text = _source_text(project, source_text)
-    ontology = read_ontology(project)
-    try:
-        records = load(project.root, project.entities, project.claims_dir, Vocab.from_ontology(ontology))
-    except CurationError as e:
-        click.echo(e.report(), err=True)
-        sys.exit(2)
+    with _exit_on_bad_input("nothing was written"):
+        ontology = read_ontology(project)
+        records = load(project.root, project.entities, project.claims_dir, read_vocab(ontology))
     if mappings_only:
         _echo_mappings(project, ontology, records)
         return
@@ -390,13 +386,10 @@ def _echo_mappings(project: Project, ontology: Graph, records: Records) -> None:
 def imports_cmd(ctx: click.Context) -> None:
     """Regenerate the MIREOT import modules (ontology/imports/) and ontology/catalog-v001.xml from data/mappings.tsv."""
     project = _project(ctx)
-    ontology = read_ontology(project)
-    try:
-        records = load(project.root, project.entities, project.claims_dir, Vocab.from_ontology(ontology))
+    with _exit_on_bad_input("nothing was written"):
+        ontology = read_ontology(project)
+        records = load(project.root, project.entities, project.claims_dir, read_vocab(ontology))
         mapping_set = load_mappings(project, ontology, records)
-    except CurationError as e:
-        click.echo(e.report(), err=True)
-        sys.exit(2)
     for path in write_imports(project, ontology, mapping_set):
         click.echo(f"  {path}")
 
