@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import unicodedata
 from pathlib import Path
@@ -38,6 +40,16 @@ def read_bytes(path: Path, name: str, what: str, problems: list[Problem]) -> byt
         )
         return None
     return data
+
+
+def tsv_rows(text: str) -> list[list[str]]:
+    """The cells of a tab-separated file: a tab separates, a line feed ends a row, quotes are plain characters.
+
+    The csv module's cell limit (128 KiB) is raised to the file limit, so that a huge cell is reported by
+    `text_problem` with its line and column name rather than by the csv module with neither.
+    """
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
 def text_problem(value: str) -> str:

@@ -8,7 +8,6 @@ and checks both (errors name file, line and field) and turns the table into RDF:
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from mscsle.curation.input_files import read_bytes, text_problem
+from mscsle.curation.input_files import read_bytes, text_problem, tsv_rows
 from mscsle.curation.records import Records
 from mscsle.errors import CurationError, Problem, show
 from mscsle.model.prefixes import converter, prefix_map
@@ -111,19 +110,18 @@ def _rows(path: Path, name: str, columns: tuple[str, ...], problems: list[Proble
     if data is None:
         return []
     try:
-        text = data.decode("utf-8")
-        rows = list(csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
+        rows = tsv_rows(data.decode("utf-8"))
     except UnicodeDecodeError as e:
         problems.append(Problem(name, "", "", f"not UTF-8 (byte {e.start}); save the file as UTF-8"))
-        return []
-    except csv.Error as e:  # a cell beyond the csv module's limit (128 KiB)
-        problems.append(Problem(name, "", "", f"cannot be read as tab-separated values: {e}"))
         return []
     if not rows or tuple(rows[0]) != columns:
         got = " | ".join(rows[0]) if rows else "nothing"
         problems.append(
             Problem(
-                name, "line 1", "", f"header is {show(got)}; expected the columns {', '.join(columns)} separated by tabs"
+                name,
+                "line 1",
+                "",
+                f"header is {show(got)}; expected the columns {', '.join(columns)} separated by tabs",
             )
         )
         return []

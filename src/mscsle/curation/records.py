@@ -6,9 +6,7 @@ what is expected and what to do, so that a curator can fix a whole file in one p
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
@@ -18,7 +16,7 @@ from typing import Any
 import yaml
 
 from mscsle.curation.input_files import UNSAFE_CHARACTER as UNSAFE_CHARACTER
-from mscsle.curation.input_files import read_bytes, text_problem
+from mscsle.curation.input_files import read_bytes, text_problem, tsv_rows
 from mscsle.curation.review_text import ReviewText
 from mscsle.errors import CurationError, Problem, cut, show
 from mscsle.model.vocab import Vocab
@@ -152,11 +150,7 @@ def read_entities(path: Path, vocab: Vocab, name: str, problems: list[Problem]) 
     text = _read_text(path, name, "a header row and one tab-separated row per entity", problems)
     if text is None:
         return None
-    try:  # "\n" ends a row
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE))
-    except csv.Error as e:  # a cell beyond the csv module's limit (128 KiB)
-        problems.append(Problem(name, "", "", f"cannot be read as tab-separated values: {e}"))
-        return None
+    rows = tsv_rows(text)
     header = tuple(c.strip() for c in rows[0])
     if header != ENTITY_COLUMNS:
         first = "\t".join(rows[0])
@@ -298,7 +292,7 @@ def _check_events(loader_class: type, text: str) -> None:
         if isinstance(event, yaml.AliasEvent):
             anchor = cut(event.anchor or "", 40)
             raise Refused(line, f"uses the alias *{anchor}; claim files may not use aliases: write the value out")
-        if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and event.style is None:
+        if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and event.implicit[0]:
             raise Refused(line, "uses the merge key '<<'; claim files may not merge mappings: write the fields out")
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
