@@ -17,7 +17,6 @@ from mscsle.curation.claim_stats import claim_counts, coverage
 from mscsle.curation.mapping_stats import HEADERS, mapping_shares, table
 from mscsle.curation.mappings import load_mappings
 from mscsle.curation.records import Records, load
-from mscsle.curation.review_text import ReviewText
 from mscsle.errors import CurationError, OutputFolderError
 from mscsle.model.prefixes import sparql_prologue
 from mscsle.project import Project
@@ -30,7 +29,7 @@ from mscsle.query.user_data import FORMATS as DATA_FORMATS
 from mscsle.query.user_data import nquads as user_nquads
 from mscsle.release.import_modules import write_imports
 from mscsle.release.named_graphs import GRAPH_BASE
-from mscsle.release.pipeline import ValidationFailed, build, read_ontology, read_vocab
+from mscsle.release.pipeline import ValidationFailed, build, read_ontology, read_source, read_vocab
 from mscsle.serve.guard import guarded, query_url
 from mscsle.serve.oxigraph_server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError
 from mscsle.serve.upload import load as load_graphs
@@ -362,7 +361,8 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
     if source_text is None:
         click.echo("paragraph coverage: needs the review text (--source-text)")
         return
-    cov = coverage(project, ontology, records, ReviewText.read(source_text))
+    with _exit_on_bad_input("nothing was written"):
+        cov = coverage(project, ontology, records, read_source(source_text))
     click.echo(
         f"paragraphs: {len(cov.paragraphs)}; without any claim: {len(cov.silent)}; "
         f"citing a reference, without a claim and not excluded: {len(cov.uncovered)}"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 MAX_SHOWN = 120  # characters of a value quoted in a message
 MAX_MESSAGE = 1_000  # characters of one problem's message, whatever it quotes
+MAX_LISTED = 100  # problems listed in one report; a file broken on every line need not print every line
 
 
 def cut(text: str, limit: int = MAX_SHOWN) -> str:
@@ -46,7 +47,10 @@ class CurationError(Exception):
             f"{n} problem{'s' if n != 1 else ''} in the curated records; nothing was written (the previous build "
             f"is unchanged). Fix {'them' if n != 1 else 'it'} and build again:"
         )
-        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+        listed = [f"  - {p}" for p in self.problems[:MAX_LISTED]]
+        if n > MAX_LISTED:
+            listed.append(f"  ... and {n - MAX_LISTED:,} more (fix these first)")
+        return "\n".join([head, *listed])
 
 
 class OutputFolderError(Exception):

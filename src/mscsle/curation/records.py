@@ -321,6 +321,21 @@ def _yaml_error(e: yaml.YAMLError, text: str) -> tuple[str, str]:
     return where, f"malformed YAML{at}: {problem}{ctx}; {hint}"
 
 
+def safe_yaml(path: Path, name: str, what: str) -> Any:
+    """A small YAML file other than a claim file, read as claim files are (no alias, bounded nesting and size)."""
+    problems: list[Problem] = []
+    text = _read_text(path, name, what, problems)
+    if text is not None:
+        try:
+            return _parse(_LOADER, text)[1]
+        except yaml.YAMLError as e:
+            where, message = _yaml_error(e, text)
+            problems.append(Problem(name, where, "", message))
+        except Refused as e:
+            problems.append(Problem(name, f"line {e.line}", "", str(e)))
+    raise CurationError(problems)
+
+
 def _parse(loader_class: type, text: str) -> tuple[yaml.Node | None, Any]:
     """The node tree (for line numbers) and the data, parsed once; every character is checked first."""
     yaml.reader.Reader(text)  # raises ReaderError on a character YAML does not allow (libyaml is laxer)
