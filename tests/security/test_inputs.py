@@ -20,7 +20,7 @@ from click.testing import CliRunner, Result
 from rdflib import RDFS, Graph, Literal, URIRef
 
 from mscsle.cli import main
-from mscsle.errors import MAX_MESSAGE
+from mscsle.errors import MAX_LISTED, MAX_MESSAGE
 from mscsle.project import Project
 from mscsle.release.publish import MARKER
 
@@ -339,3 +339,27 @@ def test_labels_are_literal_in_the_network_picture(mini: Project):
     drawn = "".join(t.text or "" for t in node.iter(f"{ns}text"))
     assert drawn.replace(" ", "") == HOSTILE.replace(" ", "")
     assert HOSTILE in node.find(f"{ns}g/{ns}a").get("{http://www.w3.org/1999/xlink}title")
+
+
+def test_a_file_broken_on_every_line_gives_a_bounded_report(mini: Project, tmp_path: Path):
+    rows = "".join(f"X{i}\tlabel {i}\tChemokine\t\tbad\x01definition\n" for i in range(500))
+    (mini.root / "data/entities.tsv").write_text(
+        (mini.root / "data/entities.tsv").read_text(encoding="utf-8") + rows, encoding="utf-8"
+    )
+    err = refused(mini, tmp_path / "dist")
+    assert err.startswith("500 problems") and err.count("\n  - ") == MAX_LISTED
+    assert err.endswith("  ... and 400 more (fix these first)\n")
+
+
+def test_coverage_exclusions_are_read_without_aliases(tmp_path: Path):
+    from mscsle.curation.coverage import read_exclusions
+    from mscsle.errors import CurationError
+
+    path = tmp_path / "coverage-exclusions.yaml"
+    path.write_text("- &a {paragraph: x, reason: y}\n- *a\n", encoding="utf-8")
+    with pytest.raises(CurationError) as err:
+        read_exclusions(path)
+    assert (
+        str(err.value)
+        == "coverage-exclusions.yaml: line 2: uses the alias *a; mscsle reads no YAML aliases: write the value out"
+    )

@@ -291,9 +291,9 @@ def _check_events(loader_class: type, text: str) -> None:
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent):
             anchor = cut(event.anchor or "", 40)
-            raise Refused(line, f"uses the alias *{anchor}; claim files may not use aliases: write the value out")
+            raise Refused(line, f"uses the alias *{anchor}; mscsle reads no YAML aliases: write the value out")
         if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and event.implicit[0]:
-            raise Refused(line, "uses the merge key '<<'; claim files may not merge mappings: write the fields out")
+            raise Refused(line, "uses the merge key '<<'; mscsle reads no YAML merge keys: write the fields out")
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:
