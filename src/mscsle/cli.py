@@ -140,6 +140,18 @@ def docs_cmd(ctx: click.Context, out: Path | None, source_text: Path | None, png
         click.echo(f"network picture: {png}")
 
 
+def _query_file(path: Path) -> str:
+    """A query file's text; one that cannot be read as UTF-8 ends the command with exit 2 and the reason."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as e:
+        why = e.strerror
+    except UnicodeDecodeError as e:
+        why = f"not UTF-8 (byte {e.start})"
+    click.echo(f"error: {path}: cannot be read as a query ({why})", err=True)
+    sys.exit(2)
+
+
 @main.command("query")
 @click.argument("name", required=False)
 @click.option("--list", "list_", is_flag=True, help="List the stored competency queries with their questions.")
@@ -229,7 +241,7 @@ def query_cmd(
     if name in queries:
         sparql = queries[name].sparql
     elif Path(name).is_file():
-        sparql = sparql_prologue() + Path(name).read_text(encoding="utf-8")
+        sparql = sparql_prologue() + _query_file(Path(name))
     else:
         raise click.UsageError(
             f"no stored query {name!r} and no such file; `mscsle query --list` lists the stored ones"

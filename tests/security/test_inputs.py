@@ -363,3 +363,17 @@ def test_coverage_exclusions_are_read_without_aliases(tmp_path: Path):
         str(err.value)
         == "coverage-exclusions.yaml: line 2: uses the alias *a; mscsle reads no YAML aliases: write the value out"
     )
+
+
+def test_a_query_file_that_is_not_utf8(tmp_path: Path):
+    rq = tmp_path / "q.rq"
+    rq.write_bytes(b"SELECT * WHERE { ?s ?p \xff }")
+    result = CliRunner().invoke(main, ["query", str(rq)])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {rq}: cannot be read as a query (not UTF-8 (byte 23))\n"
+
+
+def test_a_review_text_that_is_too_large_is_not_read_whole(mini: Project, tmp_path: Path):
+    """--source-text /dev/zero would fill the memory: input files are read up to 16 MiB."""
+    err = refused(mini, tmp_path / "dist", "--source-text", "/dev/zero")
+    assert "  - /dev/zero: is larger than 16 MiB" in err

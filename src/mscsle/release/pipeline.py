@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from mscsle.checks.shacl import Report, load_shapes, validate
-from mscsle.curation.input_files import read_turtle
+from mscsle.curation.input_files import read_bytes, read_turtle
 from mscsle.curation.mappings import load_mappings
 from mscsle.curation.records import Records, load
 from mscsle.curation.review_text import ReviewText
@@ -80,11 +80,13 @@ def read_vocab(ontology: Graph) -> Vocab:
 
 
 def read_source(path: Path) -> ReviewText:
-    """The review's text given with --source-text; a CurationError if it cannot be read as UTF-8 text."""
+    """The review's text given with --source-text (size-bounded); a CurationError if it is not UTF-8 text."""
+    problems: list[Problem] = []
+    data = read_bytes(path, str(path), "the review's text (--source-text)", problems)
+    if data is None:
+        raise CurationError(problems)
     try:
-        return ReviewText.read(path)
-    except OSError as e:
-        why = f"cannot be read ({e.strerror})"
+        return ReviewText(path, data.decode("utf-8"))
     except UnicodeDecodeError as e:
         why = f"is not valid UTF-8 (byte {e.start}); save it with the UTF-8 encoding"
     raise CurationError([Problem(str(path), "", "", f"{why}; it must be the review's text (--source-text)")])
