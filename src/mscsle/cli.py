@@ -17,10 +17,8 @@ from mscsle.curation.claim_stats import claim_counts, coverage
 from mscsle.curation.mapping_stats import HEADERS, mapping_shares, table
 from mscsle.curation.mappings import load_mappings
 from mscsle.curation.records import Records, load
-from mscsle.curation.review_text import ReviewText
 from mscsle.errors import CurationError, OutputFolderError
 from mscsle.model.prefixes import sparql_prologue
-from mscsle.model.vocab import Vocab
 from mscsle.project import Project
 from mscsle.query import sparql_http as protocol
 from mscsle.query.engines import EMBEDDED, FORMATS, EndpointEngine, QueryFailed, embedded
@@ -32,7 +30,7 @@ from mscsle.query.user_data import FORMATS as DATA_FORMATS
 from mscsle.query.user_data import nquads as user_nquads
 from mscsle.release.import_modules import write_imports
 from mscsle.release.named_graphs import GRAPH_BASE
-from mscsle.release.pipeline import ValidationFailed, build, read_ontology
+from mscsle.release.pipeline import ValidationFailed, build, read_ontology, read_source, read_vocab
 from mscsle.serve.guard import DEFAULT_MAX_ROWS, guarded, query_url
 from mscsle.serve.oxigraph_server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError
 from mscsle.serve.upload import load as load_graphs
@@ -143,6 +141,18 @@ def docs_cmd(ctx: click.Context, out: Path | None, source_text: Path | None, png
         click.echo(f"network picture: {png}")
 
 
+def _query_file(path: Path) -> str:
+    """A query file's text; one that cannot be read as UTF-8 ends the command with exit 2 and the reason."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as e:
+        why = e.strerror
+    except UnicodeDecodeError as e:
+        why = f"not UTF-8 (byte {e.start})"
+    click.echo(f"error: {path}: cannot be read as a query ({why})", err=True)
+    sys.exit(2)
+
+
 @main.command("query")
 @click.argument("name", required=False)
 @click.option("--list", "list_", is_flag=True, help="List the stored competency queries with their questions.")
@@ -232,11 +242,7 @@ def query_cmd(
     if name in queries:
         sparql = queries[name].sparql
     elif Path(name).is_file():
-        try:
-            sparql = sparql_prologue() + Path(name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            click.echo(f"error: {name}: cannot read the query ({e})", err=True)
-            sys.exit(2)
+        sparql = sparql_prologue() + _query_file(Path(name))
     else:
         raise click.UsageError(
             f"no stored query {name!r} and no such file; `mscsle query --list` lists the stored ones"
@@ -363,12 +369,9 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
     paragraphs without claims."""
     project = _project(ctx)
     source_text = _source_text(project, source_text)
-    ontology = read_ontology(project)
-    try:
-        records = load(project.root, project.entities, project.claims_dir, Vocab.from_ontology(ontology))
-    except CurationError as e:
-        click.echo(e.report(), err=True)
-        sys.exit(2)
+    with _exit_on_bad_input("nothing was written"):
+        ontology = read_ontology(project)
+        records = load(project.root, project.entities, project.claims_dir, read_vocab(ontology))
     if mappings_only:
         _echo_mappings(project, ontology, records)
         return
@@ -382,7 +385,8 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
     if source_text is None:
         click.echo("paragraph coverage: needs the review text (--source-text)")
         return
-    cov = coverage(project, ontology, records, ReviewText.read(source_text))
+    with _exit_on_bad_input("nothing was written"):
+        cov = coverage(project, ontology, records, read_source(source_text))
     click.echo(
         f"paragraphs: {len(cov.paragraphs)}; without any claim: {len(cov.silent)}; "
         f"citing a reference, without a claim and not excluded: {len(cov.uncovered)}"
@@ -406,13 +410,10 @@ def _echo_mappings(project: Project, ontology: Graph, records: Records) -> None:
 def imports_cmd(ctx: click.Context) -> None:
     """Regenerate the MIREOT import modules (ontology/imports/) and ontology/catalog-v001.xml from data/mappings.tsv."""
     project = _project(ctx)
-    ontology = read_ontology(project)
-    try:
-        records = load(project.root, project.entities, project.claims_dir, Vocab.from_ontology(ontology))
+    with _exit_on_bad_input("nothing was written"):
+        ontology = read_ontology(project)
+        records = load(project.root, project.entities, project.claims_dir, read_vocab(ontology))
         mapping_set = load_mappings(project, ontology, records)
-    except CurationError as e:
-        click.echo(e.report(), err=True)
-        sys.exit(2)
     for path in write_imports(project, ontology, mapping_set):
         click.echo(f"  {path}")
 

@@ -7,9 +7,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from mscsle.curation.review_text import ReviewText
 from mscsle.project import Project
-from mscsle.release.pipeline import Built, assemble
+from mscsle.release.pipeline import Built, assemble, read_source
 from mscsle.release.publish import staged_directory
 from mscsle.site.render import render_site
 
@@ -39,7 +38,7 @@ def build_site(
     project: Project, out: Path | None = None, source_text: Path | None = None, png: Path | None = None
 ) -> SiteBuilt:
     """The site into `out` (default dist/docs/); with `png`, the network picture also there (e.g. for the README)."""
-    built = assemble(project, ReviewText.read(source_text) if source_text else None)
+    built = assemble(project, read_source(source_text) if source_text else None)
     files = render_site(built.files["mscsle.nt"], project)
     target = out or project.dist / "docs"
     with staged_directory(target) as staging:
