@@ -11,6 +11,7 @@ from mscsle.checks.shacl import Report, load_shapes, validate
 from mscsle.curation.mappings import load_mappings
 from mscsle.curation.records import Records, load
 from mscsle.curation.review_text import ReviewText
+from mscsle.model.claim import TABLE_COLUMNS
 from mscsle.model.prefixes import sparql_prologue
 from mscsle.model.vocab import Vocab
 from mscsle.project import Project
@@ -23,26 +24,7 @@ from mscsle.release.paused_gc import paused_gc
 from mscsle.release.publish import check_output, publish
 from mscsle.release.sssom_tsv import sssom_tsv
 
-CLAIMS_COLUMNS = (
-    "claim_id",
-    "subject",
-    "subject_id",
-    "relation",
-    "relation_id",
-    "object",
-    "object_id",
-    "species",
-    "condition",
-    "cell_context",
-    "certainty",
-    "evidence_level",
-    "references",
-    "section",
-    "quote",
-    "hedge",
-    "via",
-    "model",
-)
+CLAIMS_COLUMNS = TABLE_COLUMNS  # from the claim model; queries/export/claims-table.rq selects them
 
 
 class ValidationFailed(Exception):
