@@ -17,7 +17,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import RDFS, XSD, URIRef
+from rdflib import RDF, RDFS, XSD, URIRef
 
 from mscsle.model.vocab import MSCSLE
 
@@ -220,7 +220,7 @@ class Derived:
 
 
 DERIVED: tuple[Derived, ...] = (
-    Derived("label", RDFS.label, 1, 1, "subject label, relation label, object label (English)"),
+    Derived("label", RDFS.label, 1, 1, "subject label, relation label, object label", datatype=RDF.langString),
     Derived("asserted_in", MSCSLE.asserted_in, 1, 1, "the review", rdf_class=MSCSLE.Review),
     Derived(
         "evidence_type",
