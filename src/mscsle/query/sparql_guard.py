@@ -19,8 +19,10 @@ from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parse
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef, Variable
 
+from mscsle.errors import GivenInputError
 
-class UnsafeQuery(Exception):
+
+class UnsafeQuery(GivenInputError):
     """A query refused before it ran; the message says why and what is allowed."""
 
 

@@ -18,6 +18,8 @@ from xml.parsers import expat
 
 import pyoxigraph as ox
 
+from mscsle.errors import GivenInputError
+
 MIB = 1024 * 1024
 DEFAULT_MAX_BYTES = 256 * MIB
 MAX_DEPTH = 100  # element / object nesting; real documents stay far below
@@ -32,7 +34,7 @@ FORMATS = {
 }
 
 
-class UserDataError(Exception):
+class UserDataError(GivenInputError):
     """User-supplied RDF that is refused or cannot be read; the message names the file and says what to do."""
 
 

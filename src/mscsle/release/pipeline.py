@@ -11,6 +11,7 @@ from mscsle.checks.shacl import Report, load_shapes, validate
 from mscsle.curation.mappings import load_mappings
 from mscsle.curation.records import Records, load
 from mscsle.curation.review_text import ReviewText
+from mscsle.errors import ValidationError
 from mscsle.model.claim import TABLE_COLUMNS
 from mscsle.model.prefixes import sparql_prologue
 from mscsle.model.vocab import Vocab
@@ -27,12 +28,14 @@ from mscsle.release.sssom_tsv import sssom_tsv
 CLAIMS_COLUMNS = TABLE_COLUMNS  # from the claim model; queries/export/claims-table.rq selects them
 
 
-class ValidationFailed(Exception):
+class ValidationFailed(ValidationError):
     """The built graph does not conform to shapes/; nothing was written."""
 
     def __init__(self, report: Report):
         self.report = report
-        super().__init__(report.text)
+        super().__init__(
+            "SHACL validation failed (nothing was written; the previous build is unchanged):\n" + report.text
+        )
 
 
 @dataclass
