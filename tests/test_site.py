@@ -164,12 +164,14 @@ def test_claim_rows_carry_what_the_graph_says(site: Path, graph: Graph):
     def local(iri):
         return iri.rsplit("/", 1)[-1]
 
+    assert len(facts) == len(rows) > 0  # every claim of the graph, each a row
     for cid, s, o, sp, ce, el in facts:
         row = rows[cid]
         assert row["data-entities"].split() == [local(s), local(o)]
         assert (row["data-species"], row["data-certainty"]) == (local(sp), local(ce))
         assert row["data-evidence"] == (local(el) if el else "none")
     refs = Counter(cid for (cid,) in select(graph, "SELECT ?i WHERE { ?c mscsle:claim_id ?i ; mscsle:cites ?r }"))
+    assert refs
     for cid, n in refs.items():
         cited = re.search(r"\[([\d, ]+)\]", rows[cid]["_text"])
         assert cited and len(cited.group(1).split(",")) == n, cid
@@ -241,6 +243,7 @@ def test_mappings_in_the_graph_appear_on_the_entity_page(mini, tmp_path: Path):
 def test_every_internal_link_and_resource_resolves(site: Path):
     """Every relative link leads to a file of the site, and its fragment to an element there (or is a filter)."""
     ids: dict[Path, set[str]] = {}
+    assert len(list(site.rglob("*.html"))) > 10
     for html in sorted(site.rglob("*.html")):
         page = read(site, str(html.relative_to(site)))
         for url in page.links + [u for _, u in page.resources]:
