@@ -74,7 +74,10 @@ class CurationError(BadInput):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        super().__init__(self.report())
+        super().__init__("\n".join(str(p) for p in problems))
+
+    def message(self) -> str:
+        return self.report()
 
     def report(self) -> str:
         n = len(self.problems)
