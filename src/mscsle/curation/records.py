@@ -408,9 +408,9 @@ def _check_claim(
                     f"entity {value!r} is a {entities[value].kind}, not a cell type; expected {EXPECTED[f]}",
                 )
             )
-    for f in RECORD_FIELDS:
-        if f.vocab is not None:
-            one_of(f.name, getattr(vocab, f.vocab))
+    for spec in RECORD_FIELDS:
+        if spec.vocab is not None:
+            one_of(spec.name, getattr(vocab, spec.vocab))
     if raw["certainty"] == "hedged" and not (raw.get("hedge") or "").strip():
         problems.append(
             Problem(
@@ -456,7 +456,7 @@ def _check_claim(
         problems.append(Problem(name, rec, "quote", _quote_not_found(raw["quote"], source)))
     if len(problems) > before:
         return None
-    values = {f.name: raw.get(f.name) for f in RECORD_FIELDS if not f.multi}
+    values: dict[str, Any] = {spec.name: raw.get(spec.name) for spec in RECORD_FIELDS if not spec.multi}
     return Claim(section=section, references=tuple(sorted(refs)), **values)
 
 

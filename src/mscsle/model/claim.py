@@ -153,31 +153,11 @@ class Field:
     column: str | None
     label_column: str | None
     in_record: bool
-
-    @property
-    def vocab(self) -> str | None:
-        """The Vocab attribute that lists the allowed values (None: entities, references or free text)."""
-        return VALUE_SOURCES[self.values][0] if self.values else None
-
-    @property
-    def rdf_class(self) -> URIRef | None:
-        """The class of every value in the graph (None for a literal, or a relation)."""
-        return VALUE_SOURCES[self.values][1] if self.values else None
-
-    @property
-    def datatype(self) -> URIRef | None:
-        """The datatype of a literal value (None for an IRI value)."""
-        return XSD.string if self.values is None else None
-
-    @property
-    def multi(self) -> bool:
-        return self.max_count is None
-
-    @property
-    def required(self) -> bool:
-        """Whether a record must hold the field: single-valued with a minimum of one, or a list (written [] when
-        empty, so that a forgotten list is never read as 'none')."""
-        return self.min_count >= 1 or self.multi
+    vocab: str | None  # the Vocab attribute that lists the allowed values (None: entities, references, free text)
+    rdf_class: URIRef | None  # the class of every value in the graph (None for a literal, or a relation)
+    datatype: URIRef | None  # the datatype of a literal value (None for an IRI value)
+    multi: bool  # any number of values (a list in the record)
+    required: bool  # a record must hold it: one value at least, or a list (written [] when empty, never forgotten)
 
 
 def _cardinality(annotation: Any) -> tuple[type, int, int | None]:
@@ -195,7 +175,22 @@ def _fields() -> tuple[Field, ...]:
     out = []
     for f in dataclasses.fields(Claim):
         value_type, lo, hi = _cardinality(hints[f.name])
-        out.append(Field(f.name, value_type, lo, hi, **dataclasses.asdict(f.metadata[SLOT])))
+        declared: Slot = f.metadata[SLOT]
+        vocab, rdf_class = VALUE_SOURCES[declared.values] if declared.values else (None, None)
+        out.append(
+            Field(
+                f.name,
+                value_type,
+                lo,
+                hi,
+                **dataclasses.asdict(declared),
+                vocab=vocab,
+                rdf_class=rdf_class,
+                datatype=XSD.string if declared.values is None else None,
+                multi=hi is None,
+                required=lo >= 1 or hi is None,
+            )
+        )
     return tuple(out)
 
 

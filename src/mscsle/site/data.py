@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -149,7 +150,7 @@ class SiteData:
             level = next((c for c in claims if c.evidence_level), claims[0])
             out.append(Factor(entity, level.evidence_level, level.labels.get("evidence_level", ""), tuple(claims)))
         order = {lvl: i for i, lvl in enumerate(("direct_evidence", "indirect_evidence"))}
-        return sorted(out, key=lambda f: order.get(f.evidence_level, len(order)))
+        return sorted(out, key=lambda f: order.get(f.evidence_level or "", len(order)))
 
     def used_entities(self) -> list[str]:
         """Entities that a claim names as subject or object, in label order."""
@@ -201,9 +202,9 @@ def read_site_data(store: ox.Store, queries_dir: Path) -> SiteData:
     refs = _grouped(_rows(store, queries_dir / "export", "claim-references"), "claim_id", "number")
     claims = []
     for r in _rows(store, queries, "claims"):
-        values = {f.name: r[f.column] or None for f in model.FIELDS if f.column and not f.multi}
+        given: dict[str, Any] = {f.name: r[f.column] or None for f in model.FIELDS if f.column and not f.multi}
         labels = {name: r[f"{name}_label"] for name in LABELLED if r[f"{name}_label"]}
         refs_of = tuple(sorted(int(n) for n in refs.get(r["claim_id"], ())))
-        claims.append(Claim(**values, references=refs_of, section_order=int(r["section_order"]), labels=labels))
+        claims.append(Claim(**given, references=refs_of, section_order=int(r["section_order"]), labels=labels))
     values = [Value(**{k: v for k, v in r.items() if k != "order"}) for r in _rows(store, queries, "values")]
     return SiteData(ontology, entities, relations, claims, values)
