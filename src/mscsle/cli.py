@@ -24,11 +24,11 @@ from mscsle.errors import GivenInputError, MscsleError, ValidationError
 from mscsle.model.prefixes import sparql_prologue
 from mscsle.project import Project
 from mscsle.query import sparql_http as protocol
-from mscsle.query.engines import EMBEDDED, FORMATS, EndpointEngine, QueryFailed, embedded
-from mscsle.query.sparql_guard import UnsafeQuery, safe_query
+from mscsle.query.engines import EMBEDDED, FORMATS, EndpointEngine, Engine, embedded
+from mscsle.query.sparql_guard import safe_query
 from mscsle.query.stored import load_store, stored_queries
-from mscsle.query.time_limit import ChildDied, TimeLimitExceeded, run_within
-from mscsle.query.user_data import DEFAULT_MAX_BYTES, MIB, UserDataError
+from mscsle.query.time_limit import run_within
+from mscsle.query.user_data import DEFAULT_MAX_BYTES, MIB
 from mscsle.query.user_data import FORMATS as DATA_FORMATS
 from mscsle.query.user_data import nquads as user_nquads
 from mscsle.release.artifacts import built
@@ -241,27 +241,22 @@ def query_cmd(
         )
     if endpoint and data:
         raise click.UsageError("--data and --endpoint exclude each other: query your files here, or the endpoint")
-    try:
-        safe_query(sparql)  # refused before anything is loaded; each engine checks again what it runs
-        if endpoint:
-            runner = EndpointEngine(endpoint, default_graphs, timeout)
-        else:
-            runner = (
-                EMBEDDED[engine](user_nquads(data, data_format, max_data_size * MIB))
-                if data
-                else embedded(dist or project.dist, engine)
-            )
+    safe_query(sparql)  # refused before anything is loaded; each engine checks again what it runs
+    runner: Engine
+    if endpoint:
+        runner = EndpointEngine(endpoint, default_graphs, timeout)
+    else:
+        runner = (
+            EMBEDDED[engine](user_nquads(data, data_format, max_data_size * MIB))
+            if data
+            else embedded(dist or project.dist, engine)
+        )
 
-        def answer() -> bytes:
-            results = runner.run(sparql)
-            return (results.table() + "\n").encode("utf-8") if fmt == "table" else results.serialize(fmt)
+    def answer() -> bytes:
+        results = runner.run(sparql)
+        return (results.table() + "\n").encode("utf-8") if fmt == "table" else results.serialize(fmt)
 
-        output = answer() if endpoint else run_within(timeout, answer)  # an embedded engine cannot be interrupted
-    except (UnsafeQuery, UserDataError, TimeLimitExceeded) as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(2)
-    except (FileNotFoundError, QueryFailed, ChildDied) as e:
-        raise click.ClickException(str(e)) from e
+    output = answer() if endpoint else run_within(timeout, answer)  # an embedded engine cannot be interrupted
     click.echo(output if output.endswith(b"\n") else output + b"\n", nl=False)
 
 

@@ -220,7 +220,7 @@ EMBEDDED = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}
 
 
 def embedded(dist: Path, name: str = "oxigraph") -> Engine:
-    """An embedded engine over dist/mscsle.nq (raises FileNotFoundError with what to do if it is not built)."""
+    """An embedded engine over dist/mscsle.nq (raises NotBuilt, exit 2, if it is not built)."""
     nq = dist / "mscsle.nq"
     if not nq.is_file():
         raise NotBuilt(nq)
