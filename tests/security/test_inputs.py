@@ -388,7 +388,5 @@ def test_a_png_path_that_cannot_be_written_is_reported(mini: Project, tmp_path: 
         main, ["--root", str(mini.root), "docs", "--out", str(tmp_path / "site"), "--png", str(blocker / "n.png")]
     )
     assert result.exit_code == 2
-    assert (
-        result.stderr
-        == f"cannot build: cannot write {blocker / 'n.png'} (Not a directory); choose another --png path\n"
-    )
+    assert result.stderr.startswith(f"cannot build: cannot write {blocker / 'n.png'} (")
+    assert result.stderr.endswith("); choose another --png path\n") and blocker.read_text() == "x"
