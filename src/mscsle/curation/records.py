@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,8 @@ from mscsle.curation.input_files import UNSAFE_CHARACTER as UNSAFE_CHARACTER
 from mscsle.curation.input_files import read_bytes, text_problem, tsv_rows
 from mscsle.curation.review_text import ReviewText
 from mscsle.errors import CurationError, Problem, cut, show
+from mscsle.model.claim import BY_NAME, FIELDS, RECORD_FIELDS, Claim
+from mscsle.model.claim import ENTITY_FIELDS as MODEL_ENTITY_FIELDS
 from mscsle.model.vocab import Vocab
 
 ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -44,44 +46,12 @@ class Entity:
     synonyms: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Claim:
-    id: str
-    section: str
-    subject: str
-    relation: str
-    object: str
-    species: str
-    condition: str
-    certainty: str
-    references: tuple[int, ...]
-    quote: str
-    cell_context: str | None = None
-    via: str | None = None
-    model: str | None = None
-    hedge: str | None = None
-    evidence_level: str | None = None
-
-
-REQUIRED = ("id", "subject", "relation", "object", "species", "condition", "certainty", "references", "quote")
-OPTIONAL = ("cell_context", "via", "model", "hedge", "evidence_level")
-ENTITY_FIELDS = ("subject", "object", "cell_context", "via", "model")
-EXPECTED = {  # what each claim field takes, for messages
-    "id": "a claim id unique across data/claims/ (lower-case words and digits joined by '-', e.g. dg-01)",
-    "subject": "an entity id of data/entities.tsv",
-    "relation": "a relation of the ontology (a sub-property of mscsle:relation in ontology/mscsle.ttl, e.g. promotes)",
-    "object": "an entity id of data/entities.tsv",
-    "species": "human, mouse or species_not_stated",
-    "condition": "a condition of the ontology (e.g. sle_patients, lupus_mice, healthy, condition_not_stated)",
-    "certainty": "stated or hedged",
-    "references": "a list of the review's reference numbers, e.g. [7, 8], or [] for the review's own statement",
-    "quote": "the verbatim span of the review that states the claim",
-    "cell_context": "an entity id of a cell type in data/entities.tsv",
-    "via": "an entity id of data/entities.tsv",
-    "model": "an entity id of data/entities.tsv (the mouse strain or locus)",
-    "hedge": "the review's hedging word(s), e.g. may",
-    "evidence_level": "direct_evidence or indirect_evidence",
-}
+# The record checks read the claim model (model/claim.py): which fields exist, which are required, which are lists,
+# what each takes and where its values come from.
+REQUIRED = tuple(f.name for f in RECORD_FIELDS if f.required)
+OPTIONAL = tuple(f.name for f in RECORD_FIELDS if not f.required)
+ENTITY_FIELDS = tuple(f.name for f in MODEL_ENTITY_FIELDS)
+EXPECTED = {f.name: f.description for f in FIELDS}  # what each claim field takes, for messages
 
 
 @dataclass
@@ -446,7 +416,7 @@ def _check_claim(
             )
         )
     for f in (*REQUIRED, *OPTIONAL):
-        if f != "references" and raw.get(f) is not None and not isinstance(raw[f], str):
+        if not BY_NAME[f].multi and raw.get(f) is not None and not isinstance(raw[f], BY_NAME[f].value_type):
             problems.append(
                 Problem(
                     name,
@@ -484,7 +454,7 @@ def _check_claim(
             continue
         if value not in entities:
             problems.append(Problem(name, rec, f, _unknown_entity(value, entities)))
-        elif f == "cell_context" and entities[value].kind not in vocab.cell_kinds:
+        elif BY_NAME[f].values == "cells" and entities[value].kind not in vocab.cell_kinds:
             problems.append(
                 Problem(
                     name,
@@ -493,11 +463,9 @@ def _check_claim(
                     f"entity {value!r} is a {entities[value].kind}, not a cell type; expected {EXPECTED[f]}",
                 )
             )
-    one_of("relation", vocab.relations)
-    one_of("species", vocab.species)
-    one_of("condition", vocab.conditions)
-    one_of("certainty", vocab.certainties)
-    one_of("evidence_level", vocab.evidence_levels)
+    for spec in RECORD_FIELDS:
+        if spec.vocab is not None:
+            one_of(spec.name, getattr(vocab, spec.vocab))
     if raw["certainty"] == "hedged" and not (raw.get("hedge") or "").strip():
         problems.append(
             Problem(
@@ -543,7 +511,7 @@ def _check_claim(
         problems.append(Problem(name, rec, "quote", _quote_not_found(raw["quote"], source)))
     if len(problems) > before:
         return None
-    values = {f.name: raw.get(f.name) for f in fields(Claim) if f.name not in ("section", "references")}
+    values: dict[str, Any] = {spec.name: raw.get(spec.name) for spec in RECORD_FIELDS if not spec.multi}
     return Claim(section=section, references=tuple(sorted(refs)), **values)
 
 

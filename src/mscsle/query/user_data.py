@@ -21,6 +21,8 @@ from xml.parsers import expat
 
 import pyoxigraph as ox
 
+from mscsle.errors import GivenInputError
+
 MIB = 1024 * 1024
 DTD_REFUSED = (
     "it has a document type declaration (<!DOCTYPE or <!ENTITY); mscsle reads no DTD and no entity, so that "
@@ -39,7 +41,7 @@ FORMATS = {
 }
 
 
-class UserDataError(Exception):
+class UserDataError(GivenInputError):
     """User-supplied RDF that is refused or cannot be read; the message names the file and says what to do."""
 
 

@@ -12,7 +12,8 @@ from mscsle.curation.input_files import read_bytes, read_turtle
 from mscsle.curation.mappings import load_mappings
 from mscsle.curation.records import Records, load
 from mscsle.curation.review_text import ReviewText
-from mscsle.errors import CurationError, Problem
+from mscsle.errors import CurationError, Problem, ValidationError
+from mscsle.model.claim import TABLE_COLUMNS
 from mscsle.model.prefixes import sparql_prologue
 from mscsle.model.vocab import Vocab
 from mscsle.project import Project
@@ -25,37 +26,20 @@ from mscsle.release.paused_gc import paused_gc
 from mscsle.release.publish import check_output, publish
 from mscsle.release.sssom_tsv import sssom_tsv
 
-CLAIMS_COLUMNS = (
-    "claim_id",
-    "subject",
-    "subject_id",
-    "relation",
-    "relation_id",
-    "object",
-    "object_id",
-    "species",
-    "condition",
-    "cell_context",
-    "certainty",
-    "evidence_level",
-    "references",
-    "section",
-    "quote",
-    "hedge",
-    "via",
-    "model",
-)
+CLAIMS_COLUMNS = TABLE_COLUMNS  # from the claim model; queries/export/claims-table.rq selects them
 
 
 ONTOLOGY_FILE = "ontology/mscsle.ttl"
 
 
-class ValidationFailed(Exception):
+class ValidationFailed(ValidationError):
     """The built graph does not conform to shapes/; nothing was written."""
 
     def __init__(self, report: Report):
         self.report = report
-        super().__init__(report.text)
+        super().__init__(
+            "SHACL validation failed (nothing was written; the previous build is unchanged):\n" + report.text
+        )
 
 
 @dataclass

@@ -15,6 +15,7 @@ from html import escape
 import graphviz
 from markupsafe import Markup
 
+from mscsle.errors import Unavailable
 from mscsle.site.data import Claim, SiteData
 
 FONT = "DejaVu Sans"  # installed with Graphviz on Debian (fonts-dejavu-core): the same glyphs on every machine
@@ -166,7 +167,7 @@ def network(
     return g
 
 
-class GraphvizMissing(RuntimeError):
+class GraphvizMissing(Unavailable):
     """Graphviz (the `dot` program) is not installed."""
 
     def __init__(self) -> None:
