@@ -382,6 +382,7 @@ def test_a_review_text_that_is_too_large_is_not_read_whole(mini: Project, tmp_pa
 def test_a_png_path_that_cannot_be_written_is_reported(mini: Project, tmp_path: Path):
     if shutil.which("dot") is None:
         pytest.skip("Graphviz is not installed")
+    assert build(mini, mini.dist).exit_code == 0  # docs renders the built graph
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     result = CliRunner().invoke(
