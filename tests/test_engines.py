@@ -158,7 +158,7 @@ def test_cli_errors_say_what_to_do(tmp_path: Path):
     result = CliRunner().invoke(main, ["--root", str(ROOT), "query", "no-such-query"])
     assert result.exit_code == 2 and "mscsle query --list" in result.output
     result = CliRunner().invoke(main, ["--root", str(ROOT), "query", "oaz-mediator", "--dist", str(tmp_path)])
-    assert result.exit_code == 1 and "run `mscsle build` first" in result.output
+    assert result.exit_code == 2 and "run `mscsle build` first" in result.output
 
 
 def test_results_broken_off_by_the_server_are_an_error():

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from rdflib import Dataset
 from tabulate import tabulate
 
+from mscsle.errors import NotBuilt, Unavailable
 from mscsle.model.prefixes import converter, prefix_map
 from mscsle.query import sparql_http as protocol
 from mscsle.query.sparql_guard import safe_query
@@ -36,7 +37,7 @@ GRAPH_FORMATS = {"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE}
 FORMATS = ("table", *RESULT_FORMATS, *GRAPH_FORMATS)
 
 
-class QueryFailed(Exception):
+class QueryFailed(Unavailable):
     """The engine rejected the query (syntax error, unsupported feature, time-out)."""
 
 
@@ -222,5 +223,5 @@ def embedded(dist: Path, name: str = "oxigraph") -> Engine:
     """An embedded engine over dist/mscsle.nq (raises FileNotFoundError with what to do if it is not built)."""
     nq = dist / "mscsle.nq"
     if not nq.is_file():
-        raise FileNotFoundError(f"{nq} does not exist; run `mscsle build` first (or give --dist)")
+        raise NotBuilt(nq)
     return EMBEDDED[name](nq.read_bytes())

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mscsle.errors import GivenInputError
 from mscsle.query.sparql_lexer import CLOSING, OPENING, LexError, Token, emit, tokens
 
 UPDATE_WORDS = frozenset(
@@ -42,7 +43,8 @@ FROM = (
 )
 
 
-class UnsafeQuery(Exception):
+
+class UnsafeQuery(GivenInputError):
     """A query refused before it ran; the message says why and what is allowed. `status` is the HTTP answer."""
 
     status = 403
