@@ -43,7 +43,6 @@ FROM = (
 )
 
 
-
 class UnsafeQuery(GivenInputError):
     """A query refused before it ran; the message says why and what is allowed. `status` is the HTTP answer."""
 

@@ -14,12 +14,14 @@ import signal
 import time
 from collections.abc import Callable
 
+from mscsle.errors import GivenInputError, Unavailable
 
-class TimeLimitExceeded(Exception):
+
+class TimeLimitExceeded(GivenInputError):
     """The work ran beyond its time limit and was stopped."""
 
 
-class ChildDied(Exception):
+class ChildDied(Unavailable):
     """The child process running the work died (a crash in the engine) before it answered."""
 
 
