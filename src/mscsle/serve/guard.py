@@ -272,4 +272,5 @@ def guarded(dist: Path, host: str, port: int, timeout_s: float, max_rows: int = 
 
 def query_url(guard: Guard) -> str:
     host, port = guard.server_address[:2]
-    return f"http://{f'[{host}]' if ':' in host else host}:{port}/query"
+    name = host.decode() if isinstance(host, bytes) else host
+    return f"http://{f'[{name}]' if ':' in name else name}:{port}/query"
