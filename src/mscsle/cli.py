@@ -19,11 +19,11 @@ from mscsle.curation.mappings import load_mappings
 from mscsle.curation.records import Records, load
 from mscsle.curation.review_text import ReviewText
 from mscsle.errors import CurationError, OutputFolderError
-from mscsle.model.prefixes import sparql_prologue
 from mscsle.model.vocab import Vocab
 from mscsle.project import Project
 from mscsle.query import sparql_http as protocol
 from mscsle.query.engines import EMBEDDED, FORMATS, EndpointEngine, QueryFailed, embedded
+from mscsle.query.prefix_prologue import PrologueError, with_prologue, write_prefixes
 from mscsle.query.sparql_guard import UnsafeQuery, check_query
 from mscsle.query.stored import load_store, stored_queries
 from mscsle.query.user_data import DEFAULT_MAX_BYTES, MIB, UserDataError
@@ -231,7 +231,7 @@ def query_cmd(
     if name in queries:
         sparql = queries[name].sparql
     elif Path(name).is_file():
-        sparql = sparql_prologue() + Path(name).read_text(encoding="utf-8")
+        sparql = with_prologue(Path(name).read_text(encoding="utf-8"))
     else:
         raise click.UsageError(
             f"no stored query {name!r} and no such file; `mscsle query --list` lists the stored ones"
@@ -399,6 +399,28 @@ def imports_cmd(ctx: click.Context) -> None:
         sys.exit(2)
     for path in write_imports(project, ontology, mapping_set):
         click.echo(f"  {path}")
+
+
+@main.command("queries")
+@click.option(
+    "--write-prefixes",
+    "write_prefixes_",
+    is_flag=True,
+    help="Rewrite each file's PREFIX lines (exactly the prefixes it uses).",
+)
+@click.pass_context
+def queries_cmd(ctx: click.Context, write_prefixes_: bool) -> None:
+    """Check (or with --write-prefixes rewrite) that every queries/**/*.rq declares its own prefixes, from the one map."""
+    try:
+        stale = write_prefixes(_project(ctx).queries_dir, write=write_prefixes_)
+    except PrologueError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    for path in stale:
+        click.echo(f"  {'rewrote' if write_prefixes_ else 'stale prologue'}: {path}")
+    if stale and not write_prefixes_:
+        click.echo("run `mscsle queries --write-prefixes` to rewrite them", err=True)
+        sys.exit(1)
 
 
 @main.command("check")
