@@ -100,7 +100,7 @@ def test_check_fails_without_provenance(nanopubs):
         if str(t[0]) == iri + "assertion":
             prov.remove(t)
     with pytest.raises(MalformedNanopubError, match="provenance"):
-        Nanopub(rdf=d).is_valid
+        assert Nanopub(rdf=d).is_valid
 
 
 def test_assertions_and_provenance_give_back_the_claims(nanopubs, claims):
