@@ -30,7 +30,7 @@ DRIVER = ROOT / "tests" / "build_driver.py"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def leftovers(parent: Path) -> list[str]:
