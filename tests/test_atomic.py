@@ -78,6 +78,7 @@ def previous_output(tmp: Path, old: dict[str, bytes]) -> Path:
     out = tmp / "dist"
     out.mkdir()
     for name, data in old.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(data)
     return out
 

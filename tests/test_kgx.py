@@ -98,3 +98,26 @@ def test_kgx_validates_offline_against_biolink(dist: Path, tmp_path: Path):
     )
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
     assert "VALID nodes=" in run.stdout
+
+
+def test_kgx_validation_can_fail(dist: Path, tmp_path: Path):
+    """An unknown Biolink predicate and a value outside AgentTypeEnum are reported, and the check exits 1."""
+    python = os.environ.get("MSCSLE_KGX_PYTHON")
+    if not python:
+        if os.environ.get("MSCSLE_REQUIRE_KGX"):
+            pytest.fail("MSCSLE_KGX_PYTHON is not set; .ci/run makes the kgx environment")
+        pytest.skip("set MSCSLE_KGX_PYTHON (see test_kgx_validates_offline_against_biolink)")
+    edges = (dist / EDGES).read_text(encoding="utf-8")
+    bad = tmp_path / "bad_edges.tsv"  # KGX tells nodes from edges by the file name
+    bad.write_text(
+        edges.replace("biolink:ameliorates_condition", "biolink:cures").replace("\tmanual_agent\t", "\tcurator\t", 1)
+    )
+    run = subprocess.run(
+        [python, str(ROOT / "tests" / "kgx_validate.py"), str(dist / NODES), str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert run.returncode == 1, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "Edge predicate 'cures' is not in Biolink Model" in run.stdout
+    assert "agent_type 'curator' is not in AgentTypeEnum" in run.stdout
