@@ -196,7 +196,7 @@ KILL_POINTS = {  # where the build dies -> which build the output folder holds a
     "assemble": "old",
     "write:0": "old",
     "write:3": "old",
-    "write:7": "old",  # every artifact written, the marker not yet
+    "write:7": "old",  # some artifacts written, the marker not yet
     "swap": "old",
     "swapped": "new",
     "cleanup": "new",

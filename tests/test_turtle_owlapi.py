@@ -55,8 +55,10 @@ def _rdfxml_twin(ttl: Path, out: Path) -> Path:
     return twin
 
 
-def test_every_turtle_file_reads_with_the_owlapi_turtle_parser(turtle_check, dist: Path, tmp_path: Path):
-    built = sorted(dist.rglob("*.ttl"))
+def test_every_turtle_file_reads_with_the_owlapi_turtle_parser(turtle_check, dist: Path, reasoned, tmp_path: Path):
+    """The sources, every Turtle file of the build and the one `mscsle reason` adds (mscsle-inferred.ttl)."""
+    _, inferred = reasoned
+    built = [*sorted(dist.rglob("*.ttl")), inferred]
     pairs = [(dist / "mscsle.ttl", dist / "mscsle.owl")]
     pairs += [(p, _rdfxml_twin(p, tmp_path)) for p in [*SOURCES, *built] if p != dist / "mscsle.ttl"]
     run = turtle_check(*pairs)
