@@ -17,9 +17,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
+from rdflib.term import Node
 
 from mscsle.model.prefixes import prefix_map
-from mscsle.release.serialize import ntriples
+from mscsle.release.serialize import oxigraph_term
 
 NP = Namespace("http://www.nanopub.org/nschema#")
 MSCSLE = Namespace(prefix_map()["mscsle"])
@@ -36,13 +37,14 @@ def np_iri(claim_id: str) -> str:
     return f"{NP_BASE}{claim_id}/"
 
 
-def _quads(triples: Graph, graph: str) -> list[ox.Quad]:
-    """The triples in sorted N-Triples order, in one named graph."""
+Triples = list[tuple[Node, Node, Node]]
+
+
+def _quads(triples: Triples, graph: str) -> list[ox.Quad]:
+    """The triples in one named graph, sorted as N-Triples lines sort (so the order never depends on hashing)."""
     name = ox.NamedNode(graph)
-    return [
-        ox.Quad(t.subject, t.predicate, t.object, name)
-        for t in ox.parse(ntriples(triples), format=ox.RdfFormat.N_TRIPLES)
-    ]
+    quads = {str(q): q for q in (ox.Quad(*map(oxigraph_term, t), name) for t in triples)}  # type: ignore[misc]
+    return [quads[k] for k in sorted(quads)]
 
 
 def nanopub_quads(graph: Graph, claim: URIRef, release: str) -> list[ox.Quad]:
@@ -50,26 +52,31 @@ def nanopub_quads(graph: Graph, claim: URIRef, release: str) -> list[ox.Quad]:
     claim_id = str(graph.value(claim, MSCSLE.claim_id))
     base = np_iri(claim_id)
     np, assertion_iri, provenance_iri, pubinfo_iri = URIRef(base), *(URIRef(base + g) for g in GRAPHS[1:])
-    head, assertion, provenance, pubinfo = Graph(), Graph(), Graph(), Graph()
-    head.add((np, RDF.type, NP.Nanopublication))
-    head.add((np, NP.hasAssertion, assertion_iri))
-    head.add((np, NP.hasProvenance, provenance_iri))
-    head.add((np, NP.hasPublicationInfo, pubinfo_iri))
+    head: Triples = [
+        (np, RDF.type, NP.Nanopublication),
+        (np, NP.hasAssertion, assertion_iri),
+        (np, NP.hasProvenance, provenance_iri),
+        (np, NP.hasPublicationInfo, pubinfo_iri),
+    ]
+    assertion: Triples = []
+    provenance: Triples = []
     for p, o in graph.predicate_objects(claim):
-        (provenance if p in PROVENANCE else assertion).add((claim, p, o))
-    s, r, o = (graph.value(claim, MSCSLE[p]) for p in ("has_subject", "has_relation", "has_object"))
-    assertion.add((s, r, o))
-    review = graph.value(claim, MSCSLE.asserted_in)
-    provenance.add((assertion_iri, PROV.wasQuotedFrom, review))
-    provenance.add((assertion_iri, PROV.value, graph.value(claim, MSCSLE.quote)))
-    provenance.add((assertion_iri, PROV.wasDerivedFrom, claim))
-    for ref in graph.objects(claim, MSCSLE.cites):
-        provenance.add((assertion_iri, DCTERMS.references, ref))
-    pubinfo.add((np, DCTERMS.license, graph.value(ONTOLOGY, DCTERMS.license)))
-    pubinfo.add((np, DCTERMS.creator, graph.value(ONTOLOGY, DCTERMS.creator)))
-    pubinfo.add((np, DCTERMS.created, Literal(f"{release}T00:00:00Z", datatype=XSD.dateTime, normalize=False)))
-    pubinfo.add((np, DCTERMS.isPartOf, ONTOLOGY))
-    pubinfo.add((np, PROV.wasDerivedFrom, claim))
+        (provenance if p in PROVENANCE else assertion).append((claim, p, o))
+    node = {p: o for _, p, o in assertion + provenance}
+    assertion.append((node[MSCSLE.has_subject], node[MSCSLE.has_relation], node[MSCSLE.has_object]))
+    provenance += [
+        (assertion_iri, PROV.wasQuotedFrom, node[MSCSLE.asserted_in]),
+        (assertion_iri, PROV.value, node[MSCSLE.quote]),
+        (assertion_iri, PROV.wasDerivedFrom, claim),
+        *((assertion_iri, DCTERMS.references, ref) for ref in graph.objects(claim, MSCSLE.cites)),
+    ]
+    pubinfo: Triples = [
+        (np, DCTERMS.license, graph.value(ONTOLOGY, DCTERMS.license)),
+        (np, DCTERMS.creator, graph.value(ONTOLOGY, DCTERMS.creator)),
+        (np, DCTERMS.created, Literal(f"{release}T00:00:00Z", datatype=XSD.dateTime, normalize=False)),
+        (np, DCTERMS.isPartOf, ONTOLOGY),
+        (np, PROV.wasDerivedFrom, claim),
+    ]
     return [
         q
         for g, name in zip((head, assertion, provenance, pubinfo), GRAPHS, strict=True)
