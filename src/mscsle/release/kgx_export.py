@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import cache
 
 from rdflib import RDF, RDFS, SKOS, Graph, Namespace, URIRef
 
-from mscsle.model.prefixes import converter, prefix_map
+from mscsle.model.prefixes import prefix_map
 
 MSCSLE = Namespace(prefix_map()["mscsle"])
 NODES = "kgx/nodes.tsv"
@@ -91,8 +92,15 @@ class KgxMappingMissing(ValueError):
     """A class or relation of the ontology has no Biolink counterpart in this module's tables."""
 
 
+# (URI prefix, prefix), longest URI first: the CURIE of an IRI, without importing curies into the build
+_BY_LENGTH = sorted(((u, p) for p, u in prefix_map().items()), key=lambda up: -len(up[0]))
+
+
+@cache
 def curie(iri: URIRef) -> str:
-    return converter().compress(str(iri), passthrough=True)
+    """The IRI as a CURIE of the one prefix map (the longest matching URI prefix), or as it is."""
+    text = str(iri)
+    return next((f"{p}:{text[len(u) :]}" for u, p in _BY_LENGTH if text.startswith(u)), text)
 
 
 def publication(iri: URIRef) -> str:
