@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from mscsle.model.prefixes import sparql_prologue
+from mscsle.query.prefix_prologue import with_prologue
 from mscsle.query.sparql_guard import safe_query
 
 
@@ -32,7 +32,7 @@ class StoredQuery:
 
     @property
     def sparql(self) -> str:
-        return sparql_prologue() + self.text
+        return with_prologue(self.text)
 
 
 def stored_queries(queries_dir: Path) -> dict[str, StoredQuery]:
