@@ -49,9 +49,10 @@ def term_value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
     return "" if term is None else term.value
 
 
-def select(store: ox.Store, sparql: str) -> tuple[list[str], list[tuple[str, ...]]]:
-    """Column names and rows of plain values (IRIs as IRIs, literals as their lexical form)."""
-    result = store.query(sparql)
+def select(store: ox.Store, sparql: str, union: bool = False) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Column names and rows of plain values (IRIs as IRIs, literals as their lexical form); with `union`, the
+    query's default graph is the union of the store's named graphs."""
+    result = store.query(sparql, use_default_graph_as_union=union)
     names = [v.value for v in result.variables]
     rows = [tuple(term_value(sol[n]) for n in names) for sol in result]
     return names, rows
