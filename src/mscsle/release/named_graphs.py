@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import OWL, BNode
+from rdflib import OWL, BNode, URIRef
 
 from mscsle.model.triples import Triple
 from mscsle.model.vocab import CLAIM, ENTITY, REF
@@ -52,44 +52,57 @@ def file_core(core: Iterable[Triple]) -> tuple[list[Triple], list[Triple]]:
 
 @dataclass
 class BuiltGraph:
-    """The merged graph, every triple once: sorted N-Triples lines, the same triples for pyoxigraph's writers,
-    and the quads graph by graph (NAMES order, each graph in N-Triples order)."""
+    """The merged graph, every triple once, in N-Triples order: its lines, the same triples for pyoxigraph's
+    writers and store (one object each, in the default graph), and both again filed by named graph (IRI)."""
 
     nt: bytes
-    triples: list[ox.Triple]
     quads: list[ox.Quad]
+    graphs: dict[str, list[ox.Quad]]
+    lines: dict[str, list[str]]
 
     def __len__(self) -> int:
-        return len(self.triples)
+        return len(self.quads)
 
 
 def build(graphs: Mapping[str, Iterable[Triple]], base: str = GRAPH_BASE) -> BuiltGraph:
     """One pass over the generators of each named graph (NAMES order); a triple already filed is not repeated."""
-    terms: dict[object, tuple[OxTerm, str]] = {}
+    iris: dict[str, tuple[OxTerm, str]] = {}  # keyed by plain str: compared in C, not by rdflib's __eq__
+    others: dict[object, tuple[OxTerm, str]] = {}
 
     def term(t: object) -> tuple[OxTerm, str]:
-        hit = terms.get(t)
+        if type(t) is URIRef:
+            key = str(t)
+            hit = iris.get(key)
+            if hit is None:
+                o = ox.NamedNode(key)
+                hit = iris[key] = (o, str(o))
+            return hit
+        hit = others.get(t)
         if hit is None:
             o = oxigraph_term(t)  # type: ignore[arg-type]
-            hit = terms[t] = (o, str(o))
+            hit = others[t] = (o, str(o))
         return hit
 
-    filed: dict[str, tuple[str, tuple[OxTerm, OxTerm, OxTerm]]] = {}  # N-Triples line -> graph, terms
+    filed: dict[str, tuple[str, OxTerm, OxTerm, OxTerm]] = {}  # N-Triples line -> graph, terms
     for name in NAMES:
         for s, p, o in graphs[name]:
             (a, sa), (b, sb), (c, sc) = term(s), term(p), term(o)
             line = f"{sa} {sb} {sc} ."
             if line not in filed:
-                filed[line] = (name, (a, b, c))
+                filed[line] = (name, a, b, c)
     lines = sorted(filed)
-    names = {name: ox.NamedNode(graph_iri(name, base)) for name in NAMES}
-    triples, by_graph = [], {name: [] for name in NAMES}
+    quads: list[ox.Quad] = []
+    by_graph: dict[str, list[ox.Quad]] = {name: [] for name in NAMES}
+    by_lines: dict[str, list[str]] = {name: [] for name in NAMES}
     for line in lines:
-        name, (a, b, c) = filed[line]
-        triples.append(ox.Triple(a, b, c))
-        by_graph[name].append(ox.Quad(a, b, c, names[name]))
+        name, a, b, c = filed[line]
+        q = ox.Quad(a, b, c)
+        quads.append(q)
+        by_graph[name].append(q)
+        by_lines[name].append(line)
     nt = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-    return BuiltGraph(nt, triples, [q for name in NAMES for q in by_graph[name]])
+    iris = {name: graph_iri(name, base) for name in NAMES}
+    return BuiltGraph(nt, quads, {iris[n]: by_graph[n] for n in NAMES}, {iris[n]: by_lines[n] for n in NAMES})
 
 
 def read_nquads(nq: bytes) -> dict[str, bytes]:

@@ -23,7 +23,7 @@ from mscsle.query.stored import select
 from mscsle.release import named_graphs, serialize
 from mscsle.release.graph import data_triples, to_graph, version_triples
 from mscsle.release.import_modules import link
-from mscsle.release.named_graphs import DATA, NAMES, ONTOLOGY, BuiltGraph, file_core, graph_iri
+from mscsle.release.named_graphs import DATA, ONTOLOGY, BuiltGraph, file_core
 from mscsle.release.paused_gc import paused_gc
 from mscsle.release.publish import check_output, publish
 from mscsle.release.sssom_tsv import sssom_tsv
@@ -70,7 +70,7 @@ class Built:
         """The merged graph for rdflib (made on demand: the build itself never needs it)."""
         rd = serialize.rdflib_term
         g = Graph()
-        g.addN((rd(t.subject), rd(t.predicate), rd(t.object), g) for t in self.merged.triples)
+        g.addN((rd(t.subject), rd(t.predicate), rd(t.object), g) for t in self.merged.quads)
         return g
 
 
@@ -82,9 +82,9 @@ def claims_table(store: ox.Store, project: Project) -> bytes:
     """dist/claims.tsv, read back from the graph itself (so the table shows what the RDF says)."""
     export = project.queries_dir / "export"
     query = sparql_prologue() + (export / "claims-table.rq").read_text(encoding="utf-8")
-    names, rows = select(store, query, union=True)
+    names, rows = select(store, query)
     refs_query = sparql_prologue() + (export / "claim-references.rq").read_text(encoding="utf-8")
-    _, refs = select(store, refs_query, union=True)
+    _, refs = select(store, refs_query)
     cited: dict[str, list[int]] = {}
     for cid, n in refs:
         cited.setdefault(cid, []).append(int(n))
@@ -131,15 +131,15 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     report = validate(merged.nt, load_shapes(project.shapes_dir))
     if not report.conforms:
         raise ValidationFailed(report)
-    nt, triples = merged.nt, merged.triples
-    graph_names = b" ".join(f"<{graph_iri(n)}>".encode() for n in NAMES)
+    nt, triples = merged.nt, merged.quads
+    graph_names = b" ".join(f"<{iri}>".encode() for iri in merged.graphs)
     store = ox.Store()
-    store.bulk_extend(merged.quads)
+    store.bulk_extend(triples)
     files = {
         "mscsle.ttl": serialize.turtle_from_triples(nt, triples),
         "mscsle.nt": nt,
-        "mscsle.nq": serialize.nquads(merged.quads),
-        "mscsle.trig": serialize.trig(merged.quads, serialize.used_prefixes(nt + graph_names)),
+        "mscsle.nq": serialize.nquads(merged.lines),
+        "mscsle.trig": serialize.trig(merged.graphs, serialize.used_prefixes(nt + graph_names)),
         "mscsle.owl": serialize.rdfxml_from_triples(nt, triples),
         "mscsle.jsonld": serialize.jsonld_from_triples(triples),
         "context.jsonld": serialize.context_file(),

@@ -16,7 +16,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -183,14 +183,25 @@ def rdfxml(nt: bytes) -> bytes:
     return rdfxml_from_triples(nt, _parse_nt(nt))
 
 
-def nquads(quads: list[ox.Quad]) -> bytes:
-    """N-Quads in the order given (graph by graph, each graph's triples in sorted N-Triples order)."""
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+def nquads(graphs: Mapping[str, Sequence[str]]) -> bytes:
+    """N-Quads from graph IRI -> its N-Triples lines (graph by graph, in the order given): each line with its
+    graph's IRI before the final dot, as Oxigraph's N-Quads writer puts it."""
+    return "".join(f"{line[:-1]}<{iri}> .\n" for iri, lines in graphs.items() for line in lines).encode("utf-8")
 
 
-def trig(quads: list[ox.Quad], prefixes: dict[str, str] | None = None) -> bytes:
-    """TriG written by Oxigraph from quads given graph by graph in a fixed order, with the used prefixes."""
-    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes or used_prefixes(nquads(quads)))
+def trig(graphs: Mapping[str, Sequence[ox.Quad]], prefixes: dict[str, str]) -> bytes:
+    """TriG, laid out as Oxigraph's TriG writer does: the prefixes, then one block per graph (in the order given)
+    holding Oxigraph's Turtle of that graph's triples, indented by a tab. The triples come in the default graph,
+    as the other formats take them, so no second object is made per triple."""
+    out = [f"@prefix {p}: <{u}> .\n" for p, u in prefixes.items()]
+    names = {u: p for p, u in prefixes.items()}
+    for iri, quads in graphs.items():
+        ns = max((u for u in names if iri.startswith(u)), key=len, default=None)
+        out.append(f"{names[ns]}:{iri[len(ns) :]} {{\n" if ns else f"<{iri}> {{\n")
+        body = ox.serialize(quads, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+        out.extend(f"\t{line}\n" for line in body.split("\n") if line and not line.startswith("@prefix "))
+        out.append("}\n")
+    return "".join(out).encode("utf-8")
 
 
 def jsonld_from_triples(triples: Sequence[ox.Triple]) -> bytes:
