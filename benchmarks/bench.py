@@ -189,10 +189,10 @@ def _fast_stages(root: Path, source: Path | None, out: Path) -> None:
     with rec.stage("ttl"):
         serialize.turtle_from_triples(nt, quads)
     with rec.stage("nq"):
-        serialize.nquads(merged.lines)
+        serialize.nquads(merged.lines())
     with rec.stage("trig"):
         names = b" ".join(f"<{iri}>".encode() for iri in merged.graphs)
-        serialize.trig(merged.graphs, serialize.used_prefixes(nt + names))
+        serialize.trig(merged.graphs, serialize.used_prefixes(nt) | serialize.used_prefixes(names))
     with rec.stage("owl"):
         serialize.rdfxml_from_triples(nt, quads)
     with rec.stage("jsonld"):

@@ -107,7 +107,7 @@ def test_build_files_each_triple_once_in_sorted_order():
     assert len(g) == 3
     assert g.nt == serialize.ntriples(onto + data)
     assert g.nt == b"".join(sorted(ox.serialize(g.quads, format=ox.RdfFormat.N_TRIPLES).splitlines(True)))
-    named = read_nquads(serialize.nquads(g.lines))
+    named = read_nquads(serialize.nquads(g.lines()))
     assert named[ONTOLOGY] == serialize.ntriples(onto) and named[DATA] == serialize.ntriples(data[:1])
 
 

@@ -53,12 +53,20 @@ def file_core(core: Iterable[Triple]) -> tuple[list[Triple], list[Triple]]:
 @dataclass
 class BuiltGraph:
     """The merged graph, every triple once, in N-Triples order: its lines, the same triples for pyoxigraph's
-    writers and store (one object each, in the default graph), and both again filed by named graph (IRI)."""
+    writers and store (one object each, in the default graph), and the named graph (IRI) of each."""
 
     nt: bytes
     quads: list[ox.Quad]
     graphs: dict[str, list[ox.Quad]]
-    lines: dict[str, list[str]]
+    graph_of: bytes  # the index (in `graphs`) of each line's named graph
+
+    def lines(self) -> dict[str, list[bytes]]:
+        """Graph IRI -> its N-Triples lines (made when asked: the lines of a million triples weigh)."""
+        out: dict[str, list[bytes]] = {iri: [] for iri in self.graphs}
+        by_index = list(out.values())
+        for line, i in zip(self.nt.split(b"\n"), self.graph_of, strict=False):
+            by_index[i].append(line)
+        return out
 
     def __len__(self) -> int:
         return len(self.quads)
@@ -93,16 +101,16 @@ def build(graphs: Mapping[str, Iterable[Triple]], base: str = GRAPH_BASE) -> Bui
     lines = sorted(filed)
     quads: list[ox.Quad] = []
     by_graph: dict[str, list[ox.Quad]] = {name: [] for name in NAMES}
-    by_lines: dict[str, list[str]] = {name: [] for name in NAMES}
+    index = {name: i for i, name in enumerate(NAMES)}
+    graph_of = bytearray()
     for line in lines:
         name, a, b, c = filed[line]
         q = ox.Quad(a, b, c)
         quads.append(q)
         by_graph[name].append(q)
-        by_lines[name].append(line)
+        graph_of.append(index[name])
     nt = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-    iris = {name: graph_iri(name, base) for name in NAMES}
-    return BuiltGraph(nt, quads, {iris[n]: by_graph[n] for n in NAMES}, {iris[n]: by_lines[n] for n in NAMES})
+    return BuiltGraph(nt, quads, {graph_iri(n, base): by_graph[n] for n in NAMES}, bytes(graph_of))
 
 
 def read_nquads(nq: bytes) -> dict[str, bytes]:

@@ -96,6 +96,13 @@ def claims_table(store: ox.Store, project: Project) -> bytes:
     return serialize.tsv(CLAIMS_COLUMNS, out)
 
 
+def _store(quads: list[ox.Quad]) -> ox.Store:
+    """An embedded store of the triples (freed as soon as the claims table is read from it)."""
+    store = ox.Store()
+    store.bulk_extend(quads)
+    return store
+
+
 def _tap(triples: Iterator[Triple], about: set, into: Graph) -> Iterator[Triple]:
     """Pass the triples on, keeping a copy of those about `about` (what the SSSOM table says of each side)."""
     for t in triples:
@@ -133,17 +140,17 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
         raise ValidationFailed(report)
     nt, triples = merged.nt, merged.quads
     graph_names = b" ".join(f"<{iri}>".encode() for iri in merged.graphs)
-    store = ox.Store()
-    store.bulk_extend(triples)
     files = {
         "mscsle.ttl": serialize.turtle_from_triples(nt, triples),
         "mscsle.nt": nt,
-        "mscsle.nq": serialize.nquads(merged.lines),
-        "mscsle.trig": serialize.trig(merged.graphs, serialize.used_prefixes(nt + graph_names)),
+        "mscsle.nq": serialize.nquads(merged.lines()),
+        "mscsle.trig": serialize.trig(
+            merged.graphs, serialize.used_prefixes(nt) | serialize.used_prefixes(graph_names)
+        ),
         "mscsle.owl": serialize.rdfxml_from_triples(nt, triples),
         "mscsle.jsonld": serialize.jsonld_from_triples(triples),
         "context.jsonld": serialize.context_file(),
-        "claims.tsv": claims_table(store, project),
+        "claims.tsv": claims_table(_store(triples), project),
         "shacl-report.ttl": serialize.turtle(serialize.canonical(report.graph)),
         "mscsle.sssom.tsv": sssom_tsv(mapping_set, side, release),
     }

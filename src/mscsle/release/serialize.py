@@ -183,10 +183,14 @@ def rdfxml(nt: bytes) -> bytes:
     return rdfxml_from_triples(nt, _parse_nt(nt))
 
 
-def nquads(graphs: Mapping[str, Sequence[str]]) -> bytes:
+def nquads(graphs: Mapping[str, Sequence[bytes]]) -> bytes:
     """N-Quads from graph IRI -> its N-Triples lines (graph by graph, in the order given): each line with its
     graph's IRI before the final dot, as Oxigraph's N-Quads writer puts it."""
-    return "".join(f"{line[:-1]}<{iri}> .\n" for iri, lines in graphs.items() for line in lines).encode("utf-8")
+    out = []
+    for iri, lines in graphs.items():
+        tail = f"<{iri}> .\n".encode()
+        out.extend(line[:-1] + tail for line in lines)
+    return b"".join(out)
 
 
 def trig(graphs: Mapping[str, Sequence[ox.Quad]], prefixes: dict[str, str]) -> bytes:
