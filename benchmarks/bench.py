@@ -561,7 +561,7 @@ def main() -> None:
     source = args.source_text if args.source_text and args.source_text.is_file() else None
     work = args.work or Path(tempfile.mkdtemp(prefix="mscsle-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    results = {}
+    results: dict[str, dict] = {}
     try:
         for size in args.sizes.split(","):
             print(f"[bench] {size} ... ({uptime()})", file=sys.stderr, flush=True)
@@ -569,9 +569,14 @@ def main() -> None:
             results[size] = bench_size(
                 size, work, source, repeat, args.naive_budget, args.naive_cap, args.naive_query_cap
             )
+            write_report(args, source, results)  # after each size: a long run cut short keeps what it measured
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
+    print((args.out / "latest.md").read_text(encoding="utf-8"))
+
+
+def write_report(args: argparse.Namespace, source: Path | None, results: dict[str, dict]) -> None:
     report = {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
@@ -590,7 +595,6 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "latest.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     (args.out / "latest.md").write_text(markdown(report), encoding="utf-8")
-    print(markdown(report))
 
 
 def worker_main(argv: list[str]) -> None:
