@@ -19,7 +19,7 @@ from mscsle.model.prefixes import sparql_prologue
 from mscsle.model.triples import Triple
 from mscsle.model.vocab import Vocab
 from mscsle.project import Project
-from mscsle.query.stored import select
+from mscsle.query.stored import load_store, select
 from mscsle.release import named_graphs, serialize
 from mscsle.release.graph import data_triples, to_graph, version_triples
 from mscsle.release.import_modules import link
@@ -78,8 +78,11 @@ def read_ontology(project: Project) -> Graph:
     return Graph().parse(project.ontology, format="turtle")
 
 
-def claims_table(store: ox.Store, project: Project) -> bytes:
-    """dist/claims.tsv, read back from the graph itself (so the table shows what the RDF says)."""
+def claims_table(store: ox.Store | bytes, project: Project) -> bytes:
+    """dist/claims.tsv, read back from the graph itself (so the table shows what the RDF says): a store of it,
+    or its N-Triples."""
+    if isinstance(store, bytes):
+        store = load_store(store)
     export = project.queries_dir / "export"
     query = sparql_prologue() + (export / "claims-table.rq").read_text(encoding="utf-8")
     names, rows = select(store, query)
