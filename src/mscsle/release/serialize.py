@@ -36,6 +36,7 @@ FORMATS = {  # artifact name -> what it is for
     "claims.tsv": "one row per claim",
 }
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+OxTriples = Sequence[ox.Triple] | Sequence[ox.Quad]  # triples, or quads in the default graph (the build's)
 # subjects written by Oxigraph in mscsle.ttl (no blank nodes; their number grows with the claims)
 DATA_SUBJECTS = tuple(f"<{prefix_map()[p]}".encode() for p in ("mscsle.claim", "mscsle.entity", "mscsle.ref"))
 
@@ -138,7 +139,7 @@ def _turtle_body(text: str) -> list[str]:
     return body
 
 
-def turtle_from_triples(nt: bytes, triples: Sequence[ox.Triple]) -> bytes:
+def turtle_from_triples(nt: bytes, triples: OxTriples) -> bytes:
     """Diff-friendly Turtle, in two parts under one sorted PREFIX header; `triples` are the lines of `nt` (sorted
     N-Triples) as pyoxigraph triples, in the same order.
 
@@ -174,7 +175,7 @@ def turtle(g: Graph) -> bytes:
     return turtle_from_ntriples(ntriples(g))
 
 
-def rdfxml_from_triples(nt: bytes, triples: Sequence[ox.Triple]) -> bytes:
+def rdfxml_from_triples(nt: bytes, triples: OxTriples) -> bytes:
     """RDF/XML written by Oxigraph from the sorted triples (those of `nt`): stable order, the used prefixes."""
     return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=used_prefixes(nt))
 
@@ -186,7 +187,7 @@ def rdfxml(nt: bytes) -> bytes:
 def nquads(graphs: Mapping[str, Sequence[bytes]]) -> bytes:
     """N-Quads from graph IRI -> its N-Triples lines (graph by graph, in the order given): each line with its
     graph's IRI before the final dot, as Oxigraph's N-Quads writer puts it."""
-    out = []
+    out: list[bytes] = []
     for iri, lines in graphs.items():
         tail = f"<{iri}> .\n".encode()
         out.extend(line[:-1] + tail for line in lines)
@@ -208,7 +209,7 @@ def trig(graphs: Mapping[str, Sequence[ox.Quad]], prefixes: dict[str, str]) -> b
     return "".join(out).encode("utf-8")
 
 
-def jsonld_from_triples(triples: Sequence[ox.Triple]) -> bytes:
+def jsonld_from_triples(triples: OxTriples) -> bytes:
     """Expanded JSON-LD written by Oxigraph from the sorted triples: one node object per subject, in order."""
     return ox.serialize(triples, format=ox.RdfFormat.JSON_LD) + b"\n"
 
