@@ -15,6 +15,7 @@ import shacl
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
 
+from mscsle.curation.input_files import read_turtle
 from mscsle.release.serialize import ntriples
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -55,7 +56,7 @@ class Report:
 def load_shapes(shapes_dir: Path) -> Graph:
     g = Graph()
     for f in sorted(shapes_dir.glob("*.ttl")):
-        g.parse(f, format="turtle")
+        g += read_turtle(f, f"{shapes_dir.name}/{f.name}")  # a syntax error: exit 2 naming the file and line
     return g
 
 

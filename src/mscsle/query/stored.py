@@ -8,6 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mscsle.model.prefixes import sparql_prologue
+from mscsle.query.sparql_guard import safe_query
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,10 @@ def term_value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
     return "" if term is None else term.value
 
 
-def select(store: ox.Store, sparql: str, union: bool = False) -> tuple[list[str], list[tuple[str, ...]]]:
-    """Column names and rows of plain values (IRIs as IRIs, literals as their lexical form); with `union`, the
-    query's default graph is the union of the store's named graphs."""
-    result = store.query(sparql, use_default_graph_as_union=union)
+def select(store: ox.Store, sparql: str) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Column names and rows of plain values (IRIs as IRIs, literals as their lexical form); the query is run as
+    the guard re-writes it, like every other."""
+    result = store.query(safe_query(sparql).text)
     names = [v.value for v in result.variables]
     rows = [tuple(term_value(sol[n]) for n in names) for sol in result]
     return names, rows

@@ -1,4 +1,4 @@
-"""`mscsle docs`: build and validate the graph in memory (as `mscsle build` does), render the site, publish it atomically."""
+"""`mscsle docs`: render the site from the built graph in dist/ (never rebuilding it) and publish it atomically."""
 
 from __future__ import annotations
 
@@ -7,16 +7,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from mscsle.curation.review_text import ReviewText
+from mscsle.errors import OutputFolderError
 from mscsle.project import Project
-from mscsle.release.pipeline import Built, assemble
+from mscsle.release.artifacts import built
 from mscsle.release.publish import staged_directory
 from mscsle.site.render import render_site
 
 
 @dataclass
 class SiteBuilt:
-    built: Built
     files: dict[str, bytes]
     out: Path
 
@@ -36,16 +35,21 @@ def write_file(path: Path, data: bytes) -> None:
 
 
 def build_site(
-    project: Project, out: Path | None = None, source_text: Path | None = None, png: Path | None = None
+    project: Project, out: Path | None = None, png: Path | None = None, dist: Path | None = None
 ) -> SiteBuilt:
-    """The site into `out` (default dist/docs/); with `png`, the network picture also there (e.g. for the README)."""
-    built = assemble(project, ReviewText.read(source_text) if source_text else None)
-    files = render_site(built.files["mscsle.nt"], project)
-    target = out or project.dist / "docs"
+    """The site of dist/mscsle.nt into `out` (default dist/docs/); with `png`, the network picture also there.
+
+    Raises NotBuilt (exit 2) if dist/mscsle.nt is missing or older than the sources: run `mscsle build` first.
+    """
+    files = render_site(built(project, dist, "mscsle.nt").read_bytes(), project)
+    target = out or (dist or project.dist) / "docs"
     with staged_directory(target) as staging:
         for name, data in sorted(files.items()):
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(data)
     if png is not None:
-        write_file(png, files["network.png"])
-    return SiteBuilt(built, files, target)
+        try:
+            write_file(png, files["network.png"])
+        except OSError as e:
+            raise OutputFolderError(f"cannot write {png} ({e.strerror}); choose another --png path") from e
+    return SiteBuilt(files, target)
