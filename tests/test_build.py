@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -31,9 +32,16 @@ def test_formats_are_isomorphic(dist: Path):
         assert isomorphic(ttl, g), f"{name} differs from mscsle.ttl"
 
 
-def test_jsonld_context_is_local(dist: Path):
-    text = (dist / "mscsle.jsonld").read_text(encoding="utf-8")
-    assert '"@context": {' in text and '"@context": "http' not in text
+def test_jsonld_is_expanded_and_compacts_with_its_context(dist: Path):
+    """mscsle.jsonld needs no context (full IRIs, nothing remote); compacted with context.jsonld by rdflib's JSON-LD
+    processor it is still the same graph (OBO prefixes ending in `_` included) and its keys become CURIEs."""
+    doc = json.loads((dist / "mscsle.jsonld").read_text(encoding="utf-8"))
+    assert isinstance(doc, list) and not any("@context" in node for node in doc)
+    context = json.loads((dist / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    g = Graph().parse(dist / "mscsle.jsonld", format="json-ld")
+    compact = g.serialize(format="json-ld", context=context, auto_compact=True)
+    assert '"mscsle:has_subject"' in compact and "https://w3id.org/mscsle/has_subject" not in compact
+    assert isomorphic(Graph().parse(data=compact, format="json-ld"), Graph().parse(dist / "mscsle.nt", format="nt"))
 
 
 def test_claims_table_has_every_claim(dist: Path):

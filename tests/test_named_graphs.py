@@ -6,11 +6,21 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import OWL, RDF, Dataset, Graph
+from rdflib import OWL, RDF, RDFS, SKOS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from mscsle.model.vocab import MSCSLE
-from mscsle.release.named_graphs import DATA, GRAPH_BASE, NAMES, ONTOLOGY, graph_iri, quads, read_nquads, split
+from mscsle.model.vocab import ENTITY, MSCSLE
+from mscsle.release import serialize
+from mscsle.release.named_graphs import (
+    DATA,
+    GRAPH_BASE,
+    NAMES,
+    ONTOLOGY,
+    build,
+    file_core,
+    graph_iri,
+    read_nquads,
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,14 +64,68 @@ def test_ontology_and_data_are_apart(graphs):
     assert (None, RDF.type, OWL.Class) not in data and (None, RDF.type, OWL.Ontology) not in data
 
 
-def test_split_refuses_data_missing_from_the_merged_graph():
-    with pytest.raises(ValueError, match="missing from the merged graph"):
-        split(b"<a:s> <a:p> <a:o> .\n", b"<a:x> <a:p> <a:o> .\n")
+def test_entity_mappings_are_data(graphs):
+    """The mappings of entities (and their axiom annotations) are filed with the entities, those of the
+    ontology's own terms with the ontology: each graph can be reloaded alone with what it says."""
+    onto, data = graphs[graph_iri(ONTOLOGY)], graphs[graph_iri(DATA)]
+    entity = str(ENTITY)
+    matches = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, MSCSLE.unmapped_reason)
+    in_data = [s for p in matches for s in data.subjects(p, None)]
+    assert len(in_data) > 50 and all(str(s).startswith(entity) for s in in_data)
+    assert not [s for p in matches for s in onto.subjects(p, None) if str(s).startswith(entity)]
+    assert any(not str(s).startswith(entity) for p in matches for s in onto.subjects(p, None))  # terms' own
+    axioms = set(data.subjects(RDF.type, OWL.Axiom))
+    assert axioms and all(str(data.value(a, OWL.annotatedSource)).startswith(entity) for a in axioms)
+    assert all(
+        not str(onto.value(a, OWL.annotatedSource)).startswith(entity) for a in onto.subjects(RDF.type, OWL.Axiom)
+    )
 
 
-def test_read_nquads_inverts_quads():
-    graphs = {ONTOLOGY: b'<http://e/o> <http://e/p> "1" .\n', DATA: b"<http://e/d> <http://e/p> <http://e/o> .\n"}
-    assert read_nquads(ox.serialize(quads(graphs), format=ox.RdfFormat.N_QUADS)) == graphs
+def test_file_core_files_axiom_annotations_with_their_source():
+    e, term, axiom = ENTITY["X"], MSCSLE["Y"], BNode("a1")
+    target = URIRef("http://purl.obolibrary.org/obo/GO_1")
+    core = [
+        (term, RDF.type, OWL.Class),
+        (term, SKOS.exactMatch, target),
+        (e, SKOS.broadMatch, target),
+        (axiom, RDF.type, OWL.Axiom),
+        (axiom, OWL.annotatedSource, e),
+        (axiom, RDFS.comment, Literal("why")),
+    ]
+    onto, data = file_core(core)
+    assert onto == core[:2] and data == core[2:]
+
+
+def test_build_files_each_triple_once_in_sorted_order():
+    """A triple that both graphs would hold stays in the first (the ontology); N-Triples lines are sorted and
+    are what Oxigraph's own writer makes of the same triples."""
+    s, p = URIRef("http://e/s"), URIRef("http://e/p")
+    shared = (s, p, Literal('ä "q"\n', lang="en"))
+    onto = [(s, p, URIRef("http://e/z")), shared]
+    data = [(URIRef("http://e/a"), p, Literal(1)), shared, (URIRef("http://e/a"), p, Literal(1))]
+    g = build({ONTOLOGY: onto, DATA: data})
+    assert len(g) == 3
+    assert g.nt == serialize.ntriples(onto + data)
+    assert g.nt == b"".join(sorted(ox.serialize(g.quads, format=ox.RdfFormat.N_TRIPLES).splitlines(True)))
+    named = read_nquads(serialize.nquads(g.lines()))
+    assert named[ONTOLOGY] == serialize.ntriples(onto) and named[DATA] == serialize.ntriples(data[:1])
+
+
+def test_nquads_and_trig_are_as_oxigraph_writes_them(dist: Path):
+    """The build lays out N-Quads and TriG itself (so that each triple is one object, not two): byte for byte
+    what Oxigraph's own writers make of the same quads."""
+    nq = (dist / "mscsle.nq").read_bytes()
+    quads = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS))
+    assert ox.serialize(quads, format=ox.RdfFormat.N_QUADS) == nq
+    trig = (dist / "mscsle.trig").read_text(encoding="utf-8").splitlines(True)
+    head = [line for line in trig if line.startswith("@prefix ")]
+    prefixes = dict(line.removeprefix("@prefix ").removesuffix(" .\n").split(": ", 1) for line in head)
+    theirs = ox.serialize(
+        quads, format=ox.RdfFormat.TRIG, prefixes={p: u.strip("<>") for p, u in prefixes.items()}
+    ).decode("utf-8")
+    lines = theirs.splitlines(True)
+    assert sorted(line for line in lines if line.startswith("@prefix ")) == sorted(head)  # Oxigraph's own order
+    assert [line for line in lines if not line.startswith("@prefix ")] == trig[len(head) :]
 
 
 def test_read_nquads_refuses_foreign_graphs():

@@ -95,7 +95,7 @@ def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) ->
     checked = f"quotes verified against {source_text}" if source_text else "quotes NOT verified (no --source-text)"
     click.echo(
         f"built {len(built.records.claims)} claims, {len(built.records.entities)} entities, "
-        f"{len(built.graph)} triples into {target}; SHACL: conforms; {checked}"
+        f"{len(built.merged)} triples into {target}; SHACL: conforms; {checked}"
     )
     for name in sorted(built.files):
         click.echo(f"  {target / name}")

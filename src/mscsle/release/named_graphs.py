@@ -1,26 +1,34 @@
-"""The build's named graphs: the ontology apart from the data (entities, references, claims).
+"""The build's graph, made once and in its named graphs: the ontology apart from the data (entities, claims).
 
 Triplestores and the SPARQL 1.1 Graph Store HTTP Protocol work graph by graph, so `dist/mscsle.nq` and
 `dist/mscsle.trig` hold the same triples as `dist/mscsle.nt`, each in the named graph it belongs to. A user
 can then reload or drop the claims without touching the ontology, or query one of them with `GRAPH`.
+
+Each triple is filed as it is made, by what it is about: the ontology's own axioms, the version stamp, the
+merged import modules and the mappings of ontology terms go to `ontology`; entities, references, claims and
+the mappings of entities (their axiom annotations included) to `data`. The triples stream straight from the
+generators into pyoxigraph terms (each distinct term converted once); no rdflib graph of the data is made.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph
+from rdflib import OWL, BNode, URIRef
 
-from mscsle.curation.records import Records
-from mscsle.model.vocab import Vocab
-from mscsle.release.graph import data_triples
-from mscsle.release.serialize import ntriples
+from mscsle.model.triples import Triple
+from mscsle.model.vocab import CLAIM, ENTITY, REF
+from mscsle.release.serialize import oxigraph_term
 
 GRAPH_BASE = "https://w3id.org/mscsle/graph/"
 ONTOLOGY = "ontology"  # the ontology's own axioms and annotations, with the build's version stamp
 DATA = "data"  # entities, the review's references and its claims, generated from data/
 NAMES = (ONTOLOGY, DATA)
+DATA_NAMESPACES = (str(ENTITY), str(CLAIM), str(REF))  # a triple about one of these belongs to the data
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 def graph_iri(name: str, base: str = GRAPH_BASE) -> str:
@@ -28,42 +36,85 @@ def graph_iri(name: str, base: str = GRAPH_BASE) -> str:
     return base + name
 
 
-def data_ntriples(records: Records, vocab: Vocab, ontology: Graph) -> bytes:
-    """The data graph alone, as sorted N-Triples (it has no blank nodes, so its lines match the merged file's)."""
-    g = Graph()
-    for t in data_triples(records, vocab, ontology):
-        if any(isinstance(term, BNode) for term in t):
-            raise ValueError(f"a generated data triple has a blank node, which cannot be split off reliably: {t}")
-        g.add(t)
-    return ntriples(g)
+def file_core(core: Iterable[Triple]) -> tuple[list[Triple], list[Triple]]:
+    """The ontology-sized part (ontology, version, imports, mappings) filed as (ontology, data) by its subject.
+
+    A blank node (the axiom annotation of a mapping) is filed with the subject of its owl:annotatedSource."""
+    triples = list(core)
+    source = {s: o for s, p, o in triples if isinstance(s, BNode) and p == OWL.annotatedSource}
+    ontology: list[Triple] = []
+    data: list[Triple] = []
+    for t in triples:
+        about = source.get(t[0], t[0]) if isinstance(t[0], BNode) else t[0]
+        (data if str(about).startswith(DATA_NAMESPACES) else ontology).append(t)
+    return ontology, data
 
 
-def split(merged_nt: bytes, data_nt: bytes) -> dict[str, bytes]:
-    """Name -> sorted N-Triples: the data lines, and every other line of the merged graph as the ontology."""
-    merged = set(merged_nt.decode("utf-8").splitlines()) - {""}
-    data = set(data_nt.decode("utf-8").splitlines()) - {""}
-    if not data <= merged:
-        raise ValueError(f"{len(data - merged)} data triples are missing from the merged graph")
+@dataclass
+class BuiltGraph:
+    """The merged graph, every triple once, in N-Triples order: its lines, the same triples for pyoxigraph's
+    writers and store (one object each, in the default graph), and the named graph (IRI) of each."""
 
-    def lines(s: set[str]) -> bytes:
-        return ("\n".join(sorted(s)) + "\n").encode("utf-8") if s else b""
+    nt: bytes
+    quads: list[ox.Quad]
+    graphs: dict[str, list[ox.Quad]]
+    graph_of: bytes  # the index (in `graphs`) of each line's named graph
 
-    return {ONTOLOGY: lines(merged - data), DATA: lines(data)}
+    def lines(self) -> dict[str, list[bytes]]:
+        """Graph IRI -> its N-Triples lines (made when asked: the lines of a million triples weigh)."""
+        out: dict[str, list[bytes]] = {iri: [] for iri in self.graphs}
+        by_index = list(out.values())
+        for line, i in zip(self.nt.split(b"\n"), self.graph_of, strict=False):
+            by_index[i].append(line)
+        return out
+
+    def __len__(self) -> int:
+        return len(self.quads)
 
 
-def quads(graphs: Mapping[str, bytes], base: str = GRAPH_BASE) -> list[ox.Quad]:
-    """Every triple in its named graph, graph by graph in the order of NAMES, triples in N-Triples order."""
-    out = []
+def build(graphs: Mapping[str, Iterable[Triple]], base: str = GRAPH_BASE) -> BuiltGraph:
+    """One pass over the generators of each named graph (NAMES order); a triple already filed is not repeated."""
+    iris: dict[str, tuple[OxTerm, str]] = {}  # keyed by plain str: compared in C, not by rdflib's __eq__
+    others: dict[object, tuple[OxTerm, str]] = {}
+
+    def term(t: object) -> tuple[OxTerm, str]:
+        if type(t) is URIRef:
+            key = str(t)
+            hit = iris.get(key)
+            if hit is None:
+                o = ox.NamedNode(key)
+                hit = iris[key] = (o, str(o))
+            return hit
+        hit = others.get(t)
+        if hit is None:
+            o = oxigraph_term(t)  # type: ignore[arg-type]
+            hit = others[t] = (o, str(o))
+        return hit
+
+    filed: dict[str, tuple[str, OxTerm, OxTerm, OxTerm]] = {}  # N-Triples line -> graph, terms
     for name in NAMES:
-        g = ox.NamedNode(graph_iri(name, base))
-        out.extend(
-            ox.Quad(t.subject, t.predicate, t.object, g) for t in ox.parse(graphs[name], format=ox.RdfFormat.N_TRIPLES)
-        )
-    return out
+        for s, p, o in graphs[name]:
+            (a, sa), (b, sb), (c, sc) = term(s), term(p), term(o)
+            line = f"{sa} {sb} {sc} ."
+            if line not in filed:
+                filed[line] = (name, a, b, c)
+    lines = sorted(filed)
+    quads: list[ox.Quad] = []
+    by_graph: dict[str, list[ox.Quad]] = {name: [] for name in NAMES}
+    index = {name: i for i, name in enumerate(NAMES)}
+    graph_of = bytearray()
+    for line in lines:
+        name, a, b, c = filed[line]
+        q = ox.Quad(a, b, c)
+        quads.append(q)
+        by_graph[name].append(q)
+        graph_of.append(index[name])
+    nt = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    return BuiltGraph(nt, quads, {graph_iri(n, base): by_graph[n] for n in NAMES}, bytes(graph_of))
 
 
 def read_nquads(nq: bytes) -> dict[str, bytes]:
-    """dist/mscsle.nq back into name -> N-Triples (the inverse of quads()); the graphs must be the build's."""
+    """dist/mscsle.nq back into name -> N-Triples; the graphs must be the build's."""
     by_graph: dict[str, list[ox.Triple]] = {}
     for q in ox.parse(nq, format=ox.RdfFormat.N_QUADS):
         if not isinstance(q.graph_name, ox.NamedNode) or not q.graph_name.value.startswith(GRAPH_BASE):

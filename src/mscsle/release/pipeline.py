@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import chain
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from mscsle.checks.shacl import Report, load_shapes, validate
 from mscsle.curation.input_files import read_bytes, read_turtle
-from mscsle.curation.mappings import load_mappings
+from mscsle.curation.mappings import MappingSet, load_mappings
 from mscsle.curation.records import Records, load
 from mscsle.curation.review_text import ReviewText
 from mscsle.errors import CurationError, Problem, ValidationError
 from mscsle.model.claim import TABLE_COLUMNS
 from mscsle.model.prefixes import sparql_prologue
+from mscsle.model.triples import Triple
 from mscsle.model.vocab import Vocab
 from mscsle.project import Project
 from mscsle.query.stored import load_store, select
-from mscsle.release import serialize
-from mscsle.release.graph import merged_graph
+from mscsle.release import named_graphs, serialize
+from mscsle.release.graph import data_triples, to_graph, version_triples
 from mscsle.release.import_modules import link
 from mscsle.release.interop import interop_files
-from mscsle.release.named_graphs import data_ntriples, quads, split
+from mscsle.release.named_graphs import DATA, ONTOLOGY, BuiltGraph, file_core
 from mscsle.release.paused_gc import paused_gc
 from mscsle.release.publish import check_output, publish
 from mscsle.release.sssom_tsv import sssom_tsv
@@ -46,9 +51,17 @@ class ValidationFailed(ValidationError):
 @dataclass
 class Built:
     records: Records
-    graph: Graph
+    merged: BuiltGraph
     report: Report
     files: dict[str, bytes]
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The merged graph for rdflib (made on demand: the build itself never needs it)."""
+        rd = serialize.rdflib_term
+        g = Graph()
+        g.addN((rd(t.subject), rd(t.predicate), rd(t.object), g) for t in self.merged.quads)
+        return g
 
 
 def read_ontology(project: Project) -> Graph:
@@ -77,12 +90,16 @@ def read_source(path: Path) -> ReviewText:
     raise CurationError([Problem(str(path), "", "", f"{why}; it must be the review's text (--source-text)")])
 
 
-def claims_table(nt: bytes, project: Project) -> bytes:
-    """dist/claims.tsv, read back from the graph itself (so the table shows what the RDF says)."""
-    store = load_store(nt)
+def claims_table(store: ox.Store | bytes, project: Project) -> bytes:
+    """dist/claims.tsv, read back from the graph itself (so the table shows what the RDF says): a store of it,
+    or its N-Triples."""
+    if isinstance(store, bytes):
+        store = load_store(store)
     export = project.queries_dir / "export"
-    names, rows = select(store, sparql_prologue() + (export / "claims-table.rq").read_text(encoding="utf-8"))
-    _, refs = select(store, sparql_prologue() + (export / "claim-references.rq").read_text(encoding="utf-8"))
+    query = sparql_prologue() + (export / "claims-table.rq").read_text(encoding="utf-8")
+    names, rows = select(store, query)
+    refs_query = sparql_prologue() + (export / "claim-references.rq").read_text(encoding="utf-8")
+    _, refs = select(store, refs_query)
     cited: dict[str, list[int]] = {}
     for cid, n in refs:
         cited.setdefault(cid, []).append(int(n))
@@ -94,6 +111,36 @@ def claims_table(nt: bytes, project: Project) -> bytes:
     return serialize.tsv(CLAIMS_COLUMNS, out)
 
 
+def _store(quads: list[ox.Quad]) -> ox.Store:
+    """An embedded store of the triples (freed as soon as the claims table is read from it)."""
+    store = ox.Store()
+    store.bulk_extend(quads)
+    return store
+
+
+def _tap(triples: Iterator[Triple], about: set, into: Graph) -> Iterator[Triple]:
+    """Pass the triples on, keeping a copy of those about `about` (what the SSSOM table says of each side)."""
+    for t in triples:
+        if t[0] in about:
+            into.add(t)
+        yield t
+
+
+def make_graph(
+    ontology: Graph, records: Records, vocab: Vocab, mapping_set: MappingSet, release: str
+) -> tuple[BuiltGraph, Graph]:
+    """The merged graph in its named graphs, made in one pass; and an rdflib graph of the ontology-sized part
+    with what the data says of the mapped entities (for the SSSOM table)."""
+    core = Graph(bind_namespaces="none")
+    core.addN((*t, core) for t in chain(ontology, version_triples(ontology, release)))
+    core = serialize.canonical(link(core, mapping_set))  # blank nodes: ontology, mappings (size of the ontology)
+    onto, data_core = file_core(core)
+    mapped = {m.subject for m in mapping_set.mappings}
+    side = to_graph(core, ontology)
+    data = _tap(data_triples(records, vocab, ontology), mapped, side)
+    return named_graphs.build({ONTOLOGY: onto, DATA: chain(data_core, data)}), side
+
+
 @paused_gc()
 def assemble(project: Project, source: ReviewText | None) -> Built:
     """Everything the build writes, in memory; raises CurationError or ValidationFailed."""
@@ -102,26 +149,29 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     records = load(project.root, project.entities, project.claims_dir, vocab, source)
     mapping_set = load_mappings(project, ontology, records)
     release = project.settings()["release"]
-    graph = serialize.canonical(link(merged_graph(ontology, records, vocab, release), mapping_set))
-    report = validate(graph, load_shapes(project.shapes_dir))
+    merged, side = make_graph(ontology, records, vocab, mapping_set, release)
+    report = validate(merged.nt, load_shapes(project.shapes_dir))
     if not report.conforms:
         raise ValidationFailed(report)
-    nt = serialize.ntriples(graph)
-    named = quads(split(nt, data_ntriples(records, vocab, ontology)))
+    nt, triples = merged.nt, merged.quads
+    graph_names = b" ".join(f"<{iri}>".encode() for iri in merged.graphs)
     files = {
-        "mscsle.ttl": serialize.turtle_from_ntriples(nt),
+        "mscsle.ttl": serialize.turtle_from_triples(nt, triples),
         "mscsle.nt": nt,
-        "mscsle.nq": serialize.nquads(named),
-        "mscsle.trig": serialize.trig(named),
-        "mscsle.owl": serialize.rdfxml(nt),
-        "mscsle.jsonld": serialize.jsonld(graph),
+        "mscsle.nq": serialize.nquads(merged.lines()),
+        "mscsle.trig": serialize.trig(
+            merged.graphs, serialize.used_prefixes(nt) | serialize.used_prefixes(graph_names)
+        ),
+        "mscsle.owl": serialize.rdfxml_from_triples(nt, triples),
+        "mscsle.jsonld": serialize.jsonld_from_triples(triples),
         "context.jsonld": serialize.context_file(),
-        "claims.tsv": claims_table(nt, project),
+        "claims.tsv": claims_table(_store(triples), project),
         "shacl-report.ttl": serialize.turtle(serialize.canonical(report.graph)),
-        "mscsle.sssom.tsv": sssom_tsv(mapping_set, graph, release),
-        **interop_files(graph, release),
+        "mscsle.sssom.tsv": sssom_tsv(mapping_set, side, release),
     }
-    return Built(records, graph, report, files)
+    built = Built(records, merged, report, files)
+    files.update(interop_files(built.graph, release))  # nanopublications and KGX read the graph through rdflib
+    return built
 
 
 def build(project: Project, out: Path | None = None, source_text: Path | None = None) -> Built:

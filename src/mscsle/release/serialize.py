@@ -1,9 +1,13 @@
 """Deterministic, diff-friendly artifacts: the same graph always gives the same bytes in every format.
 
-N-Triples, RDF/XML and the claims part of Turtle are written by Oxigraph (Rust) from one sorted list of
-N-Triples lines, so they cost little even at a million triples; JSON-LD compaction and the ontology part of
-Turtle (nested restrictions and lists) stay with rdflib. Blank nodes only come from the
-ontology, which the build canonicalises (content-derived labels) before merging, so sorting the lines is enough.
+The build hands over its graph once, as sorted N-Triples lines with the same triples as pyoxigraph objects
+(release/named_graphs.py); N-Triples, N-Quads, TriG, RDF/XML, JSON-LD and the claims part of Turtle are written
+by Oxigraph (Rust) from it, so they cost little even at a million triples, and nothing is parsed back. Only the
+ontology part of Turtle (nested restrictions and lists; a size that does not grow with the claims) stays with
+rdflib. JSON-LD is written in expanded form (full IRIs, no @context; Oxigraph writes no other, and compacting a
+million triples in Python costs more than the whole build); `context.jsonld` compacts it for a reader who wants
+CURIEs. Blank nodes only come from the ontology and the mappings, which the build canonicalises
+(content-derived labels), so sorting the lines is enough.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -27,11 +31,12 @@ FORMATS = {  # artifact name -> what it is for
     "mscsle.nt": "N-Triples, sorted, for bulk loaders",
     "mscsle.nq": "N-Quads: the same triples in named graphs (ontology, data), sorted, for bulk loaders",
     "mscsle.trig": "TriG: the same named graphs, readable",
-    "mscsle.jsonld": "JSON-LD with its context inline (no remote context)",
-    "context.jsonld": "the JSON-LD context alone, for reuse",
+    "mscsle.jsonld": "JSON-LD, expanded (full IRIs, no remote context): any JSON-LD 1.1 processor reads it",
+    "context.jsonld": "the JSON-LD context of the project's prefixes: compacts mscsle.jsonld to CURIEs",
     "claims.tsv": "one row per claim",
 }
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+OxTriples = Sequence[ox.Triple] | Sequence[ox.Quad]  # triples, or quads in the default graph (the build's)
 # subjects written by Oxigraph in mscsle.ttl (no blank nodes; their number grows with the claims)
 DATA_SUBJECTS = tuple(f"<{prefix_map()[p]}".encode() for p in ("mscsle.claim", "mscsle.entity", "mscsle.ref"))
 
@@ -69,7 +74,8 @@ def canonical(g: Graph) -> Graph:
     return out
 
 
-def _used_prefixes(nt: bytes) -> dict[str, str]:
+def used_prefixes(nt: bytes) -> dict[str, str]:
+    """The prefixes whose namespace occurs in the N-Triples (or N-Quads) text."""
     return {p: u for p, u in prefix_map().items() if f"<{u}".encode() in nt}
 
 
@@ -133,71 +139,84 @@ def _turtle_body(text: str) -> list[str]:
     return body
 
 
-def turtle_from_ntriples(nt: bytes) -> bytes:
-    """Diff-friendly Turtle from the sorted N-Triples, in two parts under one sorted `@prefix` header.
-
-    `@prefix`, not SPARQL-style `PREFIX`: the OWL API's own Turtle parser reads only the former (owlapi#1149).
+def turtle_from_triples(nt: bytes, triples: OxTriples) -> bytes:
+    """Diff-friendly Turtle, in two parts under one sorted `@prefix` header (the OWL API's own
+    Turtle parser reads only that form, owlapi#1149); `triples` are the lines of `nt` (sorted
+    N-Triples) as pyoxigraph triples, in the same order.
 
     The ontology's own terms (everything but claims, entities and references; a size that does not grow with
     the claims) are written by rdflib's longturtle, which nests restrictions and lists; the claims, entities and
     references (no blank nodes, up to millions of triples) by Oxigraph, one block per subject in sorted order.
     """
-    lines = [line for line in nt.split(b"\n") if line]
-    data = [line for line in lines if line.startswith(DATA_SUBJECTS)]
-    terms = [line for line in lines if not line.startswith(DATA_SUBJECTS)]
-    prefixes = _used_prefixes(nt)
+    data, terms = [], []
+    for line, t in zip(nt.split(b"\n"), triples, strict=False):
+        (data if line.startswith(DATA_SUBJECTS) else terms).append(t)
+    prefixes = used_prefixes(nt)
     ontology = Graph(bind_namespaces="none")
     for prefix, uri in prefix_map().items():
         ontology.bind(prefix, uri)
-    ontology.addN(
-        (*(rdflib_term(t) for t in (q.subject, q.predicate, q.object)), ontology)
-        for q in ox.parse(b"\n".join(terms) + b"\n", format=ox.RdfFormat.N_TRIPLES)
-    )
+    ontology.addN((*(rdflib_term(x) for x in (t.subject, t.predicate, t.object)), ontology) for t in terms)
     head = _turtle_body(ontology.serialize(format="longturtle"))
-    body = ox.serialize(
-        ox.parse(b"\n".join(data) + b"\n", format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=prefixes
-    ).decode("utf-8")
+    body = ox.serialize(data, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
     # a blank line before each subject block (continuation lines start with a tab; literals never span lines)
     tail = [f"\n{line}" if not line.startswith("\t") else line for line in _turtle_body(body)]
     header = [f"@prefix {p}: <{u}> ." for p, u in sorted(prefixes.items())]
     return ("\n".join([*header, "", *head, *tail]) + "\n").encode("utf-8")
 
 
+def _parse_nt(nt: bytes) -> list[ox.Triple]:
+    return list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+
+
+def turtle_from_ntriples(nt: bytes) -> bytes:
+    return turtle_from_triples(nt, _parse_nt(nt))
+
+
 def turtle(g: Graph) -> bytes:
     return turtle_from_ntriples(ntriples(g))
 
 
+def rdfxml_from_triples(nt: bytes, triples: OxTriples) -> bytes:
+    """RDF/XML written by Oxigraph from the sorted triples (those of `nt`): stable order, the used prefixes."""
+    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=used_prefixes(nt))
+
+
 def rdfxml(nt: bytes) -> bytes:
-    """RDF/XML written by Oxigraph from the sorted N-Triples: stable order, the ontology's prefixes."""
-    triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
-    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=_used_prefixes(nt))
+    return rdfxml_from_triples(nt, _parse_nt(nt))
 
 
-def nquads(quads: list[ox.Quad]) -> bytes:
-    """N-Quads in the order given (graph by graph, each graph's triples in sorted N-Triples order)."""
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+def nquads(graphs: Mapping[str, Sequence[bytes]]) -> bytes:
+    """N-Quads from graph IRI -> its N-Triples lines (graph by graph, in the order given): each line with its
+    graph's IRI before the final dot, as Oxigraph's N-Quads writer puts it."""
+    out: list[bytes] = []
+    for iri, lines in graphs.items():
+        tail = f"<{iri}> .\n".encode()
+        out.extend(line[:-1] + tail for line in lines)
+    return b"".join(out)
 
 
-def trig(quads: list[ox.Quad]) -> bytes:
-    """TriG written by Oxigraph from quads given graph by graph in a fixed order, with the used prefixes."""
-    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_used_prefixes(nquads(quads)))
+def trig(graphs: Mapping[str, Sequence[ox.Quad]], prefixes: dict[str, str]) -> bytes:
+    """TriG, laid out as Oxigraph's TriG writer does: the prefixes, then one block per graph (in the order given)
+    holding Oxigraph's Turtle of that graph's triples, indented by a tab. The triples come in the default graph,
+    as the other formats take them, so no second object is made per triple."""
+    out = [f"@prefix {p}: <{u}> .\n" for p, u in prefixes.items()]
+    names = {u: p for p, u in prefixes.items()}
+    for iri, quads in graphs.items():
+        ns = max((u for u in names if iri.startswith(u)), key=len, default=None)
+        out.append(f"{names[ns]}:{iri[len(ns) :]} {{\n" if ns else f"<{iri}> {{\n")
+        body = ox.serialize(quads, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+        out.extend(f"\t{line}\n" for line in body.split("\n") if line and not line.startswith("@prefix "))
+        out.append("}\n")
+    return "".join(out).encode("utf-8")
 
 
-def _ordered(value: object, key: str = "") -> object:
-    """Sort every unordered JSON-LD array (all but @list) so that node order never depends on hashing."""
-    if isinstance(value, dict):
-        return {k: _ordered(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_ordered(v) for v in value]
-        return (
-            items if key == "@list" else sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-        )
-    return value
+def jsonld_from_triples(triples: OxTriples) -> bytes:
+    """Expanded JSON-LD written by Oxigraph from the sorted triples: one node object per subject, in order."""
+    return ox.serialize(triples, format=ox.RdfFormat.JSON_LD) + b"\n"
 
 
 def jsonld(g: Graph) -> bytes:
-    doc = json.loads(g.serialize(format="json-ld", context=jsonld_context()["@context"], auto_compact=True))
-    return (json.dumps(_ordered(doc), indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    return jsonld_from_triples(_parse_nt(ntriples(g)))
 
 
 def context_file() -> bytes:
