@@ -57,7 +57,7 @@ class Built:
 
     @cached_property
     def graph(self) -> Graph:
-        """The merged graph for rdflib (made on demand: the build itself never needs it)."""
+        """The merged graph for rdflib (made once, when first asked: the nanopublication and KGX writers read it)."""
         rd = serialize.rdflib_term
         g = Graph()
         g.addN((rd(t.subject), rd(t.predicate), rd(t.object), g) for t in self.merged.quads)
