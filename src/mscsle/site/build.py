@@ -39,8 +39,9 @@ def build_site(
     project: Project, out: Path | None = None, source_text: Path | None = None, png: Path | None = None
 ) -> SiteBuilt:
     """The site into `out` (default dist/docs/); with `png`, the network picture also there (e.g. for the README)."""
-    built = assemble(project, ReviewText.read(source_text) if source_text else None)
-    files = render_site(built.files["mscsle.nt"], project)
+    review = ReviewText.read(source_text) if source_text else None
+    built = assemble(project, review)
+    files = render_site(built.files["mscsle.nt"], project, review)
     target = out or project.dist / "docs"
     with staged_directory(target) as staging:
         for name, data in sorted(files.items()):
