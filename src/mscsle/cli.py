@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
+import shutil
 import signal
 import sys
-from collections.abc import Iterator
+import textwrap
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,6 +27,7 @@ from mscsle.model.vocab import Vocab
 from mscsle.project import Project
 from mscsle.query import sparql_http as protocol
 from mscsle.query.engines import EMBEDDED, FORMATS, EndpointEngine, QueryFailed, embedded
+from mscsle.query.labelled_table import labelled_table
 from mscsle.query.sparql_guard import UnsafeQuery, check_query
 from mscsle.query.stored import load_store, stored_queries
 from mscsle.query.user_data import DEFAULT_MAX_BYTES, MIB, UserDataError
@@ -46,6 +50,63 @@ def _project(ctx: click.Context) -> Project:
 def _source_text(project: Project, given: Path | None) -> Path | None:
     """The review text given, else the one beside the checkout where it exists."""
     return given or (project.default_source_text if project.default_source_text.is_file() else None)
+
+
+@contextmanager
+def _working(message: str) -> Iterator[Callable[[str], None]]:
+    """A spinner with the step under way on stderr (shown only on a terminal); yields a function to name the next step."""
+    from rich.console import Console
+
+    with Console(stderr=True).status(message) as status:
+        yield lambda step: status.update(f"{message}: {step}")
+
+
+def _previous_build(target: Path) -> list[str]:
+    """What a folder that a build is about to replace holds (top-level names, folders with a slash)."""
+    if not target.is_dir():
+        return []
+    return sorted(p.name + ("/" if p.is_dir() else "") for p in target.iterdir() if not p.name.startswith("."))
+
+
+def _shown(path: Path) -> str:
+    """The path relative to the working folder where it lies under it (as the user typed it), else as it is."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _replaced(target: Path, before: list[str], written: set[str]) -> str:
+    """Says what the build replaced, naming what was there and is not any more (dist/docs, for instance)."""
+    if not before:
+        return f"created {_shown(target)}/"
+    gone = [name for name in before if name.rstrip("/") not in written]
+    if not gone:
+        return f"replaced {_shown(target)}/ (the previous build)"
+    names = ", ".join(f"{_shown(target / g)}{'/' if g.endswith('/') else ''}" for g in gone)
+    return f"replaced {_shown(target)}/ (the previous build, incl. {names}, which a build does not write)"
+
+
+def _list_queries(queries: dict, width: int = 100) -> str:
+    """The stored queries, one name and its question wrapped to fit `width` columns."""
+    name_width = min(max(len(n) for n in queries), 32) if queries else 0
+    lines = [f"{'query':<{name_width}}  question", f"{'-' * name_width}  {'-' * (width - name_width - 2)}"]
+    for name, q in queries.items():
+        wrapped = textwrap.wrap(q.question, width - name_width - 2) or [""]
+        if len(name) > name_width:  # a long name on a line of its own
+            lines.append(name)
+            wrapped.insert(0, "")
+        lines.append(f"{name if len(name) <= name_width else '':<{name_width}}  {wrapped[0]}".rstrip())
+        lines += [f"{'':<{name_width}}  {more}" for more in wrapped[1:]]
+    return "\n".join(lines)
+
+
+def _no_such_query(name: str, names: list[str]) -> click.UsageError:
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return click.UsageError(
+        f"no stored query {name!r} and no such file{hint} (`mscsle query --list` lists the stored ones)"
+    )
 
 
 @contextmanager
@@ -93,9 +154,10 @@ def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) ->
     """Build all artifacts into dist/, validated against shapes/."""
     project = _project(ctx)
     source_text = _source_text(project, source_text)
-    with _exit_on_bad_input("dist/ was left unchanged"):
-        built = build(project, out, source_text)
     target = out or project.dist
+    before = _previous_build(target)
+    with _exit_on_bad_input("dist/ was left unchanged"), _working("building dist/"):
+        built = build(project, out, source_text)
     checked = f"quotes verified against {source_text}" if source_text else "quotes NOT verified (no --source-text)"
     click.echo(
         f"built {len(built.records.claims)} claims, {len(built.records.entities)} entities, "
@@ -103,6 +165,7 @@ def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) ->
     )
     for name in sorted(built.files):
         click.echo(f"  {target / name}")
+    click.echo(_replaced(target, before, {n.split("/")[0] for n in built.files}))
 
 
 @main.command("docs")
@@ -129,8 +192,8 @@ def docs_cmd(ctx: click.Context, out: Path | None, source_text: Path | None, png
     """Write the documentation site (ontology reference, claims browser, network pictures); opens offline."""
     project = _project(ctx)
     try:
-        with _exit_on_bad_input("nothing was written"):
-            site = build_site(project, out, _source_text(project, source_text), png)
+        with _exit_on_bad_input("nothing was written"), _working("writing the documentation site") as step:
+            site = build_site(project, out, _source_text(project, source_text), png, step)
     except GraphvizMissing as e:
         raise click.ClickException(str(e)) from e
     pages = sum(1 for name in site.files if name.endswith(".html"))
@@ -224,18 +287,14 @@ def query_cmd(
     project = _project(ctx)
     queries = stored_queries(project.queries_dir)
     if list_ or not name:
-        from tabulate import tabulate  # imported on use: `mscsle build` does not need it
-
-        click.echo(tabulate([(q.name, q.question) for q in queries.values()], headers=("query", "question")))
+        click.echo(_list_queries(queries, min(100, shutil.get_terminal_size((100, 24)).columns)))
         return
     if name in queries:
         sparql = queries[name].sparql
     elif Path(name).is_file():
         sparql = sparql_prologue() + Path(name).read_text(encoding="utf-8")
     else:
-        raise click.UsageError(
-            f"no stored query {name!r} and no such file; `mscsle query --list` lists the stored ones"
-        )
+        raise _no_such_query(name, list(queries))
     if endpoint and data:
         raise click.UsageError("--data and --endpoint exclude each other: query your files here, or the endpoint")
     try:
@@ -248,8 +307,10 @@ def query_cmd(
                 if data
                 else embedded(dist or project.dist, engine)
             )
-        results = runner.run(sparql)
-        output = (results.table() + "\n").encode("utf-8") if fmt == "table" else results.serialize(fmt)
+        with _working("running the query"):
+            results = runner.run(sparql)
+            table = labelled_table(results, runner) if fmt == "table" else ""
+        output = (table + "\n").encode("utf-8") if fmt == "table" else results.serialize(fmt)
     except (UnsafeQuery, UserDataError) as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(2)
@@ -286,7 +347,8 @@ def query_cmd(
 def load_cmd(ctx: click.Context, endpoint: str, base: str, timeout: float, dist: Path | None) -> None:
     """Load the built graph into a triplestore: each named graph replaces the one of the same IRI."""
     try:
-        loaded = load_graphs(dist or _project(ctx).dist, endpoint, base, timeout)
+        with _working(f"loading the graphs into {endpoint}"):
+            loaded = load_graphs(dist or _project(ctx).dist, endpoint, base, timeout)
     except (FileNotFoundError, ValueError, protocol.EndpointError) as e:
         raise click.ClickException(str(e)) from e
     for g in loaded:
@@ -438,7 +500,8 @@ def reason_cmd(ctx: click.Context, dist: Path | None) -> None:
 
     target = dist or _project(ctx).dist
     try:
-        result = reason(_project(ctx), target)
+        with _working(f"running HermiT on {target / 'mscsle.owl'} (a few seconds)"):
+            result = reason(_project(ctx), target)
     except ReasonerError as e:
         click.echo(str(e), err=True)
         sys.exit(2)

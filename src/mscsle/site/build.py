@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,12 +37,21 @@ def write_file(path: Path, data: bytes) -> None:
 
 
 def build_site(
-    project: Project, out: Path | None = None, source_text: Path | None = None, png: Path | None = None
+    project: Project,
+    out: Path | None = None,
+    source_text: Path | None = None,
+    png: Path | None = None,
+    progress: Callable[[str], None] = lambda step: None,
 ) -> SiteBuilt:
-    """The site into `out` (default dist/docs/); with `png`, the network picture also there (e.g. for the README)."""
+    """The site into `out` (default dist/docs/); with `png`, the network picture also there (e.g. for the README).
+
+    `progress` is told each step as it starts (the command shows it: the whole takes several seconds).
+    """
     review = ReviewText.read(source_text) if source_text else None
+    progress("building and validating the graph")
     built = assemble(project, review)
-    files = render_site(built.files["mscsle.nt"], project, review)
+    files = render_site(built.files["mscsle.nt"], project, review, progress)
+    progress("writing the site")
     target = out or project.dist / "docs"
     with staged_directory(target) as staging:
         for name, data in sorted(files.items()):

@@ -167,12 +167,18 @@ def _neighbourhoods(data: SiteData, entities: list[str], root: str) -> dict[str,
     }
 
 
-def render_site(nt: bytes, project: Project, review: ReviewText | None = None) -> dict[str, bytes]:
+def render_site(
+    nt: bytes,
+    project: Project,
+    review: ReviewText | None = None,
+    progress: Callable[[str], None] = lambda step: None,
+) -> dict[str, bytes]:
     """Every file of the site (path -> bytes) from the N-Triples of the built graph.
 
     With the review's text (default: the project's data/review/review.txt where present) the site also shows the
     text with every claim's quote highlighted in place.
     """
+    progress("reading the graph with the site's queries")
     store: ox.Store = load_store(nt)
     data = read_site_data(store, project.queries_dir)
     if review is None and project.default_source_text.is_file():
@@ -190,6 +196,7 @@ def render_site(nt: bytes, project: Project, review: ReviewText | None = None) -
     claim_counts = Counter(e for c in data.claims for e in c.all_entities)
     prov = provenance(review, [s.heading for s in data.sections], data.claims) if review else None
 
+    progress("drawing the network pictures (Graphviz)")
     title = f"{data.ontology.review_label}: {len(data.claims)} claims, {len(used)} entities"
     summary = Drawing.layout(overview(data))
     out["network.svg"], out["network.png"] = summary.svg, summary.png
@@ -200,11 +207,13 @@ def render_site(nt: bytes, project: Project, review: ReviewText | None = None) -
         out[f"factor-{f.entity}.svg"], out[f"factor-{f.entity}.png"] = at_root[f.entity].svg, at_root[f.entity].png
     in_entity = _neighbourhoods(data, used, "../")
 
+    progress("writing the ontology reference (pyLODE)")
     terms = ontology_terms(store, project)
     reference, fids = reference_html(terms, imported_terms(terms))
     out["ontology.html"] = _with_site_nav(reference).encode("utf-8")
     out["style.css"] = files("mscsle.site").joinpath("static/style.css").read_bytes()
 
+    progress("writing the pages")
     page("index.html", "index.html.j2", claims=data.claims, filters=filters, factors=factors, used_entities=len(used))
     page(
         "claims.html",
