@@ -19,7 +19,9 @@ def labels(engine: Engine, iris: set[str]) -> dict[str, str]:
         found = engine.run(LABELS.format(iris=" ".join(f"<{i}>" for i in sorted(iris))))
     except QueryFailed:
         return {}
-    return {str(r[0].value): str(r[1].value) for r in found.rows if r[0] is not None and r[1] is not None}
+    return {
+        r[0].value: r[1].value for r in found.rows if isinstance(r[0], ox.NamedNode) and isinstance(r[1], ox.Literal)
+    }
 
 
 def _cell(term: object, names: dict[str, str]) -> str:
