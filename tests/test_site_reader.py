@@ -98,10 +98,11 @@ def test_review_page_places_every_claim(site: Path, graph: Graph):  # noqa: F811
     marks = re.findall(r'<mark data-claims="([^"]*)">(.*?)</mark>', html, re.S)
     for cid, quote in quotes.items():
         assert f'id="q-{cid}" href="claims.html#claim-{cid}"' in html, cid
-        covered = "".join(text for ids, text in marks if cid in ids.split())
+        covered = unescape(re.sub(r"<[^>]+>", "", "".join(text for ids, text in marks if cid in ids.split())))
         assert _norm(covered) == _norm(quote), cid
     claims = (site / "claims.html").read_text(encoding="utf-8")
     assert all(f'href="review.html#q-{cid}"' in claims for cid in quotes), "each claim links to its place"
+    assert '[<a class="cite" href="references.html#ref-1">1</a>]' in html, "citations link to the references"
     paras = re.findall(r'<p id="para-\d+" class="para( no-claim)?">', html)
     silent = [p for p in paras if p]
     assert paras and 0 < len(silent) < len(paras)

@@ -7,12 +7,13 @@ cut at every quote's start and end and each piece is marked with the claims that
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 
 from markupsafe import Markup
 
-from mscsle.curation.coverage import Paragraph, paragraphs
+from mscsle.curation.coverage import CITATION, Paragraph, paragraphs
 from mscsle.curation.review_text import SOFT, ReviewText, _pattern
 from mscsle.site.data import Claim
 
@@ -37,6 +38,15 @@ def _text(raw: str) -> str:
     return escape(raw).replace(SOFT, "\u00ad")
 
 
+def _cited(html: str, root: str) -> str:
+    """Each reference number of a citation ([4], [5, 6], [12–14]) linked to its entry on the references page."""
+
+    def numbers(m: re.Match[str]) -> str:
+        return re.sub(r"\d+", lambda n: f'<a class="cite" href="{root}references.html#ref-{n[0]}">{n[0]}</a>', m[0])
+
+    return CITATION.sub(numbers, html)
+
+
 def _highlight(p: Paragraph, spans: list[tuple[int, int, str]], root: str) -> Markup:
     """The paragraph's text cut at every quote boundary; covered pieces marked, each quote's start anchored."""
     cuts = sorted({0, len(p.text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
@@ -51,7 +61,7 @@ def _highlight(p: Paragraph, spans: list[tuple[int, int, str]], root: str) -> Ma
                 f'title="claim {escape(cid)} in the claims browser">{escape(cid)}</a>'
             )
         covering = [cid for s, e, cid in spans if s <= a and b <= e]
-        piece = _text(p.text[a:b])
+        piece = _cited(_text(p.text[a:b]), root)
         if covering:
             out.append(f'<mark data-claims="{escape(" ".join(covering))}">{piece}</mark>')
         else:
