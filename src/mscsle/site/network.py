@@ -205,7 +205,10 @@ def overview(data: SiteData) -> graphviz.Digraph:
     for f in data.factors():
         levels.setdefault(f"Table 1: {f.evidence_level_label}", []).append(f.entity)
     title = "What the Table 1 factors do to MSC and immune functions (claims of the review)"
-    return network(data, claims, title=title, attrs=OVERVIEW_LAYERED, clusters=levels, edge_labels=False)
+    # dot stacks the boxes of this left-to-right layout bottom-up in the order they are given: reversed, the
+    # direct evidence comes out on top, as in the review's Table 1
+    boxes = dict(reversed(list(levels.items())))
+    return network(data, claims, title=title, attrs=OVERVIEW_LAYERED, clusters=boxes, edge_labels=False)
 
 
 class GraphvizMissing(RuntimeError):
