@@ -139,12 +139,16 @@ def test_build_refuses_a_foreign_output_folder_before_building(mini, tmp_path: P
     assert snapshot(out) == {"thesis.tex": b"years of work"}
 
 
-def test_the_projects_own_dist_is_replaced_even_without_the_marker(mini):
-    """dist/ of a checkout is the build's own (built before the marker existed, or tidied by hand)."""
+def test_not_even_the_projects_own_dist_is_replaced_without_the_marker(mini):
+    """A build deletes only what a build wrote: files put in dist/ by hand stay, and the build says why it stopped."""
     mini.dist.mkdir()
-    (mini.dist / "mscsle.ttl").write_text("an old build")
+    (mini.dist / "mscsle.ttl").write_text("written by hand")
+    with pytest.raises(OutputFolderError, match="was not written by `mscsle build`"):
+        build(mini)
+    assert snapshot(mini.dist) == {"mscsle.ttl": b"written by hand"}
+    (mini.dist / "mscsle.ttl").unlink()  # an empty dist/ is the build's to fill
     build(mini)
-    assert (mini.dist / MARKER).is_file() and (mini.dist / "mscsle.ttl").read_text() != "an old build"
+    assert (mini.dist / MARKER).is_file()
 
 
 def test_fallback_without_renameat2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

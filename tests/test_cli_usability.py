@@ -79,12 +79,14 @@ def test_slow_commands_show_their_step_on_a_terminal(monkeypatch, capsys):
 
 
 def test_docs_reports_each_step(mini, tmp_path: Path):
+    from mscsle.release.pipeline import build
     from mscsle.site import build_site
 
     from .test_site import require
 
     require("dot")
+    build(mini, tmp_path / "dist", None)
     steps: list[str] = []
-    build_site(mini, tmp_path / "site", progress=steps.append)
-    assert steps[0] == "building and validating the graph" and steps[-1] == "writing the site"
+    build_site(mini, tmp_path / "site", dist=tmp_path / "dist", progress=steps.append)
+    assert steps[0] == "reading the graph with the site's queries" and steps[-1] == "writing the site"
     assert "drawing the network pictures (Graphviz)" in steps and "writing the ontology reference (pyLODE)" in steps

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import yaml
+
 from mscsle.curation.claim_stats import coverage, headings
-from mscsle.curation.coverage import paragraphs, read_exclusions
+from mscsle.curation.coverage import paragraphs, read_exclusions, uncovered
 from mscsle.curation.records import load
 from mscsle.model.vocab import Vocab
 from mscsle.release.pipeline import read_ontology
@@ -30,11 +32,19 @@ def test_every_citing_paragraph_has_a_claim(project, review_text):
     )
 
 
-def test_exclusions_name_real_paragraphs(project, review_text):
+def test_exclusions_name_real_paragraphs(project, review_text, tmp_path):
+    """The project's exclusions (data/coverage-exclusions.yaml, none while the file is absent) name real paragraphs;
+    an exclusion written the same way excludes its paragraph from the uncovered ones."""
     paras = paragraphs(review_text, headings(read_ontology(project)))
     for e in read_exclusions(project.root / "data" / "coverage-exclusions.yaml"):
         assert any(p.opening.startswith(e.opening[:60]) for p in paras), f"exclusion matches no paragraph: {e.opening}"
         assert e.reason.strip()
+    citing = next(p for p in paras if p.cites)
+    sample = tmp_path / "coverage-exclusions.yaml"
+    sample.write_text(yaml.safe_dump([{"paragraph": citing.opening, "reason": "background only"}]), encoding="utf-8")
+    (excluded,) = read_exclusions(sample)
+    assert excluded.reason == "background only"
+    assert citing in uncovered(paras, [], []) and citing not in uncovered(paras, [], [excluded])
 
 
 def test_stats_command(project, review_text):

@@ -119,12 +119,12 @@ def test_load_errors_name_the_endpoint_and_what_to_do(store_server: OxigraphServ
     unbuilt = runner.invoke(
         main, ["--root", str(ROOT), "load", "--endpoint", store_server.store_url, "--dist", str(tmp_path)]
     )
-    assert unbuilt.exit_code == 1 and "run `mscsle build` first" in unbuilt.output
+    assert unbuilt.exit_code == 2 and "run `mscsle build` first" in unbuilt.output
     relative = runner.invoke(
         main,
         ["--root", str(ROOT), "load", "--endpoint", store_server.store_url, "--graph", "graphs/", "--dist", str(dist)],
     )
-    assert relative.exit_code == 1 and "not an absolute IRI" in relative.output
+    assert relative.exit_code == 2 and "not an absolute IRI" in relative.output
 
 
 # --- mscsle serve ---------------------------------------------------------------------------------------------

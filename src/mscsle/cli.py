@@ -1,4 +1,8 @@
-"""The `mscsle` command: a thin layer over the library (exit 0 ok, 1 validation failed, 2 bad input)."""
+"""The `mscsle` command: a thin layer over the library (exit 0 ok, 1 validation failed, 2 bad input).
+
+Every command lets the library's errors (mscsle.errors.MscsleError) through; the group prints the message and exits
+with the error's code, in one place.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from rdflib import Graph
@@ -20,27 +25,26 @@ from mscsle.curation.claim_stats import claim_counts, coverage
 from mscsle.curation.mapping_stats import HEADERS, mapping_shares, table
 from mscsle.curation.mappings import load_mappings
 from mscsle.curation.records import Records, load
-from mscsle.curation.review_text import ReviewText
-from mscsle.errors import CurationError, OutputFolderError
+from mscsle.errors import GivenInputError, MscsleError, ValidationError
 from mscsle.model.prefixes import sparql_prologue
-from mscsle.model.vocab import Vocab
 from mscsle.project import Project
 from mscsle.query import sparql_http as protocol
-from mscsle.query.engines import EMBEDDED, FORMATS, EndpointEngine, QueryFailed, embedded
+from mscsle.query.engines import EMBEDDED, FORMATS, EndpointEngine, Engine, embedded
 from mscsle.query.labelled_table import labelled_table
-from mscsle.query.sparql_guard import UnsafeQuery, check_query
+from mscsle.query.sparql_guard import safe_query
 from mscsle.query.stored import load_store, stored_queries
-from mscsle.query.user_data import DEFAULT_MAX_BYTES, MIB, UserDataError
+from mscsle.query.time_limit import run_within
+from mscsle.query.user_data import DEFAULT_MAX_BYTES, MIB
 from mscsle.query.user_data import FORMATS as DATA_FORMATS
 from mscsle.query.user_data import nquads as user_nquads
+from mscsle.release.artifacts import built
 from mscsle.release.import_modules import write_imports
 from mscsle.release.named_graphs import GRAPH_BASE
-from mscsle.release.pipeline import ValidationFailed, build, read_ontology
-from mscsle.serve.guard import guarded, query_url
+from mscsle.release.pipeline import build, read_ontology, read_source, read_vocab
+from mscsle.serve.guard import DEFAULT_MAX_ROWS, guarded, query_url
 from mscsle.serve.oxigraph_server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError
 from mscsle.serve.upload import load as load_graphs
 from mscsle.site import build_site
-from mscsle.site.network import GraphvizMissing
 
 
 def _project(ctx: click.Context) -> Project:
@@ -109,23 +113,18 @@ def _no_such_query(name: str, names: list[str]) -> click.UsageError:
     )
 
 
-@contextmanager
-def _exit_on_bad_input(unchanged: str) -> Iterator[None]:
-    """Bad records: the problems and exit 2; a SHACL violation: the report and exit 1."""
-    try:
-        yield
-    except CurationError as e:
-        click.echo(e.report(), err=True)
-        sys.exit(2)
-    except OutputFolderError as e:
-        click.echo(f"cannot build: {e}", err=True)
-        sys.exit(2)
-    except ValidationFailed as e:
-        click.echo(f"SHACL validation failed ({unchanged}):\n" + e.report.text, err=True)
-        sys.exit(1)
+class Group(click.Group):
+    """The command group that maps the library's errors to their exit codes: the only place that does."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MscsleError as e:
+            click.echo(e.message(), err=True)
+            ctx.exit(e.exit_code)
 
 
-@click.group()
+@click.group(cls=Group)
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
@@ -156,7 +155,7 @@ def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) ->
     source_text = _source_text(project, source_text)
     target = out or project.dist
     before = _previous_build(target)
-    with _exit_on_bad_input("dist/ was left unchanged"), _working("building dist/"):
+    with _working("building dist/"):
         built = build(project, out, source_text)
     checked = f"quotes verified against {source_text}" if source_text else "quotes NOT verified (no --source-text)"
     click.echo(
@@ -176,10 +175,10 @@ def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) ->
     help="Output folder (default: dist/docs/; `mscsle build` replaces dist/ as a whole, so run docs after it).",
 )
 @click.option(
-    "--source-text",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="The review's text: every quote is verified against it (default: data/review/review.txt).",
+    help="The built artifacts to document (default: dist/); run `mscsle build` first.",
 )
 @click.option(
     "--png",
@@ -188,14 +187,11 @@ def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) ->
     help="Also write the network picture as PNG to this file (the README's is docs/network.png).",
 )
 @click.pass_context
-def docs_cmd(ctx: click.Context, out: Path | None, source_text: Path | None, png: Path | None) -> None:
-    """Write the documentation site (ontology reference, claims browser, network pictures); opens offline."""
-    project = _project(ctx)
-    try:
-        with _exit_on_bad_input("nothing was written"), _working("writing the documentation site") as step:
-            site = build_site(project, out, _source_text(project, source_text), png, step)
-    except GraphvizMissing as e:
-        raise click.ClickException(str(e)) from e
+def docs_cmd(ctx: click.Context, out: Path | None, dist: Path | None, png: Path | None) -> None:
+    """Write the documentation site of the built graph (ontology reference, claims browser, network pictures);
+    it opens offline."""
+    with _working("writing the documentation site") as step:
+        site = build_site(_project(ctx), out, png, dist, step)
     pages = sum(1 for name in site.files if name.endswith(".html"))
     click.echo(
         f"wrote {pages} pages and {len(site.files) - pages} other files into {site.out}; "
@@ -203,6 +199,17 @@ def docs_cmd(ctx: click.Context, out: Path | None, source_text: Path | None, png
     )
     if png is not None:
         click.echo(f"network picture: {png}")
+
+
+def _query_file(path: Path) -> str:
+    """A query file's text; one that cannot be read as UTF-8 ends the command with exit 2 and the reason."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as e:
+        why = e.strerror
+    except UnicodeDecodeError as e:
+        why = f"not UTF-8 (byte {e.start})"
+    raise GivenInputError(f"{path}: cannot be read as a query ({why})")
 
 
 @main.command("query")
@@ -241,7 +248,7 @@ def docs_cmd(ctx: click.Context, out: Path | None, source_text: Path | None, png
     type=float,
     default=protocol.DEFAULT_TIMEOUT,
     show_default=True,
-    help="With --endpoint: seconds to wait.",
+    help="Seconds a query may run: an embedded engine is stopped then; with --endpoint, seconds to wait.",
 )
 @click.option(
     "--dist",
@@ -292,30 +299,28 @@ def query_cmd(
     if name in queries:
         sparql = queries[name].sparql
     elif Path(name).is_file():
-        sparql = sparql_prologue() + Path(name).read_text(encoding="utf-8")
+        sparql = sparql_prologue() + _query_file(Path(name))
     else:
         raise _no_such_query(name, list(queries))
     if endpoint and data:
         raise click.UsageError("--data and --endpoint exclude each other: query your files here, or the endpoint")
-    try:
-        if endpoint:
-            runner = EndpointEngine(endpoint, default_graphs, timeout)
-        else:
-            check_query(sparql)  # the embedded engines would follow SERVICE anywhere
-            runner = (
-                EMBEDDED[engine](user_nquads(data, data_format, max_data_size * MIB))
-                if data
-                else embedded(dist or project.dist, engine)
-            )
-        with _working("running the query"):
-            results = runner.run(sparql)
-            table = labelled_table(results, runner) if fmt == "table" else ""
-        output = (table + "\n").encode("utf-8") if fmt == "table" else results.serialize(fmt)
-    except (UnsafeQuery, UserDataError) as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(2)
-    except (FileNotFoundError, QueryFailed) as e:
-        raise click.ClickException(str(e)) from e
+    safe_query(sparql)  # refused before anything is loaded; each engine checks again what it runs
+    runner: Engine
+    if endpoint:
+        runner = EndpointEngine(endpoint, default_graphs, timeout)
+    else:
+        runner = (
+            EMBEDDED[engine](user_nquads(data, data_format, max_data_size * MIB))
+            if data
+            else embedded(dist or project.dist, engine)
+        )
+
+    def answer() -> bytes:
+        results = runner.run(sparql)
+        return (labelled_table(results, runner) + "\n").encode("utf-8") if fmt == "table" else results.serialize(fmt)
+
+    with _working("running the query"):
+        output = answer() if endpoint else run_within(timeout, answer)  # an embedded engine cannot be interrupted
     click.echo(output if output.endswith(b"\n") else output + b"\n", nl=False)
 
 
@@ -346,11 +351,8 @@ def query_cmd(
 @click.pass_context
 def load_cmd(ctx: click.Context, endpoint: str, base: str, timeout: float, dist: Path | None) -> None:
     """Load the built graph into a triplestore: each named graph replaces the one of the same IRI."""
-    try:
-        with _working(f"loading the graphs into {endpoint}"):
-            loaded = load_graphs(dist or _project(ctx).dist, endpoint, base, timeout)
-    except (FileNotFoundError, ValueError, protocol.EndpointError) as e:
-        raise click.ClickException(str(e)) from e
+    with _working(f"loading the graphs into {endpoint}"):
+        loaded = load_graphs(dist or _project(ctx).dist, endpoint, base, timeout)
     for g in loaded:
         click.echo(f"loaded {g.triples} triples into <{g.graph}>")
 
@@ -367,20 +369,27 @@ def load_cmd(ctx: click.Context, endpoint: str, base: str, timeout: float, dist:
     help="Stop a query (and answer 503) after this many seconds.",
 )
 @click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_ROWS,
+    show_default=True,
+    help="The most rows one answer may have: a larger LIMIT is refused, a query without LIMIT gets this one.",
+)
+@click.option(
     "--dist",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="The built artifacts (default: dist/).",
 )
 @click.pass_context
-def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int, dist: Path | None) -> None:
-    """Serve the built graph as a read-only SPARQL endpoint (Oxigraph behind a guard: no updates, no SERVICE
-    beyond loopback, a query time-out) until interrupted (Ctrl-C)."""
+def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int, max_rows: int, dist: Path | None) -> None:
+    """Serve the built graph as a read-only SPARQL endpoint (Oxigraph behind a guard: no updates, no SERVICE or
+    FROM, bounded query size, nesting, rows and time) until interrupted (Ctrl-C)."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the server and delete its store on `kill` too
     if host not in LOOPBACK:
         click.echo(f"warning: listening on {host}: other machines can reach this endpoint", err=True)
     try:
-        with guarded(dist or _project(ctx).dist, host, port, timeout_s) as guard:
+        with guarded(dist or _project(ctx).dist, host, port, timeout_s, max_rows) as guard:
             url = query_url(guard)
             click.echo(
                 f"SPARQL endpoint (read-only): {url}\n"
@@ -389,8 +398,8 @@ def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int, dist: Pa
             )
             while True:
                 signal.pause()  # until SIGINT or SIGTERM
-    except (ServerError, OSError) as e:
-        raise click.ClickException(str(e)) from e
+    except OSError as e:
+        raise ServerError(str(e)) from e
     except KeyboardInterrupt:
         pass
 
@@ -410,11 +419,7 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
     project = _project(ctx)
     source_text = _source_text(project, source_text)
     ontology = read_ontology(project)
-    try:
-        records = load(project.root, project.entities, project.claims_dir, Vocab.from_ontology(ontology))
-    except CurationError as e:
-        click.echo(e.report(), err=True)
-        sys.exit(2)
+    records = load(project.root, project.entities, project.claims_dir, read_vocab(ontology))
     if mappings_only:
         _echo_mappings(project, ontology, records)
         return
@@ -428,7 +433,7 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
     if source_text is None:
         click.echo("paragraph coverage: needs the review text (--source-text)")
         return
-    cov = coverage(project, ontology, records, ReviewText.read(source_text))
+    cov = coverage(project, ontology, records, read_source(source_text))
     click.echo(
         f"paragraphs: {len(cov.paragraphs)}; without any claim: {len(cov.silent)}; "
         f"citing a reference, without a claim and not excluded: {len(cov.uncovered)}"
@@ -439,11 +444,7 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
 
 
 def _echo_mappings(project: Project, ontology: Graph, records: Records) -> None:
-    try:
-        mapping_set = load_mappings(project, ontology, records)
-    except CurationError as e:
-        click.echo(e.report(), err=True)
-        sys.exit(2)
+    mapping_set = load_mappings(project, ontology, records)
     click.echo(tabulate(table(mapping_shares(ontology, records, mapping_set)), headers=HEADERS))
 
 
@@ -453,12 +454,8 @@ def imports_cmd(ctx: click.Context) -> None:
     """Regenerate the MIREOT import modules (ontology/imports/) and ontology/catalog-v001.xml from data/mappings.tsv."""
     project = _project(ctx)
     ontology = read_ontology(project)
-    try:
-        records = load(project.root, project.entities, project.claims_dir, Vocab.from_ontology(ontology))
-        mapping_set = load_mappings(project, ontology, records)
-    except CurationError as e:
-        click.echo(e.report(), err=True)
-        sys.exit(2)
+    records = load(project.root, project.entities, project.claims_dir, read_vocab(ontology))
+    mapping_set = load_mappings(project, ontology, records)
     for path in write_imports(project, ontology, mapping_set):
         click.echo(f"  {path}")
 
@@ -474,15 +471,14 @@ def imports_cmd(ctx: click.Context) -> None:
 def check_cmd(ctx: click.Context, dist: Path | None) -> None:
     """Run the quality checks (queries/qc/*-violation.rq) on the built graph; exit 1 if any is violated."""
     project = _project(ctx)
-    nt = (dist or project.dist) / "mscsle.nt"
-    if not nt.is_file():
-        raise click.ClickException(f"{nt} does not exist; run `mscsle build` first (or give --dist)")
+    nt = built(project, dist, "mscsle.nt")
     results = run_checks(load_store(nt.read_bytes()), project.queries_dir)
     for name, v in results.items():
         click.echo(f"{name}: {len(v.rows)} violation{'s' if len(v.rows) != 1 else ''}")
         if v.rows:
             click.echo(f"  {v.check.question}\n" + tabulate(v.rows, headers=v.columns))
-    sys.exit(1 if any(v.rows for v in results.values()) else 0)
+    if violated := [name for name, v in results.items() if v.rows]:
+        raise ValidationError(f"quality checks violated: {', '.join(violated)}")
 
 
 @main.command("reason")
@@ -496,17 +492,10 @@ def check_cmd(ctx: click.Context, dist: Path | None) -> None:
 def reason_cmd(ctx: click.Context, dist: Path | None) -> None:
     """Run HermiT on dist/mscsle.owl: exit 1 naming the culprits if it is inconsistent or a class is
     unsatisfiable; otherwise write the inferred class hierarchy and types to dist/mscsle-inferred.ttl."""
-    from mscsle.checks.reason import INFERRED_FILE, Incoherent, ReasonerError, reason
+    from mscsle.checks.reason import INFERRED_FILE, reason
 
     target = dist or _project(ctx).dist
-    try:
-        with _working(f"running HermiT on {target / 'mscsle.owl'} (a few seconds)"):
-            result = reason(_project(ctx), target)
-    except ReasonerError as e:
-        click.echo(str(e), err=True)
-        sys.exit(2)
-    except Incoherent as e:
-        click.echo(e.report(), err=True)
-        sys.exit(1)
+    with _working(f"running HermiT on {target / 'mscsle.owl'} (a few seconds)"):
+        result = reason(_project(ctx), target)
     click.echo(result.summary())
     click.echo(f"wrote {target / INFERRED_FILE}")

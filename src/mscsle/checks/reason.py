@@ -33,6 +33,7 @@ from mscsle.checks.clashes import (
     relaxed,
     superclasses,
 )
+from mscsle.errors import BadInput, ValidationError
 from mscsle.project import Project
 from mscsle.release import serialize
 from mscsle.release.catalog import read_catalog
@@ -43,11 +44,11 @@ SHOWN = 12  # members listed per defined class in the summary
 SHOWN_CLASHES = 50  # culprits listed in a failure report
 
 
-class ReasonerError(Exception):
+class ReasonerError(BadInput):
     """HermiT could not run: no built artifact, no Java, or an import that the catalog does not map."""
 
 
-class Incoherent(Exception):
+class Incoherent(ValidationError):
     """HermiT found the ontology inconsistent, or classes unsatisfiable; nothing was written."""
 
     def __init__(self, inconsistent: bool, unsatisfiable: list[str], found: list[Clash]):

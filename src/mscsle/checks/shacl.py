@@ -9,6 +9,8 @@ from pyshacl import validate as shacl_validate
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
 
+from mscsle.curation.input_files import read_turtle
+
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
@@ -45,7 +47,7 @@ class Report:
 def load_shapes(shapes_dir: Path) -> Graph:
     g = Graph()
     for f in sorted(shapes_dir.glob("*.ttl")):
-        g.parse(f, format="turtle")
+        g += read_turtle(f, f"{shapes_dir.name}/{f.name}")  # a syntax error: exit 2 naming the file and line
     return g
 
 

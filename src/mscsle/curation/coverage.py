@@ -11,9 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from mscsle.curation.records import Claim
+from mscsle.curation.records import Claim, safe_yaml
 from mscsle.curation.review_text import ReviewText, _pattern, _soften, normalise_space
 from mscsle.errors import CurationError, Problem
 
@@ -98,7 +96,7 @@ def read_exclusions(path: Path) -> list[Exclusion]:
     """data/coverage-exclusions.yaml: paragraphs deliberately without claims, each with its reason."""
     if not path.is_file():
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    data = safe_yaml(path, path.name, "a list of paragraphs without claims, each with its reason") or []
     problems = [
         Problem(path.name, f"entry #{n}", f, "is missing")
         for n, e in enumerate(data, 1)

@@ -8,7 +8,6 @@ and checks both (errors name file, line and field) and turns the table into RDF:
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +15,9 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
+from mscsle.curation.input_files import read_bytes, text_problem, tsv_rows
 from mscsle.curation.records import Records
-from mscsle.errors import CurationError, Problem
+from mscsle.errors import CurationError, Problem, show
 from mscsle.model.prefixes import converter, prefix_map
 from mscsle.model.triples import Triple
 from mscsle.model.vocab import ENTITY, MSCSLE
@@ -105,17 +105,23 @@ class MappingSet:
 
 
 def _rows(path: Path, name: str, columns: tuple[str, ...], problems: list[Problem]) -> list[tuple[int, dict[str, str]]]:
+    """The rows after the header, each cell checked for characters the artifacts cannot carry and for length."""
+    data = read_bytes(path, name, f"a header row ({', '.join(columns)}) and tab-separated rows", problems)
+    if data is None:
+        return []
     try:
-        text = path.read_bytes().decode("utf-8")
+        rows = tsv_rows(data.decode("utf-8"))
     except UnicodeDecodeError as e:
         problems.append(Problem(name, "", "", f"not UTF-8 (byte {e.start}); save the file as UTF-8"))
         return []
-    rows = list(csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
     if not rows or tuple(rows[0]) != columns:
         got = " | ".join(rows[0]) if rows else "nothing"
         problems.append(
             Problem(
-                name, "line 1", "", f"header is {got!r}; expected the columns {', '.join(columns)} separated by tabs"
+                name,
+                "line 1",
+                "",
+                f"header is {show(got)}; expected the columns {', '.join(columns)} separated by tabs",
             )
         )
         return []
@@ -128,7 +134,12 @@ def _rows(path: Path, name: str, columns: tuple[str, ...], problems: list[Proble
                 Problem(name, f"line {n}", "", f"has {len(row)} columns; expected {len(columns)} separated by tabs")
             )
             continue
-        out.append((n, dict(zip(columns, (c.strip() for c in row), strict=False))))
+        cells = dict(zip(columns, (c.strip() for c in row), strict=False))
+        bad = [(col, why) for col, value in cells.items() if (why := text_problem(value))]
+        for col, why in bad:
+            problems.append(Problem(name, f"line {n}", col, why))
+        if not bad:
+            out.append((n, cells))
     return out
 
 
@@ -292,10 +303,10 @@ def read_mappings(
 def load_mappings(project: Project, ontology: Graph, records: Records) -> MappingSet:
     """The mapping table, checked; an absent data/mappings.tsv means no mappings. Raises CurationError."""
     table, sources_path = project.mappings, project.mapping_sources
-    if not table.is_file():
+    if not table.exists():
         return MappingSet((), {})
     problems: list[Problem] = []
-    if sources_path.is_file():
+    if sources_path.exists():
         sources = read_sources(sources_path, "data/mapping-sources.tsv", problems)
     else:
         problems.append(Problem("data/mapping-sources.tsv", "", "", "file not found; data/mappings.tsv needs it"))

@@ -6,33 +6,34 @@ what is expected and what to do, so that a curator can fix a whole file in one p
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from mscsle.curation.input_files import UNSAFE_CHARACTER as UNSAFE_CHARACTER
+from mscsle.curation.input_files import read_bytes, text_problem, tsv_rows
 from mscsle.curation.review_text import ReviewText
-from mscsle.errors import CurationError, Problem
+from mscsle.errors import CurationError, Problem, cut, show
+from mscsle.model.claim import BY_NAME, FIELDS, RECORD_FIELDS, Claim
+from mscsle.model.claim import ENTITY_FIELDS as MODEL_ENTITY_FIELDS
 from mscsle.model.vocab import Vocab
 
 ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 CLAIM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-# Characters a value may not hold: control characters but tab and line feed (XML 1.0 forbids most; an XML reader
-# turns "\r" into "\n"), U+2028/U+2029 (line ends to many line-based tools), surrogates and U+FFFE/U+FFFF.
-UNSAFE_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 ENTITY_COLUMNS = ("id", "label", "kind", "synonyms", "definition")
 SYNONYM_SEPARATOR = " | "
 YAML_HINT = (
     "indent with spaces (never tabs) and put quotes around a value that contains ': ' or ' #' "
     "or starts with one of [ ] { } * & ! % @ ` ' \""
 )
+MAX_YAML_DEPTH = 10  # nested mappings and lists; a claim file needs 4 (file, claims, claim, references)
+# How a reference number is written; YAML 1.1 also reads 010, 0x1A, 0b11, 1_0 and 1:20 as (other) numbers.
+DECIMAL = re.compile(r"0|[1-9][0-9]*")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML has it: same results, ~20x faster
 
 
@@ -45,44 +46,12 @@ class Entity:
     synonyms: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Claim:
-    id: str
-    section: str
-    subject: str
-    relation: str
-    object: str
-    species: str
-    condition: str
-    certainty: str
-    references: tuple[int, ...]
-    quote: str
-    cell_context: str | None = None
-    via: str | None = None
-    model: str | None = None
-    hedge: str | None = None
-    evidence_level: str | None = None
-
-
-REQUIRED = ("id", "subject", "relation", "object", "species", "condition", "certainty", "references", "quote")
-OPTIONAL = ("cell_context", "via", "model", "hedge", "evidence_level")
-ENTITY_FIELDS = ("subject", "object", "cell_context", "via", "model")
-EXPECTED = {  # what each claim field takes, for messages
-    "id": "a claim id unique across data/claims/ (lower-case words and digits joined by '-', e.g. dg-01)",
-    "subject": "an entity id of data/entities.tsv",
-    "relation": "a relation of the ontology (a sub-property of mscsle:relation in ontology/mscsle.ttl, e.g. promotes)",
-    "object": "an entity id of data/entities.tsv",
-    "species": "human, mouse or species_not_stated",
-    "condition": "a condition of the ontology (e.g. sle_patients, lupus_mice, healthy, condition_not_stated)",
-    "certainty": "stated or hedged",
-    "references": "a list of the review's reference numbers, e.g. [7, 8], or [] for the review's own statement",
-    "quote": "the verbatim span of the review that states the claim",
-    "cell_context": "an entity id of a cell type in data/entities.tsv",
-    "via": "an entity id of data/entities.tsv",
-    "model": "an entity id of data/entities.tsv (the mouse strain or locus)",
-    "hedge": "the review's hedging word(s), e.g. may",
-    "evidence_level": "direct_evidence or indirect_evidence",
-}
+# The record checks read the claim model (model/claim.py): which fields exist, which are required, which are lists,
+# what each takes and where its values come from.
+REQUIRED = tuple(f.name for f in RECORD_FIELDS if f.required)
+OPTIONAL = tuple(f.name for f in RECORD_FIELDS if not f.required)
+ENTITY_FIELDS = tuple(f.name for f in MODEL_ENTITY_FIELDS)
+EXPECTED = {f.name: f.description for f in FIELDS}  # what each claim field takes, for messages
 
 
 @dataclass
@@ -122,10 +91,8 @@ def _choices(allowed: Iterable[str], what: str) -> str:
 
 def _read_text(path: Path, name: str, what: str, problems: list[Problem]) -> str | None:
     """The file's text (a UTF-8 byte-order mark is dropped), or None after recording why not."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        problems.append(Problem(name, "", "", f"file not found; it must hold {what} (see data/README.md)"))
+    data = read_bytes(path, name, f"{what} (see data/README.md)", problems)
+    if data is None:
         return None
     try:
         text = data.decode("utf-8-sig")
@@ -153,7 +120,7 @@ def read_entities(path: Path, vocab: Vocab, name: str, problems: list[Problem]) 
     text = _read_text(path, name, "a header row and one tab-separated row per entity", problems)
     if text is None:
         return None
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE))  # "\n" ends a row
+    rows = tsv_rows(text)
     header = tuple(c.strip() for c in rows[0])
     if header != ENTITY_COLUMNS:
         first = "\t".join(rows[0])
@@ -163,7 +130,7 @@ def read_entities(path: Path, vocab: Vocab, name: str, problems: list[Problem]) 
                 name,
                 "line 1",
                 "",
-                f"header is {first!r}; expected the columns {', '.join(ENTITY_COLUMNS)} separated by tabs{hint}",
+                f"header is {show(first)}; expected the columns {', '.join(ENTITY_COLUMNS)} separated by tabs{hint}",
             )
         )
         return None
@@ -190,7 +157,7 @@ def read_entities(path: Path, vocab: Vocab, name: str, problems: list[Problem]) 
             continue
         values = dict(zip(ENTITY_COLUMNS, (c.strip() for c in row), strict=False))
         for col, value in values.items():
-            if bad := _bad_character(value):
+            if bad := text_problem(value):
                 problems.append(Problem(name, rec, col, bad))
         missing = [col for col in ("id", "label", "kind", "definition") if not values[col]]
         for col in missing:
@@ -207,7 +174,7 @@ def read_entities(path: Path, vocab: Vocab, name: str, problems: list[Problem]) 
                     name,
                     rec,
                     "id",
-                    f"{eid!r} is not a valid entity id; use letters, digits, '_' "
+                    f"{show(eid)} is not a valid entity id; use letters, digits, '_' "
                     f"and '-', starting with a letter or digit (e.g. IFN-gamma)",
                 )
             )
@@ -217,7 +184,7 @@ def read_entities(path: Path, vocab: Vocab, name: str, problems: list[Problem]) 
                     name,
                     rec,
                     "kind",
-                    f"unknown kind {kind!r}{_suggest(kind, vocab.kinds)}; expected "
+                    f"unknown kind {show(kind)}{_suggest(kind, vocab.kinds)}; expected "
                     f"the local name of a subclass of mscsle:Entity in "
                     f"ontology/mscsle.ttl (e.g. Cytokine, TCell, BiologicalProcess)",
                 )
@@ -275,6 +242,34 @@ class ClaimFile:
     data: Any
     lines: dict[int, int]  # claim index -> line of its first field
     duplicates: dict[int | None, list[tuple[str, int]]]  # claim index (None: outside a claim) -> repeated keys
+    odd_numbers: dict[int, list[tuple[str, int]]] = field(default_factory=dict)  # claim index -> (as written, line)
+
+
+class Refused(Exception):
+    """YAML that is refused before any value is built (an alias, a merge key, nesting too deep)."""
+
+    def __init__(self, line: int, message: str):
+        self.line = line
+        super().__init__(message)
+
+
+def _check_events(loader_class: type, text: str) -> None:
+    """Refuse aliases and merge keys (a few hundred bytes of nested aliases stand for billions of values) and
+    deep nesting, reading only the event stream: nothing recursive has run yet."""
+    depth = 0
+    for event in yaml.parse(text, Loader=loader_class):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            anchor = cut(event.anchor or "", 40)
+            raise Refused(line, f"uses the alias *{anchor}; mscsle reads no YAML aliases: write the value out")
+        if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and event.implicit[0]:
+            raise Refused(line, "uses the merge key '<<'; mscsle reads no YAML merge keys: write the fields out")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise Refused(line, f"nests lists and mappings more than {MAX_YAML_DEPTH} levels deep; claims need 4")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _yaml_error(e: yaml.YAMLError, text: str) -> tuple[str, str]:
@@ -296,9 +291,25 @@ def _yaml_error(e: yaml.YAMLError, text: str) -> tuple[str, str]:
     return where, f"malformed YAML{at}: {problem}{ctx}; {hint}"
 
 
+def safe_yaml(path: Path, name: str, what: str) -> Any:
+    """A small YAML file other than a claim file, read as claim files are (no alias, bounded nesting and size)."""
+    problems: list[Problem] = []
+    text = _read_text(path, name, what, problems)
+    if text is not None:
+        try:
+            return _parse(_LOADER, text)[1]
+        except yaml.YAMLError as e:
+            where, message = _yaml_error(e, text)
+            problems.append(Problem(name, where, "", message))
+        except Refused as e:
+            problems.append(Problem(name, f"line {e.line}", "", str(e)))
+    raise CurationError(problems)
+
+
 def _parse(loader_class: type, text: str) -> tuple[yaml.Node | None, Any]:
     """The node tree (for line numbers) and the data, parsed once; every character is checked first."""
     yaml.reader.Reader(text)  # raises ReaderError on a character YAML does not allow (libyaml is laxer)
+    _check_events(loader_class, text)
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
@@ -321,39 +332,51 @@ def read_claims(path: Path, name: str, problems: list[Problem]) -> ClaimFile | N
             where, message = _yaml_error(e, text)
             problems.append(Problem(name, where, "", message))
             return None
-    lines: dict[int, int] = {}
-    duplicates: dict[int | None, list[tuple[str, int]]] = {}
+        except Refused as e:
+            problems.append(Problem(name, f"line {e.line}", "", str(e)))
+            return None
+    except Refused as e:
+        problems.append(Problem(name, f"line {e.line}", "", str(e)))
+        return None
+    cf = ClaimFile(data, {}, {})
     if isinstance(node, yaml.MappingNode):
         top: set[str] = set()
         for k, v in node.value:
+            if not isinstance(k, yaml.ScalarNode):
+                continue  # a list or mapping as a key: the data's own check names it
             if k.value in top:
-                duplicates.setdefault(None, []).append((k.value, k.start_mark.line + 1))
+                cf.duplicates.setdefault(None, []).append((k.value, k.start_mark.line + 1))
             top.add(k.value)
             if k.value == "claims" and isinstance(v, yaml.SequenceNode):
                 for i, item in enumerate(v.value):
-                    lines[i] = item.start_mark.line + 1
+                    cf.lines[i] = item.start_mark.line + 1
                     if dups := list(_duplicate_keys(item)):
-                        duplicates[i] = dups
-    return ClaimFile(data, lines, duplicates)
+                        cf.duplicates[i] = dups
+                    if odd := _odd_numbers(item):
+                        cf.odd_numbers[i] = odd
+    return cf
 
 
-def _bad_character(text: str) -> str:
-    """A problem message if the text holds a character that the artifacts cannot carry safely, else ''."""
-    m = UNSAFE_CHARACTER.search(text)
-    if not m:
-        return ""
-    c = m.group()
-    return (
-        f"contains U+{ord(c):04X} ({unicodedata.name(c, 'a control character').lower()}) at character "
-        f"{m.start() + 1}, which RDF/XML and line-based formats cannot carry; delete it or use a space"
-    )
+def _odd_numbers(claim: yaml.Node) -> list[tuple[str, int]]:
+    """References that YAML 1.1 reads as numbers although they are not written in decimal (010 is 8, 0x1A is 26)."""
+    if not isinstance(claim, yaml.MappingNode):
+        return []
+    return [
+        (item.value, item.start_mark.line + 1)
+        for key, value in claim.value
+        if isinstance(key, yaml.ScalarNode) and key.value == "references" and isinstance(value, yaml.SequenceNode)
+        for item in value.value
+        if isinstance(item, yaml.ScalarNode)
+        and item.tag == "tag:yaml.org,2002:int"
+        and not DECIMAL.fullmatch(item.value)
+    ]
 
 
 def _describe(value: Any) -> str:
     """A value as the curator wrote it, named the way YAML read it."""
     kinds = {str: "text", bool: "a yes/no value", int: "a number", float: "a number", list: "a list", dict: "a mapping"}
     kind = "nothing" if value is None else kinds.get(type(value), f"a {type(value).__name__}")
-    return kind if value is None else f"{kind} {value!r}"
+    return kind if value is None else f"{kind} {show(value)}"
 
 
 def _check_claim(
@@ -393,7 +416,7 @@ def _check_claim(
             )
         )
     for f in (*REQUIRED, *OPTIONAL):
-        if f != "references" and raw.get(f) is not None and not isinstance(raw[f], str):
+        if not BY_NAME[f].multi and raw.get(f) is not None and not isinstance(raw[f], BY_NAME[f].value_type):
             problems.append(
                 Problem(
                     name,
@@ -405,7 +428,7 @@ def _check_claim(
                 )
             )
     for f in (*REQUIRED, *OPTIONAL):
-        if isinstance(raw.get(f), str) and (bad := _bad_character(raw[f])):
+        if isinstance(raw.get(f), str) and (bad := text_problem(raw[f])):
             problems.append(Problem(name, rec, f, bad))
     if len(problems) > before:
         return None
@@ -417,19 +440,21 @@ def _check_claim(
                     name,
                     rec,
                     f,
-                    f"unknown value {raw[f]!r}{_suggest(raw[f], allowed)}; expected {_choices(allowed, EXPECTED[f])}",
+                    f"unknown value {show(raw[f])}{_suggest(raw[f], allowed)}; expected {_choices(allowed, EXPECTED[f])}",
                 )
             )
 
     if not CLAIM_ID.match(raw["id"]):
-        problems.append(Problem(name, rec, "id", f"{raw['id']!r} is not a valid claim id; expected {EXPECTED['id']}"))
+        problems.append(
+            Problem(name, rec, "id", f"{show(raw['id'])} is not a valid claim id; expected {EXPECTED['id']}")
+        )
     for f in ENTITY_FIELDS if registry is not None else ():  # without a registry, its own problem says why
         entities, value = registry.entities, raw.get(f)
         if value is None or value in registry.broken:
             continue
         if value not in entities:
             problems.append(Problem(name, rec, f, _unknown_entity(value, entities)))
-        elif f == "cell_context" and entities[value].kind not in vocab.cell_kinds:
+        elif BY_NAME[f].values == "cells" and entities[value].kind not in vocab.cell_kinds:
             problems.append(
                 Problem(
                     name,
@@ -438,11 +463,9 @@ def _check_claim(
                     f"entity {value!r} is a {entities[value].kind}, not a cell type; expected {EXPECTED[f]}",
                 )
             )
-    one_of("relation", vocab.relations)
-    one_of("species", vocab.species)
-    one_of("condition", vocab.conditions)
-    one_of("certainty", vocab.certainties)
-    one_of("evidence_level", vocab.evidence_levels)
+    for spec in RECORD_FIELDS:
+        if spec.vocab is not None:
+            one_of(spec.name, getattr(vocab, spec.vocab))
     if raw["certainty"] == "hedged" and not (raw.get("hedge") or "").strip():
         problems.append(
             Problem(
@@ -488,7 +511,7 @@ def _check_claim(
         problems.append(Problem(name, rec, "quote", _quote_not_found(raw["quote"], source)))
     if len(problems) > before:
         return None
-    values = {f.name: raw.get(f.name) for f in fields(Claim) if f.name not in ("section", "references")}
+    values: dict[str, Any] = {spec.name: raw.get(spec.name) for spec in RECORD_FIELDS if not spec.multi}
     return Claim(section=section, references=tuple(sorted(refs)), **values)
 
 
@@ -496,10 +519,8 @@ def _unknown_entity(value: str, entities: dict[str, Entity]) -> str:
     named = sorted(
         e.id for e in entities.values() if value.casefold() in {e.label.casefold(), *(s.casefold() for s in e.synonyms)}
     )
-    hint = f"; {value!r} is a name of entity {named[0]}: use its id" if named else _suggest(value, entities)
-    return (
-        f"unknown entity {value!r}{hint}; expected an entity id of data/entities.tsv (add a row there for a new entity)"
-    )
+    hint = f"; {show(value)} is a name of entity {named[0]}: use its id" if named else _suggest(value, entities)
+    return f"unknown entity {show(value)}{hint}; expected an entity id of data/entities.tsv (add a row there for a new entity)"
 
 
 def _quote_not_found(quote: str, source: ReviewText) -> str:
@@ -508,10 +529,10 @@ def _quote_not_found(quote: str, source: ReviewText) -> str:
     while lo < hi:
         mid = (lo + hi + 1) // 2
         lo, hi = (mid, hi) if source.contains(" ".join(words[:mid])) else (lo, mid - 1)
-    where = f"; its first {lo} word(s) match, up to {' '.join(words[:lo])!r}" if lo else ""
+    where = f"; its first {lo} word(s) match, up to {show(' '.join(words[:lo]), 300)}" if lo else ""
     return (
         f"not found in the review text {source.path.name}{where}; copy the span verbatim from the review "
-        f"(white space and line-end hyphens need not match): {quote!r}"
+        f"(white space and line-end hyphens need not match): {show(quote, 300)}"
     )
 
 
@@ -551,7 +572,7 @@ def _check_file(cf: ClaimFile, name: str, vocab: Vocab, problems: list[Problem])
                 name,
                 "",
                 "section",
-                f"unknown section {section!r}{hint}; expected {_choices(vocab.sections, 'a section of the review')}",
+                f"unknown section {show(section)}{hint}; expected {_choices(vocab.sections, 'a section of the review')}",
             )
         )
         return None
@@ -600,6 +621,16 @@ def load(root: Path, entities_path: Path, claims_dir: Path, vocab: Vocab, source
                 rec += f" (line {cf.lines[i]})"
             for key, line in cf.duplicates.get(i, []):
                 problems.append(Problem(name, rec, key, f"appears twice (again on line {line}); keep one"))
+            for written, line in cf.odd_numbers.get(i, []):
+                problems.append(
+                    Problem(
+                        name,
+                        rec,
+                        "references",
+                        f"{show(written)} (line {line}) is not a plain decimal number; YAML reads it as "
+                        f"{yaml.safe_load(written)}: write reference numbers in digits without a leading 0, e.g. 10",
+                    )
+                )
             claim = _check_claim(raw, section, rec, name, vocab, registry, source, problems)
             if claim is None:
                 continue

@@ -2,6 +2,8 @@
 implementation: a second opinion that a query is portable SPARQL 1.1, not one engine's dialect), or a remote
 SPARQL 1.1 endpoint. All three return the same `Results`, written in the SPARQL 1.1 result formats.
 
+Every engine runs a query only as `sparql_guard.safe_query` gives it back (re-written from checked tokens): no
+update, SERVICE or FROM reaches an engine, and nesting is bounded before the engine's recursive parser runs.
 The embedded engines load dist/mscsle.nq: the build's named graphs (ontology, data), queried as their union
 by default — the same dataset that `mscsle load` puts into a triplestore and `mscsle serve` serves.
 """
@@ -19,8 +21,10 @@ import pyoxigraph as ox
 from rdflib import Dataset
 from tabulate import tabulate
 
+from mscsle.errors import NotBuilt, Unavailable
 from mscsle.model.prefixes import converter, prefix_map
 from mscsle.query import sparql_http as protocol
+from mscsle.query.sparql_guard import safe_query
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 RESULT_FORMATS = {  # --format name -> the SPARQL 1.1 result format
@@ -33,7 +37,7 @@ GRAPH_FORMATS = {"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE}
 FORMATS = ("table", *RESULT_FORMATS, *GRAPH_FORMATS)
 
 
-class QueryFailed(Exception):
+class QueryFailed(Unavailable):
     """The engine rejected the query (syntax error, unsupported feature, time-out)."""
 
 
@@ -158,8 +162,9 @@ class OxigraphEngine:
         self.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
 
     def run(self, sparql: str) -> Results:
+        text = safe_query(sparql).text
         try:
-            return Results.from_oxigraph(self.store.query(sparql, use_default_graph_as_union=True))
+            return Results.from_oxigraph(self.store.query(text, use_default_graph_as_union=True))
         except (SyntaxError, OSError, ValueError) as e:
             raise QueryFailed(f"oxigraph: {e}") from e
 
@@ -174,9 +179,10 @@ class RdflibEngine:
         self.dataset.parse(data=nquads, format="nquads")
 
     def run(self, sparql: str) -> Results:
+        text = safe_query(sparql).text  # FROM is refused here: rdflib would download it
         try:
-            r = self.dataset.query(sparql)
-        except Exception as e:  # rdflib raises pyparsing and assorted evaluation errors
+            r = self.dataset.query(text)
+        except Exception as e:  # rdflib raises pyparsing, recursion and assorted evaluation errors
             raise QueryFailed(f"rdflib: {e}") from e
         if r.type in ("CONSTRUCT", "DESCRIBE"):
             return Results("graph", _sorted_ntriples(r.graph.serialize(format="nt", encoding="utf-8")))
@@ -192,8 +198,9 @@ class EndpointEngine:
         self.url, self.default_graphs, self.timeout = url, tuple(default_graphs), timeout
 
     def run(self, sparql: str) -> Results:
+        text = safe_query(sparql).text
         try:
-            r = protocol.query(self.url, sparql, self.default_graphs, self.timeout)
+            r = protocol.query(self.url, text, self.default_graphs, self.timeout)
         except protocol.EndpointError as e:
             raise QueryFailed(str(e)) from e
         if r.content_type == protocol.SPARQL_RESULTS_JSON:
@@ -213,8 +220,8 @@ EMBEDDED = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}
 
 
 def embedded(dist: Path, name: str = "oxigraph") -> Engine:
-    """An embedded engine over dist/mscsle.nq (raises FileNotFoundError with what to do if it is not built)."""
+    """An embedded engine over dist/mscsle.nq (raises NotBuilt, exit 2, if it is not built)."""
     nq = dist / "mscsle.nq"
     if not nq.is_file():
-        raise FileNotFoundError(f"{nq} does not exist; run `mscsle build` first (or give --dist)")
+        raise NotBuilt(nq)
     return EMBEDDED[name](nq.read_bytes())

@@ -1,91 +1,151 @@
-"""Refuse SPARQL that would change data or reach outside the machine, before an engine runs it.
+"""Read a SPARQL query once, refuse what could write, reach the network or exhaust an engine, and give back the
+text the engine must run: the query re-written from the guard's own tokens.
 
-Oxigraph (embedded and as a server) follows `SERVICE <url>` over HTTP to any address, and a read-write store
-would accept updates, `LOAD <url>` among them. Every query that mscsle runs itself or serves goes through
-`check_query` first: updates are refused, and so is `SERVICE` to anything but a loopback address (or to an
-endpoint given by a variable). The query is read with rdflib's SPARQL 1.1 parser, after the codepoint escapes
-(\\u0053ERVICE) are expanded, so that a keyword cannot be hidden from the check.
+Oxigraph (embedded and as a server) follows `SERVICE <url>` to any address, rdflib downloads the graphs named in
+`FROM` / `FROM NAMED`, and both parsers recurse: a few thousand nested brackets or chained operators overflow
+their stack (a segmentation fault, not an exception). So every query that mscsle runs or serves goes through
+`safe_query` first, which works on tokens only (`sparql_lexer`, linear and not recursive):
+  - size and token count are bounded, and bracket nesting is bounded before any recursive parser sees the query;
+  - update keywords, SERVICE and FROM are refused wherever they appear as keywords, in any case or spelling
+    (escapes are expanded and comments dropped by the lexer, so nothing is hidden from it);
+  - any word that is not a SPARQL 1.1 query keyword or function is refused;
+  - with a row limit, the query's top-level LIMIT is checked, or added.
+The engine then runs `SafeQuery.text`, written from those tokens: what it reads is exactly what was checked.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import re
-from urllib.parse import urlsplit
+from dataclasses import dataclass
 
-from pyparsing import ParseException, ParseResults
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import URIRef, Variable
+from mscsle.errors import GivenInputError
+from mscsle.query.sparql_lexer import CLOSING, OPENING, LexError, Token, emit, tokens
+
+UPDATE_WORDS = frozenset(
+    "INSERT DELETE LOAD CLEAR DROP CREATE ADD MOVE COPY WITH USING DATA INTO TO DEFAULT ALL".split()
+)
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+QUERY_WORDS = frozenset(
+    """BASE PREFIX SELECT CONSTRUCT DESCRIBE ASK DISTINCT REDUCED AS WHERE NAMED GROUP BY HAVING ORDER ASC DESC
+    LIMIT OFFSET VALUES UNDEF OPTIONAL GRAPH SILENT BIND MINUS FILTER UNION NOT IN EXISTS A TRUE FALSE
+    STR LANG LANGMATCHES DATATYPE BOUND IRI URI BNODE RAND ABS CEIL FLOOR ROUND CONCAT STRLEN UCASE LCASE
+    ENCODE_FOR_URI CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER YEAR MONTH DAY HOURS MINUTES SECONDS TIMEZONE
+    TZ NOW UUID STRUUID MD5 SHA1 SHA256 SHA384 SHA512 COALESCE IF STRLANG STRDT SAMETERM ISIRI ISURI ISBLANK
+    ISLITERAL ISNUMERIC REGEX SUBSTR REPLACE COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT SEPARATOR""".split()
+)
+UPDATE = (
+    "SPARQL updates (INSERT, DELETE, LOAD, CLEAR, DROP, ...) are refused: the graph is read-only; run a SELECT, "
+    "ASK, CONSTRUCT or DESCRIBE query"
+)
+SERVICE = "SERVICE is refused: queries here never call another endpoint (federation is switched off)"
+FROM = (
+    "FROM and FROM NAMED are refused: nothing is fetched; the default graph is the union of the built graphs "
+    "and GRAPH ?g reaches each named graph"
+)
 
 
-class UnsafeQuery(Exception):
-    """A query refused before it ran; the message says why and what is allowed."""
+class UnsafeQuery(GivenInputError):
+    """A query refused before it ran; the message says why and what is allowed. `status` is the HTTP answer."""
+
+    status = 403
 
 
-def is_loopback(url: str) -> bool:
-    """True for http(s) addresses on this machine only: localhost, 127.0.0.0/8, ::1."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return False
-    if parts.hostname == "localhost":
-        return True
+class BadQuery(UnsafeQuery):
+    """Not a SPARQL 1.1 query, or over a limit: the client should change it."""
+
+    status = 400
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one query may be: characters, tokens, bracket nesting, and (if set) rows in its answer."""
+
+    max_chars: int = 64 * 1024
+    max_tokens: int = 4000  # also bounds a chain of operators or UNIONs, which engines nest as deeply
+    max_depth: int = 20  # rdflib's parser reaches Python's recursion limit near 28 nested brackets
+    max_rows: int | None = None
+
+
+@dataclass(frozen=True)
+class SafeQuery:
+    text: str  # what the engine runs: written from the checked tokens
+    form: str  # SELECT, CONSTRUCT, DESCRIBE or ASK
+    row_limit: int | None  # the LIMIT the guard added, if it added one
+
+
+def _check_depth(toks: list[Token], max_depth: int) -> None:
+    stack: list[str] = []
+    for t in toks:
+        if t.kind != "PUNCT":
+            continue
+        if t.text in OPENING:
+            stack.append(CLOSING[OPENING.index(t.text)])
+            if len(stack) > max_depth:
+                raise BadQuery(f"brackets are nested more than {max_depth} deep; flatten the query")
+        elif t.text in CLOSING:
+            if not stack or stack.pop() != t.text:
+                raise BadQuery(f"a {t.text!r} closes no matching bracket; check the query's brackets")
+    if stack:
+        raise BadQuery(f"{len(stack)} bracket(s) are not closed (the first needs {stack[0]!r})")
+
+
+def _check_words(toks: list[Token]) -> str:
+    """Refuse updates, SERVICE, FROM and unknown words; return the query form."""
+    words = [t.word for t in toks if t.kind == "WORD"]
+    if UPDATE_WORDS.intersection(words):
+        raise UnsafeQuery(UPDATE)
+    if "SERVICE" in words:
+        raise UnsafeQuery(SERVICE)
+    if "FROM" in words:
+        raise UnsafeQuery(FROM)
+    unknown = sorted({t.text for t in toks if t.word and (t.word not in QUERY_WORDS or t.text == "A")})
+    if unknown:
+        raise BadQuery(f"{', '.join(unknown)}: not a SPARQL 1.1 query keyword or function")
+    form = next((w for w in words if w not in ("BASE", "PREFIX")), "")
+    if form not in QUERY_FORMS:
+        raise BadQuery(f"not a SPARQL query: it must start with {', '.join(QUERY_FORMS)} (after BASE / PREFIX)")
+    return form
+
+
+def _limit_rows(toks: list[Token], max_rows: int) -> tuple[list[Token], int | None]:
+    """Check the top-level LIMIT against max_rows, or add LIMIT max_rows (before a trailing VALUES)."""
+    depth, values_at = 0, len(toks)
+    for i, t in enumerate(toks):
+        if t.kind == "PUNCT" and t.text in OPENING:
+            depth += 1
+        elif t.kind == "PUNCT" and t.text in CLOSING:
+            depth -= 1
+        elif depth == 0 and t.word == "VALUES":
+            values_at = i
+        elif depth == 0 and t.word == "LIMIT":
+            given = toks[i + 1].text if i + 1 < len(toks) else ""
+            if not given.isdigit():
+                raise BadQuery("LIMIT must be followed by a whole number")
+            if int(given) > max_rows:
+                raise BadQuery(f"LIMIT {int(given)} is over this endpoint's limit of {max_rows} rows; page with OFFSET")
+            return toks, None
+    limit = [Token("WORD", "LIMIT"), Token("NUMBER", str(max_rows))]
+    return toks[:values_at] + limit + toks[values_at:], max_rows
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def safe_query(sparql: str, limits: Limits = DEFAULT_LIMITS) -> SafeQuery:
+    """The query as an engine may run it; raises UnsafeQuery (or BadQuery) saying why not."""
+    if len(sparql) > limits.max_chars:
+        raise BadQuery(f"the query has {len(sparql):,} characters; the limit is {limits.max_chars:,}")
     try:
-        return ipaddress.ip_address(parts.hostname).is_loopback
-    except ValueError:
-        return False
-
-
-def _services(node: object, found: list[object]) -> list[object]:
-    """The endpoint of every SERVICE clause in a parsed query's algebra (IRIs, or variables)."""
-    if isinstance(node, CompValue):
-        if node.name == "ServiceGraphPattern":
-            found.append(node.get("term"))
-        for value in node.values():
-            _services(value, found)
-    elif isinstance(node, (list, tuple, set, ParseResults)):
-        for value in node:
-            _services(value, found)
-    elif isinstance(node, dict):
-        for value in node.values():
-            _services(value, found)
-    return found
-
-
-def _is_update(sparql: str) -> bool:
+        toks = tokens(sparql)
+    except LexError as e:
+        raise BadQuery(f"not SPARQL 1.1: {e}") from None
+    _check_depth(toks, limits.max_depth)
+    if len(toks) > limits.max_tokens:
+        raise BadQuery(f"the query has {len(toks):,} tokens; the limit is {limits.max_tokens:,}")
+    form = _check_words(toks)
+    added = None
+    if limits.max_rows is not None and form != "ASK":
+        toks, added = _limit_rows(toks, limits.max_rows)
     try:
-        parseUpdate(sparql)
-    except ParseException:
-        return False
-    return True
-
-
-def check_query(sparql: str) -> None:
-    """Raise UnsafeQuery for an update, or a SERVICE call that could leave the machine."""
-    try:
-        algebra = translateQuery(parseQuery(sparql)).algebra
-    except Exception as e:  # a syntax error, or e.g. an undeclared prefix
-        if _is_update(sparql):
-            raise UnsafeQuery(
-                "SPARQL updates (INSERT, DELETE, LOAD, CLEAR, DROP, ...) are refused: the graph is "
-                "read-only; run a SELECT, ASK, CONSTRUCT or DESCRIBE query"
-            ) from None
-        if re.search(r"service", expandUnicodeEscapes(sparql), re.IGNORECASE):
-            where = f"line {e.lineno}, column {e.col}: {e.msg}" if isinstance(e, ParseException) else str(e)
-            raise UnsafeQuery(
-                f"the query mentions SERVICE but could not be read to check where it goes ({where}); fix its syntax"
-            ) from None
-        return  # not SPARQL rdflib can read, and no SERVICE: the engine reports its own syntax error
-    outside = sorted(
-        {
-            t.n3() if isinstance(t, Variable) else str(t)
-            for t in _services(algebra, [])
-            if not (isinstance(t, URIRef) and is_loopback(str(t)))
-        }
-    )
-    if outside:
-        raise UnsafeQuery(
-            f"SERVICE to {', '.join(outside)} is refused: mscsle queries only reach endpoints on this "
-            f"machine (localhost, 127.0.0.1, [::1]), never an address given by a variable"
-        )
+        return SafeQuery(emit(toks), form, added)
+    except LexError as e:
+        raise BadQuery(f"not SPARQL 1.1: {e}") from None

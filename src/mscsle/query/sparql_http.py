@@ -11,6 +11,8 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mscsle.errors import Unavailable
+
 SPARQL_RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 TURTLE = "text/turtle"
@@ -18,7 +20,7 @@ ACCEPT = f"{SPARQL_RESULTS_JSON}, {N_TRIPLES};q=0.9, {TURTLE};q=0.8"
 DEFAULT_TIMEOUT = 60.0
 
 
-class EndpointError(Exception):
+class EndpointError(Unavailable):
     """A remote endpoint could not be reached (status None) or refused the request (its HTTP status)."""
 
     def __init__(self, message: str, status: int | None = None):

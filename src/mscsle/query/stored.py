@@ -8,6 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mscsle.model.prefixes import sparql_prologue
+from mscsle.query.sparql_guard import safe_query
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,9 @@ def term_value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
 
 
 def select(store: ox.Store, sparql: str) -> tuple[list[str], list[tuple[str, ...]]]:
-    """Column names and rows of plain values (IRIs as IRIs, literals as their lexical form)."""
-    result = store.query(sparql)
+    """Column names and rows of plain values (IRIs as IRIs, literals as their lexical form); the query is run as
+    the guard re-writes it, like every other."""
+    result = store.query(safe_query(sparql).text)
     names = [v.value for v in result.variables]
     rows = [tuple(term_value(sol[n]) for n in names) for sol in result]
     return names, rows

@@ -6,13 +6,15 @@ graph of a million triples smaller and faster to fill.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
+from typing import Any
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.term import Node  # noqa: F401
+from rdflib.term import Node
 
 from mscsle.curation.records import Claim, Entity, Records
+from mscsle.model.claim import DERIVED, FIELDS
 from mscsle.model.triples import Triple
 from mscsle.model.vocab import CLAIM, ENTITY, EXACT_SYNONYM, IAO_DEFINITION, MSCSLE, REF, Vocab
 
@@ -77,78 +79,42 @@ def claim_label(c: Claim, entities: dict[str, Entity], relation_labels: dict[str
 
 _TYPE, _LABEL, _INDIVIDUAL = RDF.type, RDFS.label, OWL.NamedIndividual  # attribute look-ups hoisted: millions of uses
 _CLAIM, _CITED, _OWN = MSCSLE.Claim, MSCSLE.cited_statement, MSCSLE.review_own_statement
-(
-    _CLAIM_ID,
-    _SUBJECT,
-    _RELATION,
-    _OBJECT,
-    _SPECIES,
-    _CONDITION,
-    _CERTAINTY,
-    _SECTION,
-    _ASSERTED_IN,
-    _QUOTE,
-    _EVIDENCE_TYPE,
-    _CITES,
-    _HEDGE,
-    _EVIDENCE_LEVEL,
-    _CELL,
-    _VIA,
-    _MODEL,
-) = (
-    MSCSLE[p]
-    for p in (
-        "claim_id",
-        "has_subject",
-        "has_relation",
-        "has_object",
-        "in_species",
-        "in_condition",
-        "has_certainty",
-        "in_section",
-        "asserted_in",
-        "quote",
-        "has_evidence_type",
-        "cites",
-        "hedge_cue",
-        "has_evidence_level",
-        "in_cell_context",
-        "via",
-        "in_model",
-    )
-)
+_DERIVED = {d.name: d.property for d in DERIVED}
+_ASSERTED_IN, _EVIDENCE_TYPE = _DERIVED["asserted_in"], _DERIVED["evidence_type"]
+
+
+def _section(name: str) -> URIRef:
+    return _term(f"section_{name}")
+
+
+_NODE: dict[str | None, Callable[[Any], Node]] = {  # a field's value -> its RDF node, by where the value comes from
+    None: _text,
+    "entities": _entity,
+    "cells": _entity,
+    "references": _ref,
+    "sections": _section,
+    **{source: _term for source in ("relations", "species", "conditions", "certainties", "evidence_levels")},
+}
+# Per field of the claim model: its name, RDF property, value -> node, and whether it holds a list.
+_FIELDS = tuple((f.name, f.property, _NODE[f.values], f.multi) for f in FIELDS)
 
 
 def claim_triples(c: Claim, vocab: Vocab, label: str) -> Iterator[Triple]:
+    """The claim node with one triple per value of each model field, the derived ones, and the plain triple."""
     s = CLAIM[c.id]
-    subject, relation, obj = _entity(c.subject), _term(c.relation), _entity(c.object)
-    yield subject, relation, obj  # the claim read as a plain triple
+    yield _entity(c.subject), _term(c.relation), _entity(c.object)  # the claim read as a plain triple
     yield s, _TYPE, _INDIVIDUAL
     yield s, _TYPE, _CLAIM
     yield s, _LABEL, Literal(label, lang="en")
-    yield s, _CLAIM_ID, Literal(c.id)
-    yield s, _SUBJECT, subject
-    yield s, _RELATION, relation
-    yield s, _OBJECT, obj
-    yield s, _SPECIES, _term(c.species)
-    yield s, _CONDITION, _term(c.condition)
-    yield s, _CERTAINTY, _term(c.certainty)
-    yield s, _SECTION, _term(f"section_{c.section}")
     yield s, _ASSERTED_IN, vocab.review
-    yield s, _QUOTE, _text(c.quote)
     yield s, _EVIDENCE_TYPE, _CITED if c.references else _OWN
-    for n in c.references:
-        yield s, _CITES, _ref(n)
-    if c.hedge:
-        yield s, _HEDGE, _text(c.hedge)
-    if c.evidence_level:
-        yield s, _EVIDENCE_LEVEL, _term(c.evidence_level)
-    if c.cell_context:
-        yield s, _CELL, _entity(c.cell_context)
-    if c.via:
-        yield s, _VIA, _entity(c.via)
-    if c.model:
-        yield s, _MODEL, _entity(c.model)
+    for name, prop, node, multi in _FIELDS:
+        value = getattr(c, name)
+        if multi:
+            for v in value:
+                yield s, prop, node(v)
+        elif value:
+            yield s, prop, node(value)
 
 
 def data_triples(records: Records, vocab: Vocab, ontology: Graph) -> Iterator[Triple]:

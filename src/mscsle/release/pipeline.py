@@ -8,9 +8,12 @@ from pathlib import Path
 from rdflib import Graph
 
 from mscsle.checks.shacl import Report, load_shapes, validate
+from mscsle.curation.input_files import read_bytes, read_turtle
 from mscsle.curation.mappings import load_mappings
 from mscsle.curation.records import Records, load
 from mscsle.curation.review_text import ReviewText
+from mscsle.errors import CurationError, Problem, ValidationError
+from mscsle.model.claim import TABLE_COLUMNS
 from mscsle.model.prefixes import sparql_prologue
 from mscsle.model.vocab import Vocab
 from mscsle.project import Project
@@ -23,34 +26,20 @@ from mscsle.release.paused_gc import paused_gc
 from mscsle.release.publish import check_output, publish
 from mscsle.release.sssom_tsv import sssom_tsv
 
-CLAIMS_COLUMNS = (
-    "claim_id",
-    "subject",
-    "subject_id",
-    "relation",
-    "relation_id",
-    "object",
-    "object_id",
-    "species",
-    "condition",
-    "cell_context",
-    "certainty",
-    "evidence_level",
-    "references",
-    "section",
-    "quote",
-    "hedge",
-    "via",
-    "model",
-)
+CLAIMS_COLUMNS = TABLE_COLUMNS  # from the claim model; queries/export/claims-table.rq selects them
 
 
-class ValidationFailed(Exception):
+ONTOLOGY_FILE = "ontology/mscsle.ttl"
+
+
+class ValidationFailed(ValidationError):
     """The built graph does not conform to shapes/; nothing was written."""
 
     def __init__(self, report: Report):
         self.report = report
-        super().__init__(report.text)
+        super().__init__(
+            "SHACL validation failed (nothing was written; the previous build is unchanged):\n" + report.text
+        )
 
 
 @dataclass
@@ -62,7 +51,29 @@ class Built:
 
 
 def read_ontology(project: Project) -> Graph:
-    return Graph().parse(project.ontology, format="turtle")
+    """The hand-edited ontology; a CurationError names the line of a syntax error."""
+    return read_turtle(project.ontology, ONTOLOGY_FILE)
+
+
+def read_vocab(ontology: Graph) -> Vocab:
+    """The controlled vocabularies; a CurationError if the ontology lacks what they are read from."""
+    try:
+        return Vocab.from_ontology(ontology)
+    except (ValueError, TypeError) as e:
+        raise CurationError([Problem(ONTOLOGY_FILE, "", "", str(e).removeprefix(f"{ONTOLOGY_FILE}: "))]) from None
+
+
+def read_source(path: Path) -> ReviewText:
+    """The review's text given with --source-text (size-bounded); a CurationError if it is not UTF-8 text."""
+    problems: list[Problem] = []
+    data = read_bytes(path, str(path), "the review's text (--source-text)", problems)
+    if data is None:
+        raise CurationError(problems)
+    try:
+        return ReviewText(path, data.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        why = f"is not valid UTF-8 (byte {e.start}); save it with the UTF-8 encoding"
+    raise CurationError([Problem(str(path), "", "", f"{why}; it must be the review's text (--source-text)")])
 
 
 def claims_table(nt: bytes, project: Project) -> bytes:
@@ -86,7 +97,7 @@ def claims_table(nt: bytes, project: Project) -> bytes:
 def assemble(project: Project, source: ReviewText | None) -> Built:
     """Everything the build writes, in memory; raises CurationError or ValidationFailed."""
     ontology = read_ontology(project)
-    vocab = Vocab.from_ontology(ontology)
+    vocab = read_vocab(ontology)
     records = load(project.root, project.entities, project.claims_dir, vocab, source)
     mapping_set = load_mappings(project, ontology, records)
     release = project.settings()["release"]
@@ -114,9 +125,8 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
 def build(project: Project, out: Path | None = None, source_text: Path | None = None) -> Built:
     """Assemble and publish into `out` (default dist/) in one step; on any error `out` is left as it was."""
     target = out or project.dist
-    owned = target.resolve() == project.dist.resolve()  # dist/ is the build's; another folder must carry the marker
-    check_output(target, owned)
-    source = ReviewText.read(source_text) if source_text else None
+    check_output(target)
+    source = read_source(source_text) if source_text else None
     built = assemble(project, source)
-    publish(target, built.files, owned)
+    publish(target, built.files)
     return built

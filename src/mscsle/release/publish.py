@@ -4,9 +4,12 @@ The files are written into a staging folder beside the target and flushed to dis
 and the target swap places in one `renameat2(RENAME_EXCHANGE)` call (Linux). Where the system cannot swap,
 the target is first renamed to a backup, and a build that finds the backup without the target (a kill fell
 between the two renames) puts it back. A lock file serialises builds into the same folder, so two builds
-never interleave their files; the last to finish wins, whole. A folder that no build wrote (it has no marker
-file) is never replaced, so `--out` cannot wipe a folder by mistake; only the project's own dist/ is `owned`
-(replaced even without the marker, as it was written before the marker existed).
+never interleave their files; the last to finish wins, whole.
+
+A build deletes only what a build wrote: a non-empty folder without the marker file (dist/ included) is never
+replaced, so `--out` cannot wipe a folder by mistake. The output folder is never reached through a symbolic
+link (`dist -> .` would otherwise make the checkout the folder replaced), and an output path that cannot be
+written is reported before any work.
 """
 
 from __future__ import annotations
@@ -71,6 +74,8 @@ def _names(target: Path) -> tuple[Path, Path, str]:
 def _recover(target: Path) -> None:
     """Undo what a killed build left behind (call with the lock held)."""
     _, backup, staging_prefix = _names(target)
+    if backup.is_symlink():
+        raise OutputFolderError(f"{backup} is a symbolic link, not a build's backup; remove it and build again")
     if backup.exists():
         if target.exists():
             shutil.rmtree(backup)  # killed after the new build was in place
@@ -80,12 +85,17 @@ def _recover(target: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def _check_replaceable(target: Path, owned: bool) -> None:
+def _check_replaceable(target: Path) -> None:
+    if target.is_symlink():
+        raise OutputFolderError(
+            f"{target} is a symbolic link (to {os.readlink(target)}); a build never writes through one: "
+            f"remove the link, or give the real folder as the output"
+        )
     if not target.exists():
         return
     if not target.is_dir():
         raise OutputFolderError(f"{target} is a file; give a folder as the output (e.g. --out dist)")
-    if not owned and any(target.iterdir()) and not (target / MARKER).is_file():
+    if any(target.iterdir()) and not (target / MARKER).is_file():
         raise OutputFolderError(
             f"{target} is not empty and was not written by `mscsle build` (it has no {MARKER} "
             f"file); a build replaces its output folder as a whole, so choose a new or empty "
@@ -93,22 +103,36 @@ def _check_replaceable(target: Path, owned: bool) -> None:
         )
 
 
+def _absolute(target: Path) -> Path:
+    """`target` made absolute with its parent's links resolved, but not its own: a link is refused, never followed."""
+    absolute = Path(os.path.abspath(target))
+    if not absolute.name:
+        raise OutputFolderError(f"{target} is the root folder; give a folder of its own as the output")
+    return absolute.parent.resolve() / absolute.name
+
+
 @contextmanager
 def _locked(target: Path) -> Iterator[Path]:
     """Hold the build lock of `target` (waiting for a concurrent build to finish), after recovering."""
-    target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = _absolute(target)
     lock_path, _, _ = _names(target)
-    with open(lock_path, "a") as lock:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(lock_path, "a")  # noqa: SIM115 (closed below, after the build)
+    except OSError as e:
+        raise OutputFolderError(
+            f"cannot write into {target.parent} ({e.strerror}); choose another output folder"
+        ) from e
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _recover(target)
         yield target
 
 
-def check_output(target: Path, owned: bool = False) -> None:
+def check_output(target: Path) -> None:
     """Fail early, before any work, if `target` may not be replaced; also repair what a killed build left."""
-    with _locked(target) as resolved:
-        _check_replaceable(resolved, owned)
+    with _locked(target) as absolute:
+        _check_replaceable(absolute)
 
 
 def _swap_in(staging: Path, target: Path) -> None:
@@ -125,14 +149,17 @@ def _swap_in(staging: Path, target: Path) -> None:
 
 
 @contextmanager
-def staged_directory(target: Path, owned: bool = False) -> Iterator[Path]:
+def staged_directory(target: Path) -> Iterator[Path]:
     """Yield an empty staging folder beside `target`; on success it replaces `target` in one step.
 
     Builds into the same target wait for each other; on any error (or a kill) `target` keeps its previous content.
     """
     with _locked(target) as target:
-        _check_replaceable(target, owned)
-        staging = Path(tempfile.mkdtemp(prefix=_names(target)[2], dir=target.parent))
+        _check_replaceable(target)
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=_names(target)[2], dir=target.parent))
+        except OSError as e:
+            raise OutputFolderError(f"cannot write into {target.parent} ({e.strerror}); choose another output") from e
         try:
             yield staging
             _write(staging / MARKER, MARKER_TEXT)
@@ -144,8 +171,8 @@ def staged_directory(target: Path, owned: bool = False) -> Iterator[Path]:
             raise
 
 
-def publish(target: Path, files: Mapping[str, bytes], owned: bool = False) -> None:
+def publish(target: Path, files: Mapping[str, bytes]) -> None:
     """Make `files` (name -> bytes) the whole content of the folder `target`, at once."""
-    with staged_directory(target, owned) as staging:
+    with staged_directory(target) as staging:
         for name, data in sorted(files.items()):
             _write(staging / name, data)

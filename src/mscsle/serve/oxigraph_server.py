@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from mscsle.errors import NotBuilt, Unavailable
 from mscsle.query import sparql_http as protocol
 
 DEFAULT_HOST = "127.0.0.1"
@@ -28,7 +29,7 @@ DEFAULT_PORT = 7878
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
-class ServerError(Exception):
+class ServerError(Unavailable):
     """The Oxigraph server could not be found, loaded, started or stopped."""
 
 
@@ -206,7 +207,7 @@ def served(
     """A read-only Oxigraph server over dist/mscsle.nq, in a temporary store that is deleted afterwards."""
     nq = dist / "mscsle.nq"
     if not nq.is_file():
-        raise ServerError(f"{nq} does not exist; run `mscsle build` first (or give --dist)")
+        raise NotBuilt(nq)
     with tempfile.TemporaryDirectory(prefix="mscsle-store-") as tmp:
         load_store(Path(tmp), nq)
         with OxigraphServer(

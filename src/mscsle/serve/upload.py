@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from mscsle.errors import BadInput, NotBuilt
 from mscsle.query import sparql_http as protocol
 from mscsle.release.named_graphs import GRAPH_BASE, NAMES, graph_iri, read_nquads
 
@@ -26,7 +27,7 @@ class Loaded:
 def graph_base(base: str) -> str:
     """A base IRI for the named graphs, ending in '/', '#' or ':' so that the graph name can follow."""
     if not urlsplit(base).scheme:
-        raise ValueError(f"--graph {base!r} is not an absolute IRI (e.g. https://example.org/graphs/mscsle/)")
+        raise BadInput(f"--graph {base!r} is not an absolute IRI (e.g. https://example.org/graphs/mscsle/)")
     return base if base.endswith(("/", "#", ":")) else base + "/"
 
 
@@ -34,7 +35,7 @@ def load(dist: Path, store_url: str, base: str = GRAPH_BASE, timeout: float = pr
     """PUT every named graph of dist/mscsle.nq to the Graph Store endpoint `store_url`; raises EndpointError."""
     nq = dist / "mscsle.nq"
     if not nq.is_file():
-        raise FileNotFoundError(f"{nq} does not exist; run `mscsle build` first (or give --dist)")
+        raise NotBuilt(nq)
     graphs = read_nquads(nq.read_bytes())
     base = graph_base(base)
     loaded = []

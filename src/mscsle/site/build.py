@@ -1,4 +1,4 @@
-"""`mscsle docs`: build and validate the graph in memory (as `mscsle build` does), render the site, publish it atomically."""
+"""`mscsle docs`: render the site from the built graph in dist/ (never rebuilding it) and publish it atomically."""
 
 from __future__ import annotations
 
@@ -8,16 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mscsle.curation.review_text import ReviewText
 from mscsle.project import Project
-from mscsle.release.pipeline import Built, assemble
+from mscsle.release.artifacts import built
 from mscsle.release.publish import staged_directory
 from mscsle.site.render import render_site
 
 
 @dataclass
 class SiteBuilt:
-    built: Built
     files: dict[str, bytes]
     out: Path
 
@@ -39,24 +37,22 @@ def write_file(path: Path, data: bytes) -> None:
 def build_site(
     project: Project,
     out: Path | None = None,
-    source_text: Path | None = None,
     png: Path | None = None,
+    dist: Path | None = None,
     progress: Callable[[str], None] = lambda step: None,
 ) -> SiteBuilt:
-    """The site into `out` (default dist/docs/); with `png`, the network picture also there (e.g. for the README).
+    """The site of dist/mscsle.nt into `out` (default dist/docs/); with `png`, the network picture also there.
 
+    Raises NotBuilt (exit 2) if dist/mscsle.nt is missing or older than the sources: run `mscsle build` first.
     `progress` is told each step as it starts (the command shows it: the whole takes several seconds).
     """
-    review = ReviewText.read(source_text) if source_text else None
-    progress("building and validating the graph")
-    built = assemble(project, review)
-    files = render_site(built.files["mscsle.nt"], project, review, progress)
+    files = render_site(built(project, dist, "mscsle.nt").read_bytes(), project, progress=progress)
     progress("writing the site")
-    target = out or project.dist / "docs"
+    target = out or (dist or project.dist) / "docs"
     with staged_directory(target) as staging:
         for name, data in sorted(files.items()):
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(data)
     if png is not None:
         write_file(png, files["network.png"])
-    return SiteBuilt(built, files, target)
+    return SiteBuilt(files, target)

@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
+from mscsle.model import claim as model
 from mscsle.model.prefixes import converter, sparql_prologue
 from mscsle.query.stored import select
 
+LABELLED = (*(f.name for f in model.FIELDS if f.vocab and f.vocab != "relations"), "evidence_type")  # *_label columns
 TABLE1 = "table1"  # the section of the review's Table 1: its subjects are the factors
 
 
@@ -67,30 +70,12 @@ class Entity:
     mappings: tuple[Mapping, ...] = ()
 
 
-@dataclass(frozen=True)
-class Claim:
-    id: str
-    subject: str
-    relation: str
-    object: str
-    species: str
-    species_label: str
-    condition: str
-    condition_label: str
-    certainty: str
-    certainty_label: str
-    hedge: str
-    evidence_level: str
-    evidence_level_label: str
-    evidence_type_label: str
-    section: str
-    section_label: str
+@dataclass(frozen=True, kw_only=True)
+class Claim(model.Claim):
+    """A claim as the site shows it: the model's fields, the labels of its controlled values and its section's rank."""
+
     section_order: int
-    quote: str
-    cell_context: str
-    via: str
-    model: str
-    references: tuple[int, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict, hash=False, compare=False)  # field name -> value's label
 
     @property
     def hedged(self) -> bool:
@@ -164,7 +149,7 @@ class Factor:
     """A row of the review's Table 1: a factor, its evidence level, immunological effects and references."""
 
     entity: str
-    evidence_level: str
+    evidence_level: str | None
     evidence_level_label: str
     claims: tuple[Claim, ...]
 
@@ -210,9 +195,9 @@ class SiteData:
         out = []
         for entity, claims in rows.items():
             level = next((c for c in claims if c.evidence_level), claims[0])
-            out.append(Factor(entity, level.evidence_level, level.evidence_level_label, tuple(claims)))
+            out.append(Factor(entity, level.evidence_level, level.labels.get("evidence_level", ""), tuple(claims)))
         order = {lvl: i for i, lvl in enumerate(("direct_evidence", "indirect_evidence"))}
-        return sorted(out, key=lambda f: order.get(f.evidence_level, len(order)))
+        return sorted(out, key=lambda f: order.get(f.evidence_level or "", len(order)))
 
     def used_entities(self) -> list[str]:
         """Entities that a claim names in any role, in label order."""
@@ -279,9 +264,10 @@ def read_site_data(store: ox.Store, queries_dir: Path) -> SiteData:
     refs = _grouped(_rows(store, queries_dir / "export", "claim-references"), "claim_id", "number")
     claims = []
     for r in _rows(store, queries, "claims"):
-        values = {k.removesuffix("_id") if k != "claim_id" else "id": v for k, v in r.items()}
-        values["section_order"] = int(values["section_order"])
-        claims.append(Claim(**values, references=tuple(sorted(int(n) for n in refs.get(r["claim_id"], ())))))
+        given: dict[str, Any] = {f.name: r[f.column] or None for f in model.FIELDS if f.column and not f.multi}
+        labels = {name: r[f"{name}_label"] for name in LABELLED if r[f"{name}_label"]}
+        refs_of = tuple(sorted(int(n) for n in refs.get(r["claim_id"], ())))
+        claims.append(Claim(**given, references=refs_of, section_order=int(r["section_order"]), labels=labels))
     values = [Value(**{k: v for k, v in r.items() if k != "order"}) for r in _rows(store, queries, "values")]
     references = _references(_rows(store, queries, "references"))
     sections = [

@@ -15,6 +15,7 @@ from html import escape
 import graphviz
 from markupsafe import Markup
 
+from mscsle.errors import Unavailable
 from mscsle.site.data import Claim, SiteData
 
 FONT = "DejaVu Sans"  # installed with Graphviz on Debian (fonts-dejavu-core): the same glyphs on every machine
@@ -61,8 +62,18 @@ EDGE_STYLES: dict[str, EdgeStyle] = {
 }
 
 
+def _text(text: str) -> str:
+    """Text as Graphviz shows it literally: no escape sequence (\\N, \\l, ...) and no HTML-like label (<...>)."""
+    return graphviz.escape(text)
+
+
+def _tooltip(text: str) -> str:
+    """Text for a tooltip: Graphviz expands escape sequences in an SVG tooltip twice, so a backslash goes in as four."""
+    return graphviz.nohtml(text.replace("\\", "\\" * 4))
+
+
 def _wrap(text: str, width: int = 18) -> str:
-    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
+    return _text("\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text)
 
 
 def _legend(data: SiteData, categories: Iterable[str]) -> str:
@@ -123,7 +134,7 @@ def network(
         labelloc="t",
         fontsize="20",
         bgcolor="white",
-        tooltip=title or "mscsle",
+        tooltip=_tooltip(title or "mscsle"),
         outputorder="edgesfirst",
         **attrs,
     )
@@ -141,7 +152,7 @@ def network(
             style=s.style,
             fillcolor=s.fill,
             URL=f"{root}entity/{eid}.html",
-            tooltip=f"{e.label} ({e.kind_label})",
+            tooltip=_tooltip(f"{e.label} ({e.kind_label})"),
             target="_top",
             **({"penwidth": "3", "fontsize": "13"} if eid == focus else {}),
         )
@@ -174,7 +185,7 @@ def network(
             penwidth=str(min(1.0 + 0.5 * (len(group) - 1), 3.0)),
             URL=f"{root}claims.html#claim-{group[0].id}",
             target="_top",
-            tooltip=f"{ids}: {data.entities[s].label} {rel.label} {data.entities[o].label}",
+            tooltip=_tooltip(f"{ids}: {data.entities[s].label} {rel.label} {data.entities[o].label}"),
         )
     categories = {data.entities[e].category for e in (*used, *clustered)}
     g.node("legend", _legend(data, categories), shape="plaintext", fontsize="10")
@@ -211,7 +222,7 @@ def overview(data: SiteData) -> graphviz.Digraph:
     return network(data, claims, title=title, attrs=OVERVIEW_LAYERED, clusters=boxes, edge_labels=False)
 
 
-class GraphvizMissing(RuntimeError):
+class GraphvizMissing(Unavailable):
     """Graphviz (the `dot` program) is not installed."""
 
     def __init__(self) -> None:

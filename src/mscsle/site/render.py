@@ -80,16 +80,16 @@ def claim_filters(data: SiteData) -> list[Filter]:
             lambda c: (c.relation, data.relations[c.relation].label),
             lambda v: data.relations[v].label if v in data.relations else v,
         ),
-        _filter("species", "species", data.claims, lambda c: (c.species, c.species_label), by_rank),
-        _filter("certainty", "certainty", data.claims, lambda c: (c.certainty, c.certainty_label), by_rank),
+        _filter("species", "species", data.claims, lambda c: (c.species, c.labels["species"]), by_rank),
+        _filter("certainty", "certainty", data.claims, lambda c: (c.certainty, c.labels["certainty"]), by_rank),
         _filter(
             "evidence",
             "evidence level",
             data.claims,
-            lambda c: (c.evidence_level, c.evidence_level_label) if c.evidence_level else NO_LEVEL,
+            lambda c: (c.evidence_level, c.labels["evidence_level"]) if c.evidence_level else NO_LEVEL,
             by_rank,
         ),
-        _filter("section", "section", data.claims, lambda c: (c.section, c.section_label), section_order.get),
+        _filter("section", "section", data.claims, lambda c: (c.section, c.labels["section"]), section_order.get),
         _filter("table1", "Table 1 row", data.claims, table1_row, lambda v: factor_order.get(v, len(factor_order))),
     ]
 
