@@ -30,7 +30,7 @@ DRIVER = ROOT / "tests" / "build_driver.py"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def leftovers(parent: Path) -> list[str]:
@@ -78,6 +78,7 @@ def previous_output(tmp: Path, old: dict[str, bytes]) -> Path:
     out = tmp / "dist"
     out.mkdir()
     for name, data in old.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(data)
     return out
 
@@ -199,7 +200,7 @@ KILL_POINTS = {  # where the build dies -> which build the output folder holds a
     "assemble": "old",
     "write:0": "old",
     "write:3": "old",
-    "write:7": "old",  # every artifact written, the marker not yet
+    "write:7": "old",  # some artifacts written, the marker not yet
     "swap": "old",
     "swapped": "new",
     "cleanup": "new",

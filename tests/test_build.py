@@ -60,8 +60,8 @@ def test_two_builds_are_byte_identical(project, tmp_path: Path):
     """Different hash seeds, same bytes: nothing depends on set or dict order."""
     _build_in_subprocess(project.root, tmp_path / "a", "1")
     _build_in_subprocess(project.root, tmp_path / "b", "2")
-    names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert names == sorted(p.name for p in (tmp_path / "b").iterdir())
+    names = sorted(str(p.relative_to(tmp_path / "a")) for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert names == sorted(str(p.relative_to(tmp_path / "b")) for p in (tmp_path / "b").rglob("*") if p.is_file())
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
@@ -69,7 +69,7 @@ def test_two_builds_are_byte_identical(project, tmp_path: Path):
 def test_bad_input_leaves_dist_unchanged(mini, tmp_path: Path):
     out = tmp_path / "dist"
     build(mini, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     claims = mini.claims_dir / "direct_genes.yaml"
     claims.write_text(claims.read_text(encoding="utf-8").replace("subject: OAZ", "subject: OAZZ"), encoding="utf-8")
     with pytest.raises(CurationError) as err:
@@ -77,5 +77,5 @@ def test_bad_input_leaves_dist_unchanged(mini, tmp_path: Path):
     assert "data/claims/direct_genes.yaml: claim dg-01 (line 3): field 'subject': unknown entity 'OAZZ'" in str(
         err.value
     )
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert not list(tmp_path.glob(".dist.staging-*"))

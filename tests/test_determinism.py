@@ -69,7 +69,7 @@ def test_build_does_not_depend_on_the_environment(project, dist: Path, tmp_path:
         cwd="/",
         capture_output=True,
     )
-    names = sorted(p.name for p in dist.iterdir())
-    assert names == sorted(p.name for p in out.iterdir())
+    names = sorted(str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file())
+    assert names == sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     for name in names:
         assert (out / name).read_bytes() == (dist / name).read_bytes(), name

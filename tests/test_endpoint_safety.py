@@ -203,7 +203,9 @@ def test_serve_refuses_service(endpoint):
     url, proc = endpoint
     status, body = query(url, "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
     assert status == 403
-    assert body.decode() == "SERVICE is refused: queries here never call another endpoint (federation is switched off)\n"
+    assert (
+        body.decode() == "SERVICE is refused: queries here never call another endpoint (federation is switched off)\n"
+    )
 
 
 def test_refused_service_never_connects(endpoint):

@@ -41,9 +41,6 @@ def test_there_are_at_least_25_competency_queries():
 def test_every_query_states_its_question(name: str):
     lines = QUERIES[name].text.splitlines()
     assert lines[0].startswith("# ") and lines[0].endswith("?"), f"{name}.rq must open with its question as a comment"
-    assert not any(line.lstrip().upper().startswith("PREFIX") for line in lines), (
-        f"{name}.rq declares prefixes; the runner adds the project's prefix map"
-    )
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))

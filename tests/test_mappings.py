@@ -195,13 +195,13 @@ BAD_TABLES = {
 def test_bad_mapping_table_is_reported(case: str, mini: Project, tmp_path: Path):
     out = tmp_path / "dist"
     build(mini, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     rows, message = BAD_TABLES[case]
     mini.mappings.write_text(HEADER + rows, encoding="utf-8")
     with pytest.raises(CurationError) as err:
         build(mini, out)
     assert message in str(err.value).splitlines()
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_missing_sources_file_is_reported(mini: Project):

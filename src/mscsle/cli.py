@@ -26,11 +26,11 @@ from mscsle.curation.mapping_stats import HEADERS, mapping_shares, table
 from mscsle.curation.mappings import load_mappings
 from mscsle.curation.records import Records, load
 from mscsle.errors import GivenInputError, MscsleError, ValidationError
-from mscsle.model.prefixes import sparql_prologue
 from mscsle.project import Project
 from mscsle.query import sparql_http as protocol
 from mscsle.query.engines import EMBEDDED, FORMATS, EndpointEngine, Engine, embedded
 from mscsle.query.labelled_table import labelled_table
+from mscsle.query.prefix_prologue import PrologueError, with_prologue, write_prefixes
 from mscsle.query.sparql_guard import safe_query
 from mscsle.query.stored import load_store, stored_queries
 from mscsle.query.time_limit import run_within
@@ -299,7 +299,7 @@ def query_cmd(
     if name in queries:
         sparql = queries[name].sparql
     elif Path(name).is_file():
-        sparql = sparql_prologue() + _query_file(Path(name))
+        sparql = with_prologue(_query_file(Path(name)))
     else:
         raise _no_such_query(name, list(queries))
     if endpoint and data:
@@ -458,6 +458,28 @@ def imports_cmd(ctx: click.Context) -> None:
     mapping_set = load_mappings(project, ontology, records)
     for path in write_imports(project, ontology, mapping_set):
         click.echo(f"  {path}")
+
+
+@main.command("queries")
+@click.option(
+    "--write-prefixes",
+    "write_prefixes_",
+    is_flag=True,
+    help="Rewrite each file's PREFIX lines (exactly the prefixes it uses).",
+)
+@click.pass_context
+def queries_cmd(ctx: click.Context, write_prefixes_: bool) -> None:
+    """Check (or with --write-prefixes rewrite) that every queries/**/*.rq declares its own prefixes, from the one map."""
+    try:
+        stale = write_prefixes(_project(ctx).queries_dir, write=write_prefixes_)
+    except PrologueError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    for path in stale:
+        click.echo(f"  {'rewrote' if write_prefixes_ else 'stale prologue'}: {path}")
+    if stale and not write_prefixes_:
+        click.echo("run `mscsle queries --write-prefixes` to rewrite them", err=True)
+        sys.exit(1)
 
 
 @main.command("check")

@@ -377,3 +377,17 @@ def test_a_review_text_that_is_too_large_is_not_read_whole(mini: Project, tmp_pa
     """--source-text /dev/zero would fill the memory: input files are read up to 16 MiB."""
     err = refused(mini, tmp_path / "dist", "--source-text", "/dev/zero")
     assert "  - /dev/zero: is larger than 16 MiB" in err
+
+
+def test_a_png_path_that_cannot_be_written_is_reported(mini: Project, tmp_path: Path):
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz is not installed")
+    assert build(mini, mini.dist).exit_code == 0  # docs renders the built graph
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = CliRunner().invoke(
+        main, ["--root", str(mini.root), "docs", "--out", str(tmp_path / "site"), "--png", str(blocker / "n.png")]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"cannot build: cannot write {blocker / 'n.png'} (")
+    assert result.stderr.endswith("); choose another --png path\n") and blocker.read_text() == "x"

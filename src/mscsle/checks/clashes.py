@@ -50,8 +50,8 @@ def _members(g: Graph, head: Node) -> list[Node]:
     return list(Collection(g, head))
 
 
-def _drop_list(g: Graph, head: Node) -> None:
-    while head not in (RDF.nil, None):
+def _drop_list(g: Graph, head: Node | None) -> None:
+    while head is not None and head != RDF.nil:
         rest = g.value(head, RDF.rest)
         g.remove((head, None, None))
         head = rest
@@ -111,9 +111,9 @@ def superclasses(g: Graph, classes: set[URIRef]) -> dict[URIRef, set[URIRef]]:
     """Each named class -> all its named superclasses, itself and its equivalents included."""
     up: dict[URIRef, set[URIRef]] = defaultdict(set)
     for c in classes:
-        up[c] |= {d for d in g.objects(c, RDFS.subClassOf) if d in classes}
+        up[c] |= {d for d in g.objects(c, RDFS.subClassOf) if isinstance(d, URIRef) and d in classes}
         for d in g.objects(c, OWL.equivalentClass):
-            if d in classes:
+            if isinstance(d, URIRef) and d in classes:
                 up[c].add(d)
                 up[d].add(c)
     closure: dict[URIRef, set[URIRef]] = {}
@@ -158,7 +158,7 @@ def clashes(asserted: Graph, entailed: Graph, axioms: Axioms) -> list[Clash]:
                     )
                 )
     for i in sorted(named_individuals(asserted)):
-        direct = {t for t in entailed.objects(i, RDF.type) if t in classes}
+        direct = {t for t in entailed.objects(i, RDF.type) if isinstance(t, URIRef) and t in classes}
         types = set().union(*(closure[t] for t in direct)) if direct else set()
         specific = most_specific(direct, closure)
         for pair in sorted(axioms.disjoint_classes, key=sorted):
@@ -170,11 +170,12 @@ def clashes(asserted: Graph, entailed: Graph, axioms: Axioms) -> list[Clash]:
                         curie(i), label(i), f"is both a {curie(a)} and a {curie(b)}, which are declared disjoint{why}"
                     )
                 )
-    functional = set(asserted.subjects(RDF.type, OWL.FunctionalProperty))
+    functional = {p for p in asserted.subjects(RDF.type, OWL.FunctionalProperty) if isinstance(p, URIRef)}
     for p in sorted(functional):
-        values: dict[Node, set[Node]] = defaultdict(set)
+        values: dict[URIRef, set[Node]] = defaultdict(set)
         for s, o in entailed.subject_objects(p):
-            values[s].add(o)
+            if isinstance(s, URIRef):
+                values[s].add(o)
         for s in sorted(values):
             vs = values[s]
             literal = {v for v in vs if isinstance(v, Literal)}

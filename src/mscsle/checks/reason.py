@@ -90,13 +90,19 @@ class Reasoned:
     def members(self, cls: URIRef) -> set[URIRef]:
         """Every individual that has `cls` among its entailed types."""
         closure = superclasses(self.inferred, named_classes(self.inferred))
-        return {i for i, t in self.inferred.subject_objects(RDF.type) if t in closure and cls in closure[t]}
+        return {
+            i
+            for i, t in self.inferred.subject_objects(RDF.type)
+            if isinstance(i, URIRef) and isinstance(t, URIRef) and t in closure and cls in closure[t]
+        }
 
     def new_types(self) -> set[tuple[URIRef, URIRef]]:
         return {
             (i, t)
             for i, t in self.inferred.subject_objects(RDF.type)
-            if t not in (OWL.Class, OWL.NamedIndividual, OWL.Ontology, OWL.AnnotationProperty)
+            if isinstance(i, URIRef)
+            and isinstance(t, URIRef)
+            and t not in (OWL.Class, OWL.NamedIndividual, OWL.Ontology, OWL.AnnotationProperty)
             and (i, RDF.type, t) not in self.asserted
         }
 
@@ -104,7 +110,7 @@ class Reasoned:
         return {
             (c, d)
             for c, d in self.inferred.subject_objects(RDFS.subClassOf)
-            if (c, RDFS.subClassOf, d) not in self.asserted
+            if isinstance(c, URIRef) and isinstance(d, URIRef) and (c, RDFS.subClassOf, d) not in self.asserted
         }
 
     def summary(self) -> str:
@@ -210,7 +216,9 @@ def inferred_graph(asserted: Graph, answers: Graph, ontology: URIRef) -> Graph:
     out.add((iri, DCTERMS.source, version or ontology))
     if version is not None:
         out.add((iri, OWL.versionIRI, URIRef(str(version).replace("mscsle.owl", "mscsle-inferred.owl"))))
-        out.add((iri, OWL.versionInfo, asserted.value(ontology, OWL.versionInfo)))
+        info = asserted.value(ontology, OWL.versionInfo)
+        if info is not None:
+            out.add((iri, OWL.versionInfo, info))
     for p in (DCTERMS.title, DCTERMS.description, DCTERMS.source):
         out.add((p, RDF.type, OWL.AnnotationProperty))
 
@@ -229,7 +237,9 @@ def inferred_graph(asserted: Graph, answers: Graph, ontology: URIRef) -> Graph:
             out.add((min(c, d), OWL.equivalentClass, max(c, d)))
     for i in named_individuals(asserted):
         declare(i, OWL.NamedIndividual)
-        for t in most_specific({t for t in entailed.objects(i, RDF.type) if t in classes}, closure):
+        for t in most_specific(
+            {t for t in entailed.objects(i, RDF.type) if isinstance(t, URIRef) and t in classes}, closure
+        ):
             out.add((i, RDF.type, t))
     return out
 

@@ -11,7 +11,7 @@ by default — the same dataset that `mscsle load` puts into a triplestore and `
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -37,6 +37,12 @@ GRAPH_FORMATS = {"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE}
 FORMATS = ("table", *RESULT_FORMATS, *GRAPH_FORMATS)
 
 
+def _bytes(data: bytes | None) -> bytes:
+    """What a serialiser returns when it writes to memory (the libraries type it as optional: None for a file)."""
+    assert data is not None
+    return data
+
+
 class QueryFailed(Unavailable):
     """The engine rejected the query (syntax error, unsupported feature, time-out)."""
 
@@ -51,9 +57,10 @@ class Results:
     @classmethod
     def from_oxigraph(cls, r: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Results:
         if isinstance(r, ox.QueryTriples):
-            return cls("graph", _sorted_ntriples(ox.serialize(r, format=ox.RdfFormat.N_TRIPLES)))
+            return cls("graph", _sorted_ntriples(_bytes(ox.serialize(r, format=ox.RdfFormat.N_TRIPLES))))
         return cls(
-            "boolean" if isinstance(r, ox.QueryBoolean) else "solutions", r.serialize(format=ox.QueryResultsFormat.JSON)
+            "boolean" if isinstance(r, ox.QueryBoolean) else "solutions",
+            _bytes(r.serialize(format=ox.QueryResultsFormat.JSON)),
         )
 
     @classmethod
@@ -103,12 +110,12 @@ class Results:
             triples = ox.parse(self.data, format=ox.RdfFormat.N_TRIPLES)
             text = self.data.decode("utf-8")
             used = {p: u for p, u in prefix_map().items() if f"<{u}" in text}
-            return ox.serialize(triples, format=GRAPH_FORMATS[fmt], prefixes=used)
+            return _bytes(ox.serialize(triples, format=GRAPH_FORMATS[fmt], prefixes=used))
         if fmt not in RESULT_FORMATS:
             raise QueryFailed(f"a SELECT/ASK query returns solutions: use --format table, {', '.join(RESULT_FORMATS)}")
         if fmt == "csv" and self.form == "boolean":
             raise QueryFailed("SPARQL 1.1 CSV has no form for an ASK result: use --format json, tsv or xml")
-        return self._parsed().serialize(format=RESULT_FORMATS[fmt])
+        return _bytes(self._parsed().serialize(format=RESULT_FORMATS[fmt]))
 
     def table(self) -> str:
         """A plain-text table for people: IRIs as CURIEs of the project's prefix map, literals as their text."""
@@ -185,8 +192,9 @@ class RdflibEngine:
         except Exception as e:  # rdflib raises pyparsing, recursion and assorted evaluation errors
             raise QueryFailed(f"rdflib: {e}") from e
         if r.type in ("CONSTRUCT", "DESCRIBE"):
+            assert r.graph is not None  # rdflib sets it for CONSTRUCT and DESCRIBE
             return Results("graph", _sorted_ntriples(r.graph.serialize(format="nt", encoding="utf-8")))
-        return Results.from_json(r.serialize(format="json"))
+        return Results.from_json(_bytes(r.serialize(format="json")))
 
 
 class EndpointEngine:
@@ -211,12 +219,13 @@ class EndpointEngine:
         if r.content_type in (protocol.N_TRIPLES, protocol.TURTLE):
             fmt = ox.RdfFormat.N_TRIPLES if r.content_type == protocol.N_TRIPLES else ox.RdfFormat.TURTLE
             return Results(
-                "graph", _sorted_ntriples(ox.serialize(ox.parse(r.body, format=fmt), format=ox.RdfFormat.N_TRIPLES))
+                "graph",
+                _sorted_ntriples(_bytes(ox.serialize(ox.parse(r.body, format=fmt), format=ox.RdfFormat.N_TRIPLES))),
             )
         raise QueryFailed(f"{self.url} answered with {r.content_type!r}, not SPARQL JSON results or N-Triples")
 
 
-EMBEDDED = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}
+EMBEDDED: dict[str, Callable[[bytes], Engine]] = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}
 
 
 def embedded(dist: Path, name: str = "oxigraph") -> Engine:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from mscsle.model.prefixes import sparql_prologue
+from mscsle.query.prefix_prologue import with_prologue
 from mscsle.query.sparql_guard import safe_query
 
 
@@ -32,7 +32,7 @@ class StoredQuery:
 
     @property
     def sparql(self) -> str:
-        return sparql_prologue() + self.text
+        return with_prologue(self.text)
 
 
 def stored_queries(queries_dir: Path) -> dict[str, StoredQuery]:
@@ -54,6 +54,8 @@ def select(store: ox.Store, sparql: str) -> tuple[list[str], list[tuple[str, ...
     """Column names and rows of plain values (IRIs as IRIs, literals as their lexical form); the query is run as
     the guard re-writes it, like every other."""
     result = store.query(safe_query(sparql).text)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError("select() runs SELECT queries only")
     names = [v.value for v in result.variables]
     rows = [tuple(term_value(sol[n]) for n in names) for sol in result]
     return names, rows

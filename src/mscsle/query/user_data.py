@@ -188,4 +188,6 @@ def read_all(paths: Sequence[Path], format_name: str | None = None, limit: int =
 
 def nquads(paths: Sequence[Path], format_name: str | None = None, limit: int = DEFAULT_MAX_BYTES) -> bytes:
     """Every user file as one N-Quads document, for the query engines."""
-    return ox.serialize(read_all(paths, format_name, limit), format=ox.RdfFormat.N_QUADS)
+    data = ox.serialize(read_all(paths, format_name, limit), format=ox.RdfFormat.N_QUADS)
+    assert data is not None  # written to memory
+    return data

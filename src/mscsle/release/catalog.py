@@ -16,6 +16,7 @@ def read_catalog(path: Path) -> dict[str, Path]:
         return {}
     mapping: dict[str, Path] = {}
     for element in ET.parse(path).getroot().iter():
-        if element.tag.rsplit("}", 1)[-1] == "uri" and element.get("name") and element.get("uri"):
-            mapping[element.get("name")] = (path.parent / element.get("uri")).resolve()
+        name, uri = element.get("name"), element.get("uri")
+        if element.tag.rsplit("}", 1)[-1] == "uri" and name and uri:
+            mapping[name] = (path.parent / uri).resolve()
     return mapping

@@ -21,6 +21,7 @@ from mscsle.query.stored import load_store, select
 from mscsle.release import serialize
 from mscsle.release.graph import merged_graph
 from mscsle.release.import_modules import link
+from mscsle.release.interop import interop_files
 from mscsle.release.named_graphs import data_ntriples, quads, split
 from mscsle.release.paused_gc import paused_gc
 from mscsle.release.publish import check_output, publish
@@ -118,6 +119,7 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
         "claims.tsv": claims_table(nt, project),
         "shacl-report.ttl": serialize.turtle(serialize.canonical(report.graph)),
         "mscsle.sssom.tsv": sssom_tsv(mapping_set, graph, release),
+        **interop_files(graph, release),
     }
     return Built(records, graph, report, files)
 

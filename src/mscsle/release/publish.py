@@ -56,6 +56,7 @@ def _fsync(path: Path) -> None:
 
 
 def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)  # artifacts may sit in sub-folders (kgx/, triplestore/)
     with open(path, "wb") as fh:
         fh.write(data)
         fh.flush()

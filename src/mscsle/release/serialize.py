@@ -134,7 +134,9 @@ def _turtle_body(text: str) -> list[str]:
 
 
 def turtle_from_ntriples(nt: bytes) -> bytes:
-    """Diff-friendly Turtle from the sorted N-Triples, in two parts under one sorted PREFIX header.
+    """Diff-friendly Turtle from the sorted N-Triples, in two parts under one sorted `@prefix` header.
+
+    `@prefix`, not SPARQL-style `PREFIX`: the OWL API's own Turtle parser reads only the former (owlapi#1149).
 
     The ontology's own terms (everything but claims, entities and references; a size that does not grow with
     the claims) are written by rdflib's longturtle, which nests restrictions and lists; the claims, entities and
@@ -157,7 +159,7 @@ def turtle_from_ntriples(nt: bytes) -> bytes:
     ).decode("utf-8")
     # a blank line before each subject block (continuation lines start with a tab; literals never span lines)
     tail = [f"\n{line}" if not line.startswith("\t") else line for line in _turtle_body(body)]
-    header = [f"PREFIX {p}: <{u}>" for p, u in sorted(prefixes.items())]
+    header = [f"@prefix {p}: <{u}> ." for p, u in sorted(prefixes.items())]
     return ("\n".join([*header, "", *head, *tail]) + "\n").encode("utf-8")
 
 

@@ -123,7 +123,10 @@ def query_of(method: str, target: str, content_type: str | None, body: bytes) ->
     queries = []
     if method == "POST":
         if media == FORM:
-            params += _params(body.decode("ascii", "replace"))
+            try:
+                params += _params(body.decode("ascii"))
+            except UnicodeDecodeError:
+                raise Refused(400, "a form body is ASCII (URL-encoded); this one is not") from None
         elif media == SPARQL_QUERY:
             try:
                 queries.append(body.decode("utf-8"))
@@ -205,8 +208,8 @@ class Handler(BaseHTTPRequestHandler):
         deadline = time.monotonic() + self.server.timeout_s
         backend = self.server.backend
         conn = http.client.HTTPConnection(backend.host, backend.port, timeout=self.server.timeout_s)
-        accept = ", ".join(self.headers.get_all("Accept") or []) or DEFAULT_ACCEPT
-        headers = {"Content-Type": f"{SPARQL_QUERY}; charset=utf-8", "Accept": accept[:1000]}
+        accept = re.sub(r"[^\x20-\x7e]", " ", ", ".join(self.headers.get_all("Accept") or []))[:1000]
+        headers = {"Content-Type": f"{SPARQL_QUERY}; charset=utf-8", "Accept": accept.strip() or DEFAULT_ACCEPT}
         started = False
         try:
             conn.request("POST", "/query", body=checked.text.encode("utf-8"), headers=headers)
@@ -269,4 +272,5 @@ def guarded(dist: Path, host: str, port: int, timeout_s: float, max_rows: int = 
 
 def query_url(guard: Guard) -> str:
     host, port = guard.server_address[:2]
-    return f"http://{f'[{host}]' if ':' in host else host}:{port}/query"
+    name = host.decode() if isinstance(host, bytes) else host
+    return f"http://{f'[{name}]' if ':' in name else name}:{port}/query"

@@ -145,16 +145,18 @@ class OxigraphServer:
             raise
 
     def _wait_until_ready(self, startup_timeout: float) -> None:
+        assert self.process is not None  # started by start()
+        process = self.process
         deadline = time.monotonic() + startup_timeout
         while True:
-            if self.process.poll() is not None:
+            if process.poll() is not None:
                 raise ServerError(
-                    f"the Oxigraph server exited at start (code {self.process.returncode}): "
+                    f"the Oxigraph server exited at start (code {process.returncode}): "
                     + self.log().split("\n\nStack backtrace")[0]
                 )
             try:
                 protocol.query(self.query_url, "ASK {}", timeout=1.0)
-                if self.process.poll() is None:
+                if process.poll() is None:
                     return
             except protocol.EndpointError:
                 if time.monotonic() > deadline:

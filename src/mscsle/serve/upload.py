@@ -38,7 +38,7 @@ def load(dist: Path, store_url: str, base: str = GRAPH_BASE, timeout: float = pr
         raise NotBuilt(nq)
     graphs = read_nquads(nq.read_bytes())
     base = graph_base(base)
-    loaded = []
+    loaded: list[Loaded] = []
     for name in NAMES:
         iri = graph_iri(name, base)
         try:

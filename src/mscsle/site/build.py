@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from mscsle.errors import OutputFolderError
 from mscsle.project import Project
 from mscsle.release.artifacts import built
 from mscsle.release.publish import staged_directory
@@ -54,5 +55,8 @@ def build_site(
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(data)
     if png is not None:
-        write_file(png, files["network.png"])
+        try:
+            write_file(png, files["network.png"])
+        except OSError as e:
+            raise OutputFolderError(f"cannot write {png} ({e.strerror}); choose another --png path") from e
     return SiteBuilt(files, target)
