@@ -155,26 +155,32 @@ def test_claim_rows_carry_what_the_graph_says(site: Path, graph: Graph):
     facts = select(
         graph,
         """
-        SELECT ?i ?s ?o ?sp ?ce ?el WHERE {
+        SELECT ?i ?s ?o ?sp ?ce ?el ?r (GROUP_CONCAT(STR(?x); separator=" ") AS ?ctx) WHERE {
           ?c mscsle:claim_id ?i ; mscsle:has_subject ?s ; mscsle:has_object ?o ; mscsle:in_species ?sp ;
-             mscsle:has_certainty ?ce .
-          OPTIONAL { ?c mscsle:has_evidence_level ?el } }""",
+             mscsle:has_certainty ?ce ; mscsle:has_relation ?r .
+          OPTIONAL { ?c mscsle:has_evidence_level ?el }
+          OPTIONAL { ?c mscsle:in_cell_context|mscsle:via|mscsle:in_model ?x } }
+        GROUP BY ?i ?s ?o ?sp ?ce ?el ?r""",
     )
 
     def local(iri):
         return iri.rsplit("/", 1)[-1]
 
     assert len(facts) == len(rows) > 0  # every claim of the graph, each a row
-    for cid, s, o, sp, ce, el in facts:
+    for cid, s, o, sp, ce, el, r, ctx in facts:
         row = rows[cid]
-        assert row["data-entities"].split() == [local(s), local(o)]
+        # every role counts: subject, object, then cell context, mediator and model
+        assert row["data-entities"].split()[:2] == [local(s), local(o)]
+        assert set(row["data-entities"].split()) == {local(s), local(o), *(local(x) for x in ctx.split())}
         assert (row["data-species"], row["data-certainty"]) == (local(sp), local(ce))
         assert row["data-evidence"] == (local(el) if el else "none")
+        assert row["data-relation"] == local(r)
     refs = Counter(cid for (cid,) in select(graph, "SELECT ?i WHERE { ?c mscsle:claim_id ?i ; mscsle:cites ?r }"))
     assert refs
+    html = (site / "claims.html").read_text(encoding="utf-8")
     for cid, n in refs.items():
-        cited = re.search(r"\[([\d, ]+)\]", rows[cid]["_text"])
-        assert cited and len(cited.group(1).split(",")) == n, cid
+        row_html = html.split(f'<tr id="claim-{cid}"', 1)[1].split("</tr>", 1)[0]
+        assert len(set(re.findall(r'href="references\.html#ref-(\d+)"', row_html))) == n, cid
 
 
 def test_every_entity_has_its_page(site: Path, graph: Graph):
@@ -328,8 +334,8 @@ def test_table1_factors_each_have_a_picture(site: Path, graph: Graph):
     assert direct == {"OAZ", "Pbx1-d", "p16INK4A"}
 
 
-def test_network_picture_has_every_claim(site: Path, graph: Graph):
-    svg = ET.parse(site / "network.svg").getroot()
+def test_full_network_picture_has_every_claim(site: Path, graph: Graph):
+    svg = ET.parse(site / "network-full.svg").getroot()
     groups = [g for g in svg.iter(f"{SVG}g")]
     nodes = {g.findtext(f"{SVG}title") for g in groups if g.get("class") == "node"} - {"legend"}
     involved = {
@@ -374,7 +380,7 @@ def test_labels_are_escaped_everywhere(mini, tmp_path: Path):
             assert b"<script>alert" not in data, name
     page = Page(files["entity/CCL2.html"].decode("utf-8"))
     assert page.h1 == "CCL2 <script>alert('x')</script> & co"
-    svg = ET.fromstring(files["network.svg"])
+    svg = ET.fromstring(files["network-full.svg"])
     (node,) = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "node" and g.findtext(f"{SVG}title") == "CCL2"]
     drawn = "".join(t.text or "" for t in node.iter(f"{SVG}text"))  # wrapped over lines
     assert drawn.replace(" ", "") == "CCL2<script>alert('x')</script>&co"

@@ -6,8 +6,13 @@ with the error's code, in one place.
 
 from __future__ import annotations
 
+import difflib
+import shutil
 import signal
 import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +29,7 @@ from mscsle.errors import GivenInputError, MscsleError, ValidationError
 from mscsle.project import Project
 from mscsle.query import sparql_http as protocol
 from mscsle.query.engines import EMBEDDED, FORMATS, EndpointEngine, Engine, embedded
+from mscsle.query.labelled_table import labelled_table
 from mscsle.query.prefix_prologue import PrologueError, with_prologue, write_prefixes
 from mscsle.query.sparql_guard import safe_query
 from mscsle.query.stored import load_store, stored_queries
@@ -48,6 +54,63 @@ def _project(ctx: click.Context) -> Project:
 def _source_text(project: Project, given: Path | None) -> Path | None:
     """The review text given, else the one beside the checkout where it exists."""
     return given or (project.default_source_text if project.default_source_text.is_file() else None)
+
+
+@contextmanager
+def _working(message: str) -> Iterator[Callable[[str], None]]:
+    """A spinner with the step under way on stderr (shown only on a terminal); yields a function to name the next step."""
+    from rich.console import Console
+
+    with Console(stderr=True).status(message) as status:
+        yield lambda step: status.update(f"{message}: {step}")
+
+
+def _previous_build(target: Path) -> list[str]:
+    """What a folder that a build is about to replace holds (top-level names, folders with a slash)."""
+    if not target.is_dir():
+        return []
+    return sorted(p.name + ("/" if p.is_dir() else "") for p in target.iterdir() if not p.name.startswith("."))
+
+
+def _shown(path: Path) -> str:
+    """The path relative to the working folder where it lies under it (as the user typed it), else as it is."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _replaced(target: Path, before: list[str], written: set[str]) -> str:
+    """Says what the build replaced, naming what was there and is not any more (dist/docs, for instance)."""
+    if not before:
+        return f"created {_shown(target)}/"
+    gone = [name for name in before if name.rstrip("/") not in written]
+    if not gone:
+        return f"replaced {_shown(target)}/ (the previous build)"
+    names = ", ".join(f"{_shown(target / g)}{'/' if g.endswith('/') else ''}" for g in gone)
+    return f"replaced {_shown(target)}/ (the previous build, incl. {names}, which a build does not write)"
+
+
+def _list_queries(queries: dict, width: int = 100) -> str:
+    """The stored queries, one name and its question wrapped to fit `width` columns."""
+    name_width = min(max(len(n) for n in queries), 32) if queries else 0
+    lines = [f"{'query':<{name_width}}  question", f"{'-' * name_width}  {'-' * (width - name_width - 2)}"]
+    for name, q in queries.items():
+        wrapped = textwrap.wrap(q.question, width - name_width - 2) or [""]
+        if len(name) > name_width:  # a long name on a line of its own
+            lines.append(name)
+            wrapped.insert(0, "")
+        lines.append(f"{name if len(name) <= name_width else '':<{name_width}}  {wrapped[0]}".rstrip())
+        lines += [f"{'':<{name_width}}  {more}" for more in wrapped[1:]]
+    return "\n".join(lines)
+
+
+def _no_such_query(name: str, names: list[str]) -> click.UsageError:
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return click.UsageError(
+        f"no stored query {name!r} and no such file{hint} (`mscsle query --list` lists the stored ones)"
+    )
 
 
 class Group(click.Group):
@@ -90,8 +153,10 @@ def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) ->
     """Build all artifacts into dist/, validated against shapes/."""
     project = _project(ctx)
     source_text = _source_text(project, source_text)
-    built = build(project, out, source_text)
     target = out or project.dist
+    before = _previous_build(target)
+    with _working("building dist/"):
+        built = build(project, out, source_text)
     checked = f"quotes verified against {source_text}" if source_text else "quotes NOT verified (no --source-text)"
     click.echo(
         f"built {len(built.records.claims)} claims, {len(built.records.entities)} entities, "
@@ -99,6 +164,7 @@ def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) ->
     )
     for name in sorted(built.files):
         click.echo(f"  {target / name}")
+    click.echo(_replaced(target, before, {n.split("/")[0] for n in built.files}))
 
 
 @main.command("docs")
@@ -124,7 +190,8 @@ def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) ->
 def docs_cmd(ctx: click.Context, out: Path | None, dist: Path | None, png: Path | None) -> None:
     """Write the documentation site of the built graph (ontology reference, claims browser, network pictures);
     it opens offline."""
-    site = build_site(_project(ctx), out, png, dist)
+    with _working("writing the documentation site") as step:
+        site = build_site(_project(ctx), out, png, dist, step)
     pages = sum(1 for name in site.files if name.endswith(".html"))
     click.echo(
         f"wrote {pages} pages and {len(site.files) - pages} other files into {site.out}; "
@@ -227,18 +294,14 @@ def query_cmd(
     project = _project(ctx)
     queries = stored_queries(project.queries_dir)
     if list_ or not name:
-        from tabulate import tabulate  # imported on use: `mscsle build` does not need it
-
-        click.echo(tabulate([(q.name, q.question) for q in queries.values()], headers=("query", "question")))
+        click.echo(_list_queries(queries, min(100, shutil.get_terminal_size((100, 24)).columns)))
         return
     if name in queries:
         sparql = queries[name].sparql
     elif Path(name).is_file():
         sparql = with_prologue(_query_file(Path(name)))
     else:
-        raise click.UsageError(
-            f"no stored query {name!r} and no such file; `mscsle query --list` lists the stored ones"
-        )
+        raise _no_such_query(name, list(queries))
     if endpoint and data:
         raise click.UsageError("--data and --endpoint exclude each other: query your files here, or the endpoint")
     safe_query(sparql)  # refused before anything is loaded; each engine checks again what it runs
@@ -254,9 +317,10 @@ def query_cmd(
 
     def answer() -> bytes:
         results = runner.run(sparql)
-        return (results.table() + "\n").encode("utf-8") if fmt == "table" else results.serialize(fmt)
+        return (labelled_table(results, runner) + "\n").encode("utf-8") if fmt == "table" else results.serialize(fmt)
 
-    output = answer() if endpoint else run_within(timeout, answer)  # an embedded engine cannot be interrupted
+    with _working("running the query"):
+        output = answer() if endpoint else run_within(timeout, answer)  # an embedded engine cannot be interrupted
     click.echo(output if output.endswith(b"\n") else output + b"\n", nl=False)
 
 
@@ -287,7 +351,8 @@ def query_cmd(
 @click.pass_context
 def load_cmd(ctx: click.Context, endpoint: str, base: str, timeout: float, dist: Path | None) -> None:
     """Load the built graph into a triplestore: each named graph replaces the one of the same IRI."""
-    loaded = load_graphs(dist or _project(ctx).dist, endpoint, base, timeout)
+    with _working(f"loading the graphs into {endpoint}"):
+        loaded = load_graphs(dist or _project(ctx).dist, endpoint, base, timeout)
     for g in loaded:
         click.echo(f"loaded {g.triples} triples into <{g.graph}>")
 
@@ -452,6 +517,7 @@ def reason_cmd(ctx: click.Context, dist: Path | None) -> None:
     from mscsle.checks.reason import INFERRED_FILE, reason
 
     target = dist or _project(ctx).dist
-    result = reason(_project(ctx), target)
+    with _working(f"running HermiT on {target / 'mscsle.owl'} (a few seconds)"):
+        result = reason(_project(ctx), target)
     click.echo(result.summary())
     click.echo(f"wrote {target / INFERRED_FILE}")

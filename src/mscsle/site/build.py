@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,13 +36,19 @@ def write_file(path: Path, data: bytes) -> None:
 
 
 def build_site(
-    project: Project, out: Path | None = None, png: Path | None = None, dist: Path | None = None
+    project: Project,
+    out: Path | None = None,
+    png: Path | None = None,
+    dist: Path | None = None,
+    progress: Callable[[str], None] = lambda step: None,
 ) -> SiteBuilt:
     """The site of dist/mscsle.nt into `out` (default dist/docs/); with `png`, the network picture also there.
 
     Raises NotBuilt (exit 2) if dist/mscsle.nt is missing or older than the sources: run `mscsle build` first.
+    `progress` is told each step as it starts (the command shows it: the whole takes several seconds).
     """
-    files = render_site(built(project, dist, "mscsle.nt").read_bytes(), project)
+    files = render_site(built(project, dist, "mscsle.nt").read_bytes(), project, progress=progress)
+    progress("writing the site")
     target = out or (dist or project.dist) / "docs"
     with staged_directory(target) as staging:
         for name, data in sorted(files.items()):

@@ -54,6 +54,7 @@ class Mapping:
     predicate_label: str
     target: str  # CURIE where the prefix map knows the IRI, else the IRI or the literal
     href: str  # the IRI to link to ("" for a literal)
+    target_label: str = ""  # the external term's label in the graph (a gene symbol, for instance)
 
 
 @dataclass(frozen=True)
@@ -86,10 +87,50 @@ class Claim(model.Claim):
         return (self.subject, self.object)
 
     @property
+    def all_entities(self) -> tuple[str, ...]:
+        """Every entity the claim names, in any role: subject, object, cell context, mediator, model."""
+        return tuple(dict.fromkeys((*self.entities, *(e for _, e in self.context_entities))))
+
+    @property
     def context_entities(self) -> tuple[tuple[str, str], ...]:
         """(role, entity id) of the entities that qualify the claim: cell context, mediator, model."""
         roles = (("in cell", self.cell_context), ("via", self.via), ("in model", self.model))
         return tuple((role, e) for role, e in roles if e)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One of the review's numbered references, with whatever the graph says of it as a publication."""
+
+    number: int
+    title: str = ""
+    creators: tuple[str, ...] = ()
+    journal: str = ""
+    year: str = ""
+    doi: str = ""
+    pmid: str = ""
+
+    @property
+    def short_title(self) -> str:
+        """The title cut at a word to about 60 characters, for tables."""
+        if len(self.title) <= 60:
+            return self.title
+        return self.title[:60].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+    @property
+    def citation(self) -> str:
+        """Authors, title, journal and year as one line ("" when the graph knows only the number)."""
+        authors = ", ".join(self.creators)
+        parts = [p for p in (authors, self.title, self.journal, self.year) if p]
+        return ". ".join(parts)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    label: str
+    heading: str
+    order: int
 
 
 @dataclass(frozen=True)
@@ -124,6 +165,8 @@ class SiteData:
     relations: dict[str, Relation]
     claims: list[Claim]
     values: list[Value] = field(default_factory=list)
+    references: dict[int, Reference] = field(default_factory=dict)
+    sections: list[Section] = field(default_factory=list)
 
     def claims_with_subject(self, entity: str) -> list[Claim]:
         return [c for c in self.claims if c.subject == entity]
@@ -134,6 +177,10 @@ class SiteData:
     def neighbourhood(self, entity: str) -> list[Claim]:
         """Every claim with the entity as subject or object."""
         return [c for c in self.claims if entity in c.entities]
+
+    def claims_naming(self, entity: str) -> list[Claim]:
+        """Every claim that names the entity in any role (subject, object, cell context, mediator, model)."""
+        return [c for c in self.claims if entity in c.all_entities]
 
     def claims_in_context(self, entity: str) -> list[Claim]:
         """Claims that name the entity as cell context, mediator or model."""
@@ -153,8 +200,8 @@ class SiteData:
         return sorted(out, key=lambda f: order.get(f.evidence_level or "", len(order)))
 
     def used_entities(self) -> list[str]:
-        """Entities that a claim names as subject or object, in label order."""
-        used = {e for c in self.claims for e in c.entities}
+        """Entities that a claim names in any role, in label order."""
+        used = {e for c in self.claims for e in c.all_entities}
         return [e for e in self.entities if e in used]
 
 
@@ -172,7 +219,8 @@ def _mapping(row: dict[str, str]) -> Mapping:
     pred = conv.compress(row["predicate"]) or row["predicate"]
     label = row["predicate_label"] or pred.split(":")[-1]
     if row["is_iri"] == "true":
-        return Mapping(pred, label, conv.compress(row["target"]) or row["target"], row["target"])
+        target = conv.compress(row["target"]) or row["target"]
+        return Mapping(pred, label, target, row["target"], row.get("target_label") or "")
     return Mapping(pred, label, row["target"], "")
 
 
@@ -180,6 +228,20 @@ def _grouped(rows: Iterable[dict[str, str]], key: str, value: str) -> dict[str, 
     out: dict[str, list[str]] = {}
     for row in rows:
         out.setdefault(row[key], []).append(row[value])
+    return out
+
+
+def _references(rows: list[dict[str, str]]) -> dict[int, Reference]:
+    """One Reference per number; several dcterms:creator values are kept in the order the query gives."""
+    grouped: dict[int, list[dict[str, str]]] = {}
+    for row in rows:
+        grouped.setdefault(int(row["number"]), []).append(row)
+    out = {}
+    for n, group in sorted(grouped.items()):
+        first = group[0]
+        year = first["year"][:4] if first["year"] else ""
+        creators = tuple(dict.fromkeys(r["creator"] for r in group if r["creator"]))
+        out[n] = Reference(n, first["title"], creators, first["journal"], year, first["doi"], first["pmid"])
     return out
 
 
@@ -207,4 +269,8 @@ def read_site_data(store: ox.Store, queries_dir: Path) -> SiteData:
         refs_of = tuple(sorted(int(n) for n in refs.get(r["claim_id"], ())))
         claims.append(Claim(**given, references=refs_of, section_order=int(r["section_order"]), labels=labels))
     values = [Value(**{k: v for k, v in r.items() if k != "order"}) for r in _rows(store, queries, "values")]
-    return SiteData(ontology, entities, relations, claims, values)
+    references = _references(_rows(store, queries, "references"))
+    sections = [
+        Section(r["section"], r["label"], r["heading"], int(r["order"])) for r in _rows(store, queries, "sections")
+    ]
+    return SiteData(ontology, entities, relations, claims, values, references, sections)

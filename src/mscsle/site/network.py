@@ -97,11 +97,18 @@ def _legend(data: SiteData, categories: Iterable[str]) -> str:
     return '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">' + "".join(rows) + "</TABLE>>"
 
 
-# Graph attributes of the two kinds of picture: the whole review as a force-directed network (sfdp spreads a
+# Graph attributes of the kinds of picture: the overview (factors to functions, layered); the whole review as a force-directed network (sfdp spreads a
 # dense graph best), one factor's neighbourhood as a left-to-right layered drawing (dot). sfdp's spline router
 # (splines=true) does not give the same curves from run to run; curved edges do.
 OVERVIEW = {"layout": "sfdp", "K": "1.5", "repulsiveforce": "1.5", "overlap": "prism", "sep": "+6", "splines": "curved"}
 FOCUS = {"layout": "dot", "rankdir": "LR", "nodesep": "0.25", "ranksep": "0.9"}
+OVERVIEW_LAYERED = {"layout": "dot", "rankdir": "LR", "nodesep": "0.15", "ranksep": "3", "newrank": "true"}
+
+
+# The kind of entity that the overview shows as what the Table 1 factors act on: the processes (MSC senescence,
+# B-cell proliferation, ...). Table 1's own "immunological effect" rows restate them and are left to the factor pages.
+FUNCTION_KINDS = ("BiologicalProcess",)
+MAX_OVERVIEW_NODES = 60
 
 
 def network(
@@ -112,8 +119,13 @@ def network(
     focus: str | None = None,
     title: str = "",
     attrs: dict[str, str] = OVERVIEW,
+    clusters: dict[str, list[str]] | None = None,
+    edge_labels: bool = True,
 ) -> graphviz.Digraph:
-    """The picture of `claims`; `root` is the path from the page that shows it to the site's root folder."""
+    """The picture of `claims`; `root` is the path from the page that shows it to the site's root folder.
+
+    `clusters` (label -> entity ids) draws those entities in labelled boxes.
+    """
     attrs = dict(attrs)
     g = graphviz.Digraph("mscsle", engine=attrs.pop("layout"))
     g.attr(
@@ -129,10 +141,11 @@ def network(
     g.attr("node", fontname=FONT, fontsize="11", penwidth="1", margin="0.08,0.04")
     g.attr("edge", fontname=FONT, fontsize="9", arrowsize="0.8")
     used = sorted({e for c in claims for e in c.entities}, key=lambda e: data.entities[e].label.casefold())
-    for eid in used:
+
+    def node(graph: graphviz.Digraph, eid: str) -> None:
         e = data.entities[eid]
         s = NODE_STYLES.get(e.category, DEFAULT_NODE)
-        g.node(
+        graph.node(
             eid,
             _wrap(e.label),
             shape=s.shape,
@@ -143,6 +156,17 @@ def network(
             target="_top",
             **({"penwidth": "3", "fontsize": "13"} if eid == focus else {}),
         )
+
+    clustered = set()
+    for i, (label, members) in enumerate((clusters or {}).items()):
+        with g.subgraph(name=f"cluster_{i}") as sub:
+            sub.attr(label=label, fontsize="14", style="rounded,filled", fillcolor="#f6f8fa", color="#d0d7de")
+            for eid in members:  # drawn even without an edge here: the box lists all its members
+                node(sub, eid)
+                clustered.add(eid)
+    for eid in used:
+        if eid not in clustered:
+            node(g, eid)
     edges: dict[tuple[str, str, str], list[Claim]] = {}
     for c in claims:
         edges.setdefault((c.subject, c.relation, c.object), []).append(c)
@@ -153,7 +177,7 @@ def network(
         g.edge(
             s,
             o,
-            label=_wrap(rel.label, 16),
+            label=_wrap(rel.label, 16) if edge_labels else "",
             color=st.color,
             fontcolor=st.color,
             arrowhead=st.arrowhead,
@@ -163,8 +187,39 @@ def network(
             target="_top",
             tooltip=_tooltip(f"{ids}: {data.entities[s].label} {rel.label} {data.entities[o].label}"),
         )
-    g.node("legend", _legend(data, {data.entities[e].category for e in used}), shape="plaintext", fontsize="10")
+    categories = {data.entities[e].category for e in (*used, *clustered)}
+    g.node("legend", _legend(data, categories), shape="plaintext", fontsize="10")
     return g
+
+
+def overview_claims(data: SiteData, max_nodes: int = MAX_OVERVIEW_NODES) -> list[Claim]:
+    """The claims of the overview: Table 1 factors acting on processes and immunological effects.
+
+    Where that would exceed `max_nodes` labelled nodes, the targets named by the fewest claims are left out
+    (the full network stays on its own page).
+    """
+    factors = {f.entity for f in data.factors()}
+    claims = [c for c in data.claims if c.subject in factors and data.entities[c.object].category in FUNCTION_KINDS]
+    targets: dict[str, int] = {}
+    for c in claims:
+        if c.object not in factors:
+            targets[c.object] = targets.get(c.object, 0) + 1
+    ranked = sorted(targets, key=lambda t: (-targets[t], data.entities[t].label.casefold()))
+    kept = set(ranked[: max(max_nodes - len(factors), 0)]) | factors
+    return [c for c in claims if c.object in kept]
+
+
+def overview(data: SiteData) -> graphviz.Digraph:
+    """A picture to read at a glance: the Table 1 factors, boxed by evidence level, and the functions they change."""
+    claims = overview_claims(data)
+    levels: dict[str, list[str]] = {}
+    for f in data.factors():
+        levels.setdefault(f"Table 1: {f.evidence_level_label}", []).append(f.entity)
+    title = "What the Table 1 factors do to MSC and immune functions (claims of the review)"
+    # dot stacks the boxes of this left-to-right layout bottom-up in the order they are given: reversed, the
+    # direct evidence comes out on top, as in the review's Table 1
+    boxes = dict(reversed(list(levels.items())))
+    return network(data, claims, title=title, attrs=OVERVIEW_LAYERED, clusters=boxes, edge_labels=False)
 
 
 class GraphvizMissing(Unavailable):

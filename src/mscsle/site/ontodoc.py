@@ -10,9 +10,12 @@ id, or not at all; so each one is handed to it written out in Manchester syntax,
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
 
 import pyoxigraph as ox
-from rdflib import OWL, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
@@ -89,8 +92,70 @@ def ontology_terms(store: ox.Store, project: Project) -> Graph:
     return g
 
 
-def reference_html(terms: Graph) -> tuple[str, dict[str, str]]:
-    """pyLODE's OntPub page (one self-contained HTML document, stylesheet included) and its anchors (IRI -> id)."""
-    doc = _import_ontpub()(ontology=terms, sort_subjects=True)
+PROJECT = "https://w3id.org/mscsle/"
+DEFINITION = URIRef("http://purl.obolibrary.org/obo/IAO_0000115")
+
+
+@dataclass(frozen=True)
+class ImportedTerm:
+    iri: str
+    curie: str
+    label: str
+    kind: str  # class, object property, ...
+    definition: str
+
+
+def _is_imported(g: Graph, s: Node) -> bool:
+    return isinstance(s, URIRef) and not str(s).startswith(PROJECT) and (s, RDF.type, OWL.Ontology) not in g
+
+
+def imported_terms(terms: Graph) -> list[ImportedTerm]:
+    """The external terms the ontology imports (CL, GO, HGNC, ...), by label: listed after the project's own."""
+    kinds = {
+        OWL.Class: "class",
+        OWL.ObjectProperty: "object property",
+        OWL.AnnotationProperty: "annotation property",
+        OWL.DatatypeProperty: "datatype property",
+        OWL.NamedIndividual: "individual",
+    }
+    out = []
+    for s in {s for s in terms.subjects(RDF.type, None) if _is_imported(terms, s)}:
+        kind = next((k for t, k in kinds.items() if (s, RDF.type, t) in terms), "")
+        if not kind:
+            continue
+        label = str(terms.value(s, RDFS.label) or "")
+        definition = str(terms.value(s, DEFINITION) or "")
+        out.append(ImportedTerm(str(s), converter().compress(str(s)) or str(s), label, kind, definition))
+    return sorted(out, key=lambda t: (t.label.casefold(), t.iri))
+
+
+def _imported_section(imported: list[ImportedTerm]) -> str:
+    """A collapsed list of the imported terms, closing the page."""
+    rows = "".join(
+        f'<tr><td>{escape(t.label)}</td><td><a href="{escape(t.iri)}"><code>{escape(t.curie)}</code></a></td>'
+        f"<td>{escape(t.kind)}</td><td>{escape(t.definition)}</td></tr>"
+        for t in imported
+    )
+    return (
+        '<section id="imported-terms" style="font:14px sans-serif;margin:2em 1em">'
+        f'<details><summary style="font-size:1.3em;cursor:pointer">Imported terms ({len(imported)}): the external '
+        "terms the project's classes, values and relations map to (MIREOT modules of ontology/imports/)</summary>"
+        '<table style="border-collapse:collapse" border="1" cellpadding="4"><thead><tr><th>label</th><th>IRI</th>'
+        f"<th>kind</th><th>definition</th></tr></thead><tbody>{rows}</tbody></table></details></section>"
+    )
+
+
+def reference_html(terms: Graph, imported: Sequence[ImportedTerm] = ()) -> tuple[str, dict[str, str]]:
+    """pyLODE's OntPub page of the project's own terms (one self-contained HTML document, stylesheet included),
+    the imported terms collapsed after them, and the page's anchors (IRI -> id)."""
+    own = Graph(bind_namespaces="core")
+    for prefix, uri in terms.namespaces():
+        own.bind(prefix, uri, replace=True)
+    for t in terms:
+        if not _is_imported(terms, t[0]):
+            own.add(t)
+    doc = _import_ontpub()(ontology=own, sort_subjects=True)
     html = doc.make_html(include_css=True)
+    if imported:
+        html = html.replace("</body>", _imported_section(list(imported)) + "\n</body>", 1)
     return html, dict(doc.fids)

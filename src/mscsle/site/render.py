@@ -13,16 +13,20 @@ from importlib.resources import files
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from mscsle.curation.review_text import ReviewText
 from mscsle.model.vocab import ENTITY, MSCSLE
 from mscsle.project import Project
 from mscsle.query.stored import load_store
-from mscsle.site.data import Claim, Factor, SiteData, read_site_data
-from mscsle.site.network import FOCUS, Drawing, inline_svg, network
-from mscsle.site.ontodoc import ontology_terms, reference_html
+from mscsle.site.data import TABLE1, Claim, Factor, SiteData, read_site_data
+from mscsle.site.network import FOCUS, Drawing, inline_svg, network, overview
+from mscsle.site.ontodoc import imported_terms, ontology_terms, reference_html
+from mscsle.site.provenance import provenance
 
 NAV = (
     ("index.html", "Home"),
     ("claims.html", "Claims"),
+    ("review.html", "Review text"),
+    ("references.html", "References"),
     ("network.html", "Network"),
     ("factors.html", "Table 1"),
     ("entities.html", "Entities"),
@@ -55,14 +59,27 @@ def _filter(
 
 
 def claim_filters(data: SiteData) -> list[Filter]:
-    """Species, certainty, evidence level and section, in the ontology's order of their values."""
+    """Relation, species, certainty, evidence level, section and Table 1 row, in the ontology's order of values."""
     rank = {v.id: i for i, v in enumerate(data.values)}
     section_order = {c.section: c.section_order for c in data.claims}
+    factor_order = {f.entity: i for i, f in enumerate(data.factors())}
 
     def by_rank(v: str) -> object:
         return rank.get(v, len(rank))
 
+    def table1_row(c: Claim) -> tuple[str, str]:
+        if c.section == TABLE1:
+            return c.subject, data.entities[c.subject].label
+        return "none", "not a Table 1 row"
+
     return [
+        _filter(
+            "relation",
+            "relation",
+            data.claims,
+            lambda c: (c.relation, data.relations[c.relation].label),
+            lambda v: data.relations[v].label if v in data.relations else v,
+        ),
         _filter("species", "species", data.claims, lambda c: (c.species, c.labels["species"]), by_rank),
         _filter("certainty", "certainty", data.claims, lambda c: (c.certainty, c.labels["certainty"]), by_rank),
         _filter(
@@ -73,7 +90,20 @@ def claim_filters(data: SiteData) -> list[Filter]:
             by_rank,
         ),
         _filter("section", "section", data.claims, lambda c: (c.section, c.labels["section"]), section_order.get),
+        _filter("table1", "Table 1 row", data.claims, table1_row, lambda v: factor_order.get(v, len(factor_order))),
     ]
+
+
+def search_text(data: SiteData, c: Claim) -> str:
+    """What the claims browser's search box matches besides the row's text: for every entity the claim names, its
+    label, synonyms, CURIE and external identifiers with their labels (a gene's symbol), and the claim's id."""
+    words = [c.id, f"mscsle.claim:{c.id}", f"mscsle:{c.relation}"]
+    for eid in c.all_entities:
+        e = data.entities[eid]
+        words += [e.label, f"mscsle.entity:{eid}", *e.synonyms]
+        for m in e.mappings:
+            words += [m.target, m.target_label]
+    return " | ".join(w for w in dict.fromkeys(words) if w)
 
 
 def _environment(data: SiteData) -> Environment:
@@ -85,7 +115,14 @@ def _environment(data: SiteData) -> Environment:
         lstrip_blocks=False,
         keep_trailing_newline=True,
     )
-    env.globals.update(ontology=data.ontology, entities=data.entities, relations=data.relations, nav=NAV)
+    env.globals.update(
+        ontology=data.ontology,
+        entities=data.entities,
+        relations=data.relations,
+        references=data.references,
+        nav=NAV,
+        search_text=lambda c: search_text(data, c),
+    )
     return env
 
 
@@ -112,10 +149,40 @@ def _factor_pictures(data: SiteData, factors: list[Factor], root: str) -> dict[s
     }
 
 
-def render_site(nt: bytes, project: Project) -> dict[str, bytes]:
-    """Every file of the site (path -> bytes) from the N-Triples of the built graph."""
+def _neighbourhoods(data: SiteData, entities: list[str], root: str) -> dict[str, Drawing]:
+    """Each entity's own picture: every claim that has it as subject or object."""
+    return {
+        eid: Drawing.layout(
+            network(
+                data,
+                data.neighbourhood(eid),
+                root=root,
+                focus=eid,
+                title=f"{data.entities[eid].label}: its claims",
+                attrs=FOCUS,
+            )
+        )
+        for eid in entities
+        if data.neighbourhood(eid)
+    }
+
+
+def render_site(
+    nt: bytes,
+    project: Project,
+    review: ReviewText | None = None,
+    progress: Callable[[str], None] = lambda step: None,
+) -> dict[str, bytes]:
+    """Every file of the site (path -> bytes) from the N-Triples of the built graph.
+
+    With the review's text (default: the project's data/review/review.txt where present) the site also shows the
+    text with every claim's quote highlighted in place.
+    """
+    progress("reading the graph with the site's queries")
     store: ox.Store = load_store(nt)
     data = read_site_data(store, project.queries_dir)
+    if review is None and project.default_source_text.is_file():
+        review = ReviewText.read(project.default_source_text)
     env = _environment(data)
     out: dict[str, bytes] = {}
 
@@ -126,20 +193,27 @@ def render_site(nt: bytes, project: Project) -> dict[str, bytes]:
     filters = claim_filters(data)
     factors = data.factors()
     used = data.used_entities()
-    claim_counts = Counter(e for c in data.claims for e in c.entities)
+    claim_counts = Counter(e for c in data.claims for e in c.all_entities)
+    prov = provenance(review, [s.heading for s in data.sections], data.claims) if review else None
 
+    progress("drawing the network pictures (Graphviz)")
     title = f"{data.ontology.review_label}: {len(data.claims)} claims, {len(used)} entities"
-    overview = Drawing.layout(network(data, data.claims, title=title))
-    out["network.svg"], out["network.png"] = overview.svg, overview.png
+    summary = Drawing.layout(overview(data))
+    out["network.svg"], out["network.png"] = summary.svg, summary.png
+    full = Drawing.layout(network(data, data.claims, title=title))
+    out["network-full.svg"], out["network-full.png"] = full.svg, full.png
     at_root = _factor_pictures(data, factors, "")
-    in_entity = _factor_pictures(data, factors, "../")
     for f in factors:
         out[f"factor-{f.entity}.svg"], out[f"factor-{f.entity}.png"] = at_root[f.entity].svg, at_root[f.entity].png
+    in_entity = _neighbourhoods(data, used, "../")
 
-    reference, fids = reference_html(ontology_terms(store, project))
+    progress("writing the ontology reference (pyLODE)")
+    terms = ontology_terms(store, project)
+    reference, fids = reference_html(terms, imported_terms(terms))
     out["ontology.html"] = _with_site_nav(reference).encode("utf-8")
     out["style.css"] = files("mscsle.site").joinpath("static/style.css").read_bytes()
 
+    progress("writing the pages")
     page("index.html", "index.html.j2", claims=data.claims, filters=filters, factors=factors, used_entities=len(used))
     page(
         "claims.html",
@@ -147,8 +221,22 @@ def render_site(nt: bytes, project: Project) -> dict[str, bytes]:
         claims=data.claims,
         filters=filters,
         filter_entities=[{"id": e, "label": data.entities[e].label, "count": claim_counts[e]} for e in used],
+        located=prov.located if prov else {},
     )
-    page("network.html", "network.html.j2", picture=inline_svg(out["network.svg"]))
+    cited: dict[int, list[Claim]] = {}
+    for c in data.claims:
+        for n in c.references:
+            cited.setdefault(n, []).append(c)
+    page("references.html", "references.html.j2", cited=cited)
+    if prov is not None:
+        by_id = {c.id: c for c in data.claims}
+        page("review.html", "review.html.j2", prov=prov, by_id=by_id, review_path="data/review/review.txt")
+    page(
+        "network.html",
+        "network.html.j2",
+        picture=inline_svg(out["network.svg"]),
+        full_picture=inline_svg(out["network-full.svg"]),
+    )
     page(
         "factors.html",
         "factors.html.j2",
@@ -185,7 +273,9 @@ def render_site(nt: bytes, project: Project) -> dict[str, bytes]:
             as_subject=data.claims_with_subject(eid),
             as_object=data.claims_with_object(eid),
             in_context=data.claims_in_context(eid),
+            all_claims=len(data.claims_naming(eid)),
             factor=by_factor.get(eid),
             picture=inline_svg(in_entity[eid].svg) if eid in in_entity else "",
+            located=prov.located if prov else {},
         )
     return out
