@@ -12,7 +12,7 @@ import click
 from rdflib import Graph
 from tabulate import tabulate
 
-from mscsle.checks.qc import run_checks
+from mscsle.checks.qc import LEVELS, QCFailed, counts, qc_table, run_checks
 from mscsle.curation.claim_stats import claim_counts, coverage
 from mscsle.curation.mapping_stats import HEADERS, mapping_shares, table
 from mscsle.curation.mappings import load_mappings
@@ -61,6 +61,9 @@ def _exit_on_bad_input(unchanged: str) -> Iterator[None]:
         sys.exit(2)
     except ValidationFailed as e:
         click.echo(f"SHACL validation failed ({unchanged}):\n" + e.report.text, err=True)
+        sys.exit(1)
+    except QCFailed as e:
+        click.echo(f"QC report failed ({unchanged}): {e}", err=True)
         sys.exit(1)
 
 
@@ -410,17 +413,20 @@ def imports_cmd(ctx: click.Context) -> None:
 )
 @click.pass_context
 def check_cmd(ctx: click.Context, dist: Path | None) -> None:
-    """Run the quality checks (queries/qc/*-violation.rq) on the built graph; exit 1 if any is violated."""
+    """The OBO QC report (queries/qc/<rule>.rq, ROBOT rule names and levels) on the built graph, as a table by
+    rule and level; exit 1 on any ERROR."""
     project = _project(ctx)
     nt = (dist or project.dist) / "mscsle.nt"
     if not nt.is_file():
         raise click.ClickException(f"{nt} does not exist; run `mscsle build` first (or give --dist)")
     results = run_checks(load_store(nt.read_bytes()), project.queries_dir)
+    click.echo(tabulate(qc_table(results), headers=["level", "rule", "violations"]))
+    total = counts(results)
+    click.echo("\n" + ", ".join(f"{total[level]} {level}" for level in LEVELS))
     for name, v in results.items():
-        click.echo(f"{name}: {len(v.rows)} violation{'s' if len(v.rows) != 1 else ''}")
         if v.rows:
-            click.echo(f"  {v.check.question}\n" + tabulate(v.rows, headers=v.columns))
-    sys.exit(1 if any(v.rows for v in results.values()) else 0)
+            click.echo(f"\n{v.level} {name}: {v.check.question}\n" + tabulate(v.rows, headers=v.columns))
+    sys.exit(1 if total["ERROR"] else 0)
 
 
 @main.command("reason")

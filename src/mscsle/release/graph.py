@@ -6,7 +6,8 @@ graph of a million triples smaller and faster to fill.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
@@ -16,10 +17,7 @@ from mscsle.curation.records import Claim, Entity, Records
 from mscsle.model.triples import Triple
 from mscsle.model.vocab import CLAIM, ENTITY, EXACT_SYNONYM, IAO_DEFINITION, MSCSLE, REF, Vocab
 
-
-@cache
-def _entity(eid: str) -> URIRef:
-    return ENTITY[eid]
+SCOPE_NOTE = URIRef("http://www.w3.org/2004/02/skos/core#scopeNote")
 
 
 @cache
@@ -51,14 +49,21 @@ def version_triples(ontology: Graph, release: str) -> Iterator[Triple]:
     yield iri, OWL.versionInfo, Literal(release)
 
 
-def entity_triples(e: Entity) -> Iterator[Triple]:
-    s = _entity(e.id)
+def entity_triples(e: Entity, iri: URIRef | None = None, source_label: str | None = None) -> Iterator[Triple]:
+    """An entity under its one IRI. An external term keeps its source's label and definition: the review's name
+    is then an exact synonym, and the curator's definition a scope note (how the review uses the term)."""
+    s = iri if iri is not None else ENTITY[e.id]
     yield s, RDF.type, OWL.NamedIndividual
     yield s, RDF.type, MSCSLE[e.kind]
-    yield s, RDFS.label, Literal(e.label, lang="en")
-    yield s, IAO_DEFINITION, Literal(e.definition, lang="en")
-    for syn in e.synonyms:
-        yield s, EXACT_SYNONYM, Literal(syn, lang="en")
+    if source_label is None:
+        yield s, RDFS.label, Literal(e.label, lang="en")
+        yield s, IAO_DEFINITION, Literal(e.definition, lang="en")
+    else:
+        yield s, RDFS.label, Literal(source_label, lang="en")
+        yield s, SCOPE_NOTE, Literal(e.definition, lang="en")
+    for syn in e.synonyms if source_label is None else (e.label, *e.synonyms):
+        if source_label is None or syn.casefold() != source_label.casefold():  # not the label, in any case
+            yield s, EXACT_SYNONYM, Literal(syn, lang="en")
 
 
 def reference_triples(vocab: Vocab) -> Iterator[Triple]:
@@ -72,7 +77,11 @@ def reference_triples(vocab: Vocab) -> Iterator[Triple]:
 
 
 def claim_label(c: Claim, entities: dict[str, Entity], relation_labels: dict[str, str]) -> str:
-    return f"{entities[c.subject].label} {relation_labels[c.relation]} {entities[c.object].label}"
+    """A readable label that is unique: subject, relation, object, the species and the claim's id."""
+    species = "" if c.species == "species_not_stated" else f" ({c.species})"
+    return (
+        f"{entities[c.subject].label} – {relation_labels[c.relation]} – {entities[c.object].label}{species} [{c.id}]"
+    )
 
 
 _TYPE, _LABEL, _INDIVIDUAL = RDF.type, RDFS.label, OWL.NamedIndividual  # attribute look-ups hoisted: millions of uses
@@ -119,9 +128,9 @@ _CLAIM, _CITED, _OWN = MSCSLE.Claim, MSCSLE.cited_statement, MSCSLE.review_own_s
 )
 
 
-def claim_triples(c: Claim, vocab: Vocab, label: str) -> Iterator[Triple]:
+def claim_triples(c: Claim, vocab: Vocab, label: str, iris: Mapping[str, URIRef]) -> Iterator[Triple]:
     s = CLAIM[c.id]
-    subject, relation, obj = _entity(c.subject), _term(c.relation), _entity(c.object)
+    subject, relation, obj = iris[c.subject], _term(c.relation), iris[c.object]
     yield subject, relation, obj  # the claim read as a plain triple
     yield s, _TYPE, _INDIVIDUAL
     yield s, _TYPE, _CLAIM
@@ -144,28 +153,43 @@ def claim_triples(c: Claim, vocab: Vocab, label: str) -> Iterator[Triple]:
     if c.evidence_level:
         yield s, _EVIDENCE_LEVEL, _term(c.evidence_level)
     if c.cell_context:
-        yield s, _CELL, _entity(c.cell_context)
+        yield s, _CELL, iris[c.cell_context]
     if c.via:
-        yield s, _VIA, _entity(c.via)
+        yield s, _VIA, iris[c.via]
     if c.model:
-        yield s, _MODEL, _entity(c.model)
+        yield s, _MODEL, iris[c.model]
 
 
-def data_triples(records: Records, vocab: Vocab, ontology: Graph) -> Iterator[Triple]:
+@dataclass(frozen=True)
+class Terms:
+    """How entities are named in the graph: each one's IRI, and the source label of those that are external terms."""
+
+    iris: Mapping[str, URIRef]
+    source_labels: Mapping[URIRef, str]
+
+    @classmethod
+    def own(cls, records: Records) -> Terms:
+        """Every entity under its project IRI (no mapping table)."""
+        return cls({e: ENTITY[e] for e in records.entities}, {})
+
+
+def data_triples(records: Records, vocab: Vocab, ontology: Graph, terms: Terms | None = None) -> Iterator[Triple]:
     """Everything the build adds to the ontology: entities, references and claims."""
+    terms = terms or Terms.own(records)
     relation_labels = {r: str(ontology.value(MSCSLE[r], RDFS.label)) for r in vocab.relations}
     for e in records.entities.values():
-        yield from entity_triples(e)
+        iri = terms.iris[e.id]
+        yield from entity_triples(e, iri, terms.source_labels.get(iri))
     yield from reference_triples(vocab)
-    for rel in sorted({c.relation for c in records.claims}):
-        yield MSCSLE[rel], RDF.type, OWL.NamedIndividual  # punned: the value of has_relation
     for c in records.claims:
-        yield from claim_triples(c, vocab, claim_label(c, records.entities, relation_labels))
+        yield from claim_triples(c, vocab, claim_label(c, records.entities, relation_labels), terms.iris)
 
 
-def merged_triples(ontology: Graph, records: Records, vocab: Vocab, release: str) -> list[Triple]:
+def merged_triples(
+    ontology: Graph, records: Records, vocab: Vocab, release: str, terms: Terms | None = None
+) -> list[Triple]:
     """The ontology (as given: the build passes it with canonical blank nodes), its version stamp, and the data."""
-    return [*ontology, *version_triples(ontology, release), *data_triples(records, vocab, ontology)]
+    return [*ontology, *version_triples(ontology, release), *data_triples(records, vocab, ontology, terms)]
 
 
 def to_graph(triples: Iterable[Triple], ontology: Graph) -> Graph:
@@ -177,5 +201,5 @@ def to_graph(triples: Iterable[Triple], ontology: Graph) -> Graph:
     return g
 
 
-def merged_graph(ontology: Graph, records: Records, vocab: Vocab, release: str) -> Graph:
-    return to_graph(merged_triples(ontology, records, vocab, release), ontology)
+def merged_graph(ontology: Graph, records: Records, vocab: Vocab, release: str, terms: Terms | None = None) -> Graph:
+    return to_graph(merged_triples(ontology, records, vocab, release, terms), ontology)

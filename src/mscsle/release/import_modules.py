@@ -15,12 +15,13 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from mscsle.curation.mappings import DECLARATIONS, MappingSet, Source, mapping_triples
+from mscsle.curation.mappings import DECLARATIONS, MappingSet, Source
 from mscsle.model.prefixes import converter
 from mscsle.model.triples import Triple
 from mscsle.project import Project
 from mscsle.release import serialize
 from mscsle.release.graph import ontology_iri
+from mscsle.release.term_iris import XREF_ONLY, EntityIris, linked_mapping_triples, relation_links
 
 IMPORTS_DIR = "imports"
 
@@ -32,7 +33,7 @@ def declaration_triples(source: Source, terms: dict[str, str]) -> Iterator[Tripl
             continue
         iri = URIRef(converter().expand_strict(curie))
         yield iri, RDF.type, DECLARATIONS[source.declared_as]
-        yield iri, RDFS.label, Literal(label)
+        yield iri, RDFS.label, Literal(label, lang="en")
 
 
 def module_graph(source: Source, terms: dict[str, str]) -> Graph:
@@ -63,7 +64,7 @@ def module_graph(source: Source, terms: dict[str, str]) -> Graph:
 def modules(ms: MappingSet) -> dict[Source, Graph]:
     """The import module of every source that the table uses, in prefix order."""
     terms = ms.terms()
-    used = {c.split(":", 1)[0] for c in terms}
+    used = {c.split(":", 1)[0] for c in terms} - XREF_ONLY
     return {s: module_graph(s, terms) for s in sorted(ms.sources.values(), key=lambda s: s.module) if s.prefix in used}
 
 
@@ -119,13 +120,18 @@ def merge_imports(g: Graph, ms: MappingSet) -> Graph:
     terms = ms.terms()
     for source in ms.sources.values():
         g.remove((None, OWL.imports, source.iri))
+        if source.prefix in XREF_ONLY:
+            continue
         for t in declaration_triples(source, terms):
             g.add(t)
     return g
 
 
-def link(g: Graph, ms: MappingSet) -> Graph:
-    """The built graph with its mappings: SKOS matches, unmapped reasons and the merged import modules."""
-    for t in mapping_triples(ms):
+def link(g: Graph, ms: MappingSet, iris: EntityIris | None = None) -> Graph:
+    """The built graph with its mappings (on each entity's one IRI): SKOS matches, xrefs, unmapped reasons, the
+    relations' RO parents, and the merged import modules."""
+    for t in linked_mapping_triples(ms, iris or {}):
+        g.add(t)
+    for t in relation_links(ms):
         g.add(t)
     return merge_imports(g, ms)

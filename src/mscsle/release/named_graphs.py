@@ -14,7 +14,7 @@ from rdflib import BNode, Graph
 
 from mscsle.curation.records import Records
 from mscsle.model.vocab import Vocab
-from mscsle.release.graph import data_triples
+from mscsle.release.graph import Terms, data_triples
 from mscsle.release.serialize import ntriples
 
 GRAPH_BASE = "https://w3id.org/mscsle/graph/"
@@ -28,10 +28,10 @@ def graph_iri(name: str, base: str = GRAPH_BASE) -> str:
     return base + name
 
 
-def data_ntriples(records: Records, vocab: Vocab, ontology: Graph) -> bytes:
+def data_ntriples(records: Records, vocab: Vocab, ontology: Graph, terms: Terms | None = None) -> bytes:
     """The data graph alone, as sorted N-Triples (it has no blank nodes, so its lines match the merged file's)."""
     g = Graph()
-    for t in data_triples(records, vocab, ontology):
+    for t in data_triples(records, vocab, ontology, terms):
         if any(isinstance(term, BNode) for term in t):
             raise ValueError(f"a generated data triple has a blank node, which cannot be split off reliably: {t}")
         g.add(t)

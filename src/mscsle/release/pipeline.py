@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from mscsle.checks.qc import QCFailed, counts, run_checks
 from mscsle.checks.shacl import Report, load_shapes, validate
 from mscsle.curation.mappings import load_mappings
 from mscsle.curation.records import Records, load
@@ -16,12 +17,13 @@ from mscsle.model.vocab import Vocab
 from mscsle.project import Project
 from mscsle.query.stored import load_store, select
 from mscsle.release import serialize
-from mscsle.release.graph import merged_graph
+from mscsle.release.graph import Terms, merged_graph
 from mscsle.release.import_modules import link
 from mscsle.release.named_graphs import data_ntriples, quads, split
 from mscsle.release.paused_gc import paused_gc
 from mscsle.release.publish import check_output, publish
 from mscsle.release.sssom_tsv import sssom_tsv
+from mscsle.release.term_iris import entity_iris, source_labels
 
 CLAIMS_COLUMNS = (
     "claim_id",
@@ -90,12 +92,16 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     records = load(project.root, project.entities, project.claims_dir, vocab, source)
     mapping_set = load_mappings(project, ontology, records)
     release = project.settings()["release"]
-    graph = serialize.canonical(link(merged_graph(ontology, records, vocab, release), mapping_set))
+    terms = Terms(entity_iris(records, mapping_set), source_labels(mapping_set))
+    graph = serialize.canonical(link(merged_graph(ontology, records, vocab, release, terms), mapping_set, terms.iris))
     report = validate(graph, load_shapes(project.shapes_dir))
     if not report.conforms:
         raise ValidationFailed(report)
     nt = serialize.ntriples(graph)
-    named = quads(split(nt, data_ntriples(records, vocab, ontology)))
+    qc = run_checks(load_store(nt), project.queries_dir)
+    if counts(qc)["ERROR"]:
+        raise QCFailed(qc)
+    named = quads(split(nt, data_ntriples(records, vocab, ontology, terms)))
     files = {
         "mscsle.ttl": serialize.turtle_from_ntriples(nt),
         "mscsle.nt": nt,
@@ -106,7 +112,7 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
         "context.jsonld": serialize.context_file(),
         "claims.tsv": claims_table(nt, project),
         "shacl-report.ttl": serialize.turtle(serialize.canonical(report.graph)),
-        "mscsle.sssom.tsv": sssom_tsv(mapping_set, graph, release),
+        "mscsle.sssom.tsv": sssom_tsv(mapping_set, graph, release, terms.iris),
     }
     return Built(records, graph, report, files)
 
