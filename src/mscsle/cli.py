@@ -12,7 +12,8 @@ import click
 from rdflib import Graph
 from tabulate import tabulate
 
-from mscsle.checks.qc import LEVELS, QCFailed, counts, qc_table, run_checks
+from mscsle.checks.qc import LEVELS, QCFailed, qc_table, run_checks
+from mscsle.checks.qc import counts as qc_counts
 from mscsle.curation.claim_stats import claim_counts, coverage
 from mscsle.curation.mapping_stats import HEADERS, mapping_shares, table
 from mscsle.curation.mappings import load_mappings
@@ -421,7 +422,7 @@ def check_cmd(ctx: click.Context, dist: Path | None) -> None:
         raise click.ClickException(f"{nt} does not exist; run `mscsle build` first (or give --dist)")
     results = run_checks(load_store(nt.read_bytes()), project.queries_dir)
     click.echo(tabulate(qc_table(results), headers=["level", "rule", "violations"]))
-    total = counts(results)
+    total = qc_counts(results)
     click.echo("\n" + ", ".join(f"{total[level]} {level}" for level in LEVELS))
     for name, v in results.items():
         if v.rows:

@@ -117,7 +117,7 @@ class Reasoned:
         if defined:
             lines.append("defined classes and their inferred members:")
         for c in defined:
-            names = sorted(str(m).rsplit("/", 1)[-1] for m in self.members(c))
+            names = sorted(str(self.asserted.value(m, RDFS.label) or curie(m)) for m in self.members(c))
             shown = ", ".join(names[:SHOWN]) + (f", ... ({len(names) - SHOWN} more)" if len(names) > SHOWN else "")
             lines.append(f"  {self.asserted.value(c, RDFS.label) or curie(c)} ({len(names)}): {shown}")
         return "\n".join(lines)

@@ -79,9 +79,7 @@ def reference_triples(vocab: Vocab) -> Iterator[Triple]:
 def claim_label(c: Claim, entities: dict[str, Entity], relation_labels: dict[str, str]) -> str:
     """A readable label that is unique: subject, relation, object, the species and the claim's id."""
     species = "" if c.species == "species_not_stated" else f" ({c.species})"
-    return (
-        f"{entities[c.subject].label} – {relation_labels[c.relation]} – {entities[c.object].label}{species} [{c.id}]"
-    )
+    return f"{entities[c.subject].label} – {relation_labels[c.relation]} – {entities[c.object].label}{species} [{c.id}]"
 
 
 _TYPE, _LABEL, _INDIVIDUAL = RDF.type, RDFS.label, OWL.NamedIndividual  # attribute look-ups hoisted: millions of uses

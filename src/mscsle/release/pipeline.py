@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from mscsle.checks.qc import QCFailed, counts, run_checks
 from mscsle.checks.shacl import Report, load_shapes, validate
@@ -82,6 +82,13 @@ def claims_table(nt: bytes, project: Project) -> bytes:
         values["references"] = ", ".join(str(n) for n in sorted(cited.get(values["claim_id"], [])))
         out.append(tuple(values[c] for c in CLAIMS_COLUMNS))
     return serialize.tsv(CLAIMS_COLUMNS, out)
+
+
+def project_entity_iris(project: Project) -> dict[str, URIRef]:
+    """Entity id -> its one IRI in the build of `project` (for tests, the site and users of the records)."""
+    ontology = read_ontology(project)
+    records = load(project.root, project.entities, project.claims_dir, Vocab.from_ontology(ontology))
+    return entity_iris(records, load_mappings(project, ontology, records))
 
 
 @paused_gc()
