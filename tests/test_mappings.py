@@ -111,7 +111,7 @@ def test_expected_identifiers(loaded):
         ("mscsle.entity:PI3K-Akt-pathway", "exact", "GO:0043491"),
         ("mscsle:human", "exact", "NCBITaxon:9606"),
         ("mscsle:mouse", "exact", "NCBITaxon:10090"),
-        ("mscsle:BCell", "exact", "CL:0000236"),
+        ("mscsle.entity:B-cell", "exact", "CL:0000236"),
         ("mscsle:inhibits", "close", "RO:0002212"),
         ("mscsle:cited_statement", "exact", "ECO:0000033"),
         ("mscsle:expressed_in", "exact", "RO:0002206"),

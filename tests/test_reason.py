@@ -21,7 +21,6 @@ from mscsle.release.pipeline import build, project_entity_iris
 
 from .conftest import FIXTURES, ROOT, make_project
 
-
 IRIS = project_entity_iris(Project(ROOT))
 
 
