@@ -18,6 +18,7 @@ from mscsle.model.triples import Triple
 from mscsle.model.vocab import CLAIM, ENTITY, EXACT_SYNONYM, IAO_DEFINITION, MSCSLE, REF, Vocab
 
 SCOPE_NOTE = URIRef("http://www.w3.org/2004/02/skos/core#scopeNote")
+_ENTITY_ID = MSCSLE.entity_id
 
 
 @cache
@@ -55,6 +56,7 @@ def entity_triples(e: Entity, iri: URIRef | None = None, source_label: str | Non
     s = iri if iri is not None else ENTITY[e.id]
     yield s, RDF.type, OWL.NamedIndividual
     yield s, RDF.type, MSCSLE[e.kind]
+    yield s, _ENTITY_ID, Literal(e.id)
     if source_label is None:
         yield s, RDFS.label, Literal(e.label, lang="en")
         yield s, IAO_DEFINITION, Literal(e.definition, lang="en")
