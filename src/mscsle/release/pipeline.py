@@ -12,6 +12,7 @@ from mscsle.checks.shacl import Report, load_shapes, validate
 from mscsle.curation.mappings import load_mappings
 from mscsle.curation.records import Records, load
 from mscsle.curation.review_text import ReviewText
+from mscsle.errors import CurationError
 from mscsle.model.prefixes import sparql_prologue
 from mscsle.model.vocab import Vocab
 from mscsle.project import Project
@@ -23,7 +24,7 @@ from mscsle.release.named_graphs import data_ntriples, quads, split
 from mscsle.release.paused_gc import paused_gc
 from mscsle.release.publish import check_output, publish
 from mscsle.release.sssom_tsv import sssom_tsv
-from mscsle.release.term_iris import entity_iris, source_labels
+from mscsle.release.term_iris import entity_iris, relation_problems, source_labels
 
 CLAIMS_COLUMNS = (
     "claim_id",
@@ -96,6 +97,8 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     """Everything the build writes, in memory; raises CurationError or ValidationFailed."""
     ontology = read_ontology(project)
     vocab = Vocab.from_ontology(ontology)
+    if problems := relation_problems(ontology, vocab):
+        raise CurationError(problems)
     records = load(project.root, project.entities, project.claims_dir, vocab, source)
     mapping_set = load_mappings(project, ontology, records)
     release = project.settings()["release"]

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from rdflib import RDFS, Literal, URIRef
+from rdflib import RDFS, Graph, Literal, URIRef
 
 from mscsle.curation.mappings import MappingSet, mapping_triples
 from mscsle.curation.records import Records
 from mscsle.errors import CurationError, Problem
 from mscsle.model.triples import Triple
-from mscsle.model.vocab import ENTITY
+from mscsle.model.vocab import ENTITY, IAO_DEFINITION, MSCSLE, Vocab
 
 AUTHORITIES = frozenset({"CL", "GO", "CHEBI", "MONDO", "NCBITaxon", "hgnc", "MGI"})
 XREF_ONLY = frozenset({"NCBIGene", "DOID"})  # cross-references, never a second term with the same label
@@ -32,6 +32,7 @@ def entity_iris(records: Records, ms: MappingSet) -> dict[str, URIRef]:
     """Entity id -> its one IRI. Raises CurationError if two entities would share an IRI or one has two."""
     by_subject = {ENTITY[e]: e for e in records.entities}
     iris: dict[str, URIRef] = {}
+    curies: dict[str, str] = {}
     owner: dict[URIRef, tuple[str, int]] = {}
     problems: list[Problem] = []
     for m in ms.mappings:
@@ -45,7 +46,7 @@ def entity_iris(records: Records, ms: MappingSet) -> dict[str, URIRef]:
                     TABLE,
                     rec,
                     "object_id",
-                    f"a second exact match for {eid} ({m.object_id}, besides {iris[eid]}); one thing has one "
+                    f"a second exact match for {eid} ({m.object_id}, besides {curies[eid]}); one thing has one "
                     "IRI: keep one exact match and make the other close, broad or narrow",
                 )
             )
@@ -63,6 +64,7 @@ def entity_iris(records: Records, ms: MappingSet) -> dict[str, URIRef]:
             )
             continue
         iris[eid] = m.object
+        curies[eid] = m.object_id
         owner[m.object] = (eid, m.line)
     if problems:
         raise CurationError(problems)
@@ -94,3 +96,19 @@ def relation_links(ms: MappingSet) -> Iterator[Triple]:
     for m in ms.mapped:
         if m.prefix == "RO" and m.match in ("exact", "broad"):
             yield m.subject, RDFS.subPropertyOf, m.object
+
+
+def relation_problems(ontology: Graph, vocab: Vocab) -> list[Problem]:
+    """Every entity relation needs a definition: a claim's label and the site read it (exit 2, not a SHACL report)."""
+    out = []
+    for r in sorted(vocab.relations):
+        if ontology.value(MSCSLE[r], IAO_DEFINITION) is None:
+            out.append(
+                Problem(
+                    "ontology/mscsle.ttl",
+                    f"relation mscsle:{r}",
+                    "obo:IAO_0000115",
+                    "is missing; every relation has a definition (what it means between subject and object)",
+                )
+            )
+    return out
