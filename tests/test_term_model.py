@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,7 +20,7 @@ from mscsle.query.stored import load_store
 from mscsle.release.pipeline import project_entity_iris, read_ontology
 from mscsle.release.term_iris import HAS_DBXREF
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, make_project
 
 QC = FIXTURES / "qc"
 HGNC = "http://identifiers.org/hgnc/"
@@ -156,3 +157,44 @@ def test_check_prints_the_table_and_build_fails_on_an_error(dist: Path, tmp_path
     assert result.exit_code == 0, result.output
     assert "0 ERROR, 0 WARN, 6 INFO" in result.output
     assert "ERROR    duplicate_label" in result.output
+
+
+# --- references as publications ----------------------------------------------------------------------------------
+
+FABIO = "http://purl.org/spar/fabio/"
+PRISM = "http://prismstandard.org/namespaces/basic/2.0/"
+REVIEW = URIRef("https://doi.org/10.1186/s13287-018-0898-x")
+
+
+def test_references_are_journal_articles_with_only_their_verified_fields(graph: Graph):
+    ref4 = URIRef(f"{MSCSLE}reference/4")
+    assert (ref4, RDF.type, URIRef(FABIO + "JournalArticle")) in graph
+    assert (ref4, URIRef(PRISM + "doi"), Literal("10.3727/096368912X662417")) in graph
+    assert (ref4, URIRef(PRISM + "publicationName"), Literal("Cell Transplant")) in graph
+    assert str(graph.value(ref4, RDFS.label)).startswith("[4] Allogeneic mesenchymal stem cell transplantation")
+    assert graph.value(ref4, URIRef(FABIO + "hasPubMedId")) is None  # the row has no PMID: none is guessed
+    ref1 = URIRef(f"{MSCSLE}reference/1")
+    assert graph.value(ref1, URIRef("http://purl.org/dc/terms/title")) is None
+    assert (
+        ref1,
+        MSCSLE.reference_number,
+        Literal(1, datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")),
+    ) in graph
+    assert len(set(graph.objects(REVIEW, URIRef("http://purl.org/spar/cito/cites")))) == 64
+    assert (REVIEW, URIRef(PRISM + "doi"), Literal("10.1186/s13287-018-0898-x")) in graph
+    assert (REVIEW, URIRef(FABIO + "hasPubMedId"), Literal("29793537")) in graph
+
+
+def test_a_relation_without_definition_is_bad_input(tmp_path: Path):
+    project = make_project(tmp_path, FIXTURES / "mini")
+    (project.root / "ontology").unlink()
+    shutil.copytree(ROOT / "ontology", project.root / "ontology")
+    text = project.ontology.read_text(encoding="utf-8")
+    cut = '    obo:IAO_0000115 "The subject cell produces and releases the object molecule."@en ;\n'
+    assert cut in text
+    project.ontology.write_text(text.replace(cut, ""), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["--root", str(project.root), "build", "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "ontology/mscsle.ttl: relation mscsle:secretes: field 'obo:IAO_0000115': is missing" in result.stderr
+    assert not out.exists()

@@ -7,15 +7,16 @@ graph of a million triples smaller and faster to fill.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node  # noqa: F401
 
 from mscsle.curation.records import Claim, Entity, Records
 from mscsle.model.triples import Triple
 from mscsle.model.vocab import CLAIM, ENTITY, EXACT_SYNONYM, IAO_DEFINITION, MSCSLE, REF, Vocab
+from mscsle.release.references import reference_triples
 
 SCOPE_NOTE = URIRef("http://www.w3.org/2004/02/skos/core#scopeNote")
 _ENTITY_ID = MSCSLE.entity_id
@@ -66,16 +67,6 @@ def entity_triples(e: Entity, iri: URIRef | None = None, source_label: str | Non
     for syn in e.synonyms if source_label is None else (e.label, *e.synonyms):
         if source_label is None or syn.casefold() != source_label.casefold():  # not the label, in any case
             yield s, EXACT_SYNONYM, Literal(syn, lang="en")
-
-
-def reference_triples(vocab: Vocab) -> Iterator[Triple]:
-    for n in range(1, vocab.reference_count + 1):
-        r = REF[str(n)]
-        yield r, RDF.type, OWL.NamedIndividual
-        yield r, RDF.type, MSCSLE.Reference
-        yield r, RDFS.label, Literal(f"reference [{n}] of Zhu & Feng 2018", lang="en")
-        yield r, MSCSLE.reference_number, Literal(n, datatype=XSD.integer)
-        yield r, MSCSLE.cited_by, vocab.review
 
 
 def claim_label(c: Claim, entities: dict[str, Entity], relation_labels: dict[str, str]) -> str:
@@ -162,14 +153,16 @@ def claim_triples(c: Claim, vocab: Vocab, label: str, iris: Mapping[str, URIRef]
 
 @dataclass(frozen=True)
 class Terms:
-    """How entities are named in the graph: each one's IRI, and the source label of those that are external terms."""
+    """How entities and references are described: each entity's IRI, the source label of those that are external
+    terms, and the verified bibliographic fields of each reference."""
 
     iris: Mapping[str, URIRef]
     source_labels: Mapping[URIRef, str]
+    bibliography: Mapping[int, dict[str, str]] = field(default_factory=dict)  # reference number -> verified fields
 
     @classmethod
     def own(cls, records: Records) -> Terms:
-        """Every entity under its project IRI (no mapping table)."""
+        """Every entity under its project IRI (no mapping table), references without bibliographic data."""
         return cls({e: ENTITY[e] for e in records.entities}, {})
 
 
@@ -180,7 +173,7 @@ def data_triples(records: Records, vocab: Vocab, ontology: Graph, terms: Terms |
     for e in records.entities.values():
         iri = terms.iris[e.id]
         yield from entity_triples(e, iri, terms.source_labels.get(iri))
-    yield from reference_triples(vocab)
+    yield from reference_triples(vocab.review, vocab.reference_count, dict(terms.bibliography))
     for c in records.claims:
         yield from claim_triples(c, vocab, claim_label(c, records.entities, relation_labels), terms.iris)
 

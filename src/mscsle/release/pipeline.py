@@ -23,6 +23,8 @@ from mscsle.release.import_modules import link
 from mscsle.release.named_graphs import data_ntriples, quads, split
 from mscsle.release.paused_gc import paused_gc
 from mscsle.release.publish import check_output, publish
+from mscsle.release.references import TABLE as BIBLIOGRAPHY
+from mscsle.release.references import read_bibliography, unlisted_references
 from mscsle.release.sssom_tsv import sssom_tsv
 from mscsle.release.term_iris import entity_iris, relation_problems, source_labels
 
@@ -102,7 +104,10 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     records = load(project.root, project.entities, project.claims_dir, vocab, source)
     mapping_set = load_mappings(project, ontology, records)
     release = project.settings()["release"]
-    terms = Terms(entity_iris(records, mapping_set), source_labels(mapping_set))
+    bibliography = read_bibliography(project.root / BIBLIOGRAPHY)
+    if bibliography and (problems := unlisted_references(records, bibliography, project.claims_dir)):
+        raise CurationError(problems)
+    terms = Terms(entity_iris(records, mapping_set), source_labels(mapping_set), bibliography)
     graph = serialize.canonical(link(merged_graph(ontology, records, vocab, release, terms), mapping_set, terms.iris))
     report = validate(graph, load_shapes(project.shapes_dir))
     if not report.conforms:
