@@ -76,7 +76,12 @@ def claim_label(c: Claim, entities: dict[str, Entity], relation_labels: dict[str
 
 
 _TYPE, _LABEL, _INDIVIDUAL = RDF.type, RDFS.label, OWL.NamedIndividual  # attribute look-ups hoisted: millions of uses
-_CLAIM, _CITED, _OWN = MSCSLE.Claim, MSCSLE.cited_statement, MSCSLE.review_own_statement
+_CLAIM = MSCSLE.Claim
+# How a claim is supported (ECO): a traceable author statement if it cites, else a non-traceable one.
+_CITED, _OWN = (
+    URIRef("http://purl.obolibrary.org/obo/ECO_0000304"),
+    URIRef("http://purl.obolibrary.org/obo/ECO_0000303"),
+)
 (
     _CLAIM_ID,
     _SUBJECT,
