@@ -198,3 +198,37 @@ def test_a_relation_without_definition_is_bad_input(tmp_path: Path):
     assert result.exit_code == 2, result.output
     assert "ontology/mscsle.ttl: relation mscsle:secretes: field 'obo:IAO_0000115': is missing" in result.stderr
     assert not out.exists()
+
+
+# --- release metadata and import modules ---------------------------------------------------------------------------
+
+DCT = "http://purl.org/dc/terms/"
+
+
+def test_release_metadata_and_no_editor_comment(graph: Graph):
+    header = URIRef("https://w3id.org/mscsle/mscsle.owl")
+    assert graph.value(header, OWL.versionIRI) is not None
+    assert graph.value(header, URIRef(DCT + "license")) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert graph.value(header, RDFS.comment) is None  # the edit file's note to editors stays in the edit file
+
+
+def test_import_modules_state_title_source_version_licence_and_date():
+    modules = sorted((ROOT / "ontology" / "imports").glob("*_import.ttl"))
+    assert {m.stem for m in modules} == {
+        f"{p}_import" for p in ("chebi", "cl", "go", "hgnc", "mgi", "mondo", "ncbitaxon", "ro")
+    }
+    for m in modules:
+        g = Graph().parse(m, format="turtle")
+        (iri,) = g.subjects(RDF.type, OWL.Ontology)
+        for p in ("title", "source", "license", "date"):
+            assert g.value(iri, URIRef(DCT + p)) is not None, (m.name, p)
+        assert g.value(iri, OWL.versionInfo) is not None, m.name
+        labels = [o for s, o in g.subject_objects(RDFS.label) if s != iri]
+        assert labels and all(lab.language == "en" for lab in labels), m.name
+
+
+def test_inferred_file_carries_the_licence(reasoned):
+    _, path = reasoned
+    g = Graph().parse(path, format="turtle")
+    (iri,) = g.subjects(RDF.type, OWL.Ontology)
+    assert g.value(iri, URIRef(DCT + "license")) == URIRef("https://creativecommons.org/licenses/by/4.0/")

@@ -207,10 +207,12 @@ def inferred_graph(asserted: Graph, answers: Graph, ontology: URIRef) -> Graph:
         )
     )
     out.add((iri, DCTERMS.source, version or ontology))
+    for lic in asserted.objects(ontology, DCTERMS.license):  # the inferred file carries the release's licence
+        out.add((iri, DCTERMS.license, lic))
     if version is not None:
         out.add((iri, OWL.versionIRI, URIRef(str(version).replace("mscsle.owl", "mscsle-inferred.owl"))))
         out.add((iri, OWL.versionInfo, asserted.value(ontology, OWL.versionInfo)))
-    for p in (DCTERMS.title, DCTERMS.description, DCTERMS.source):
+    for p in (DCTERMS.title, DCTERMS.description, DCTERMS.source, DCTERMS.license):
         out.add((p, RDF.type, OWL.AnnotationProperty))
 
     def declare(n: URIRef, kind: URIRef) -> None:

@@ -187,7 +187,9 @@ def merged_triples(
     ontology: Graph, records: Records, vocab: Vocab, release: str, terms: Terms | None = None
 ) -> list[Triple]:
     """The ontology (as given: the build passes it with canonical blank nodes), its version stamp, and the data."""
-    return [*ontology, *version_triples(ontology, release), *data_triples(records, vocab, ontology, terms)]
+    header = ontology_iri(ontology)
+    released = (t for t in ontology if not (t[0] == header and t[1] == RDFS.comment))  # editors' note: not released
+    return [*released, *version_triples(ontology, release), *data_triples(records, vocab, ontology, terms)]
 
 
 def to_graph(triples: Iterable[Triple], ontology: Graph) -> Graph:
