@@ -149,7 +149,7 @@ def generate(claims: int, ontology: Graph, review: ReviewText | None) -> tuple[s
             by_group["model"].append(eid)
         synonyms = " | ".join(f"{eid.lower()} synonym {j}" for j in range(rng.choice((0, 0, 1, 2))))
         lines.append(
-            f"{eid}\tsynthetic entity {eid}\t{kind}\t{synonyms}\tA synthetic {kind} for benchmarking the pipeline."
+            f"{eid}\tsynthetic entity {eid}\t{kind}\t{synonyms}\tA synthetic {kind} ({eid}) for benchmarking the pipeline."
         )
 
     sections = sorted(vocab.sections, key=vocab.sections.__getitem__)

@@ -9,10 +9,18 @@ import pytest
 
 from mscsle.curation.review_text import ReviewText
 from mscsle.project import Project
-from mscsle.release.pipeline import Built, assemble, build
+from mscsle.release.pipeline import Built, assemble, build, project_entity_iris
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
+_ENTITY_IDS = {str(iri): eid for eid, iri in project_entity_iris(Project(ROOT)).items()}
+
+
+def entity_id(value: str) -> str:
+    """The data/entities.tsv id of an entity IRI (its project IRI or the external term it is); else `value`."""
+    return _ENTITY_IDS.get(value, value)
+
+
 REVIEW_TEXT = ROOT / "data" / "review" / "review.txt"
 
 

@@ -8,9 +8,7 @@ import pytest
 
 from mscsle.query.stored import load_store, select, stored_queries
 
-from .conftest import ROOT
-
-E = "https://w3id.org/mscsle/entity/"
+from .conftest import ROOT, entity_id
 
 # Table 1 of the review: factor -> (evidence level, reference numbers, number of immunological effects)
 TABLE1 = {
@@ -44,7 +42,7 @@ def ask(dist: Path):
 
 
 def _ids(rows: list[dict[str, str]], column: str) -> set[str]:
-    return {r[column].removeprefix(E) for r in rows}
+    return {entity_id(r[column]) for r in rows}
 
 
 def test_direct_evidence_factors(ask):
@@ -60,7 +58,7 @@ def test_indirect_evidence_factors(ask):
 def test_table1_references(ask):
     got: dict[str, set[int]] = {}
     for r in ask("table1-references"):
-        got.setdefault(r["factor"].removeprefix(E), set()).add(int(r["reference"]))
+        got.setdefault(entity_id(r["factor"]), set()).add(int(r["reference"]))
     assert got == {f: refs for f, (_, refs, _) in TABLE1.items()}
 
 
@@ -68,7 +66,7 @@ def test_table1_effects(ask):
     rows = ask("table1-effects")
     per_factor: dict[str, list[str]] = {}
     for r in rows:
-        per_factor.setdefault(r["factor"].removeprefix(E), []).append(r["level"])
+        per_factor.setdefault(entity_id(r["factor"]), []).append(r["level"])
     assert {f: len(levels) for f, levels in per_factor.items()} == {f: n for f, (_, _, n) in TABLE1.items()}
     assert {f: set(levels) for f, levels in per_factor.items()} == {f: {lvl} for f, (lvl, _, _) in TABLE1.items()}
 
@@ -79,7 +77,9 @@ def test_oaz_mediator(ask):
 
 
 def test_hedged_direct_genes(ask):
-    rows = {(r["subject"], r["relation"], r["object"], r["hedge"]) for r in ask("hedged-direct-genes")}
+    rows = {
+        (entity_id(r["subject"]), r["relation"], entity_id(r["object"]), r["hedge"]) for r in ask("hedged-direct-genes")
+    }
     assert rows == {
         ("OAZ", "susceptibility_gene_for", "SLE", "candidate"),  # "As a candidate susceptibility gene of SLE"
         ("Pbx1-d", "regulates", "MSC-function", "implying"),  # "implying that Pbx1-d also works in humans"
@@ -91,7 +91,7 @@ def test_hedged_direct_genes(ask):
 
 
 def test_overexpressed_in_sle_msc(ask):
-    rows = {(r["factor"].removeprefix(E), r["species"], r["reference"]) for r in ask("overexpressed-in-sle-msc")}
+    rows = {(entity_id(r["factor"]), r["species"], r["reference"]) for r in ask("overexpressed-in-sle-msc")}
     assert rows == {
         ("OAZ", "human", "41"),  # "OAZ is over-expressed in MSCs from SLE patients [41]"
         ("p16INK4A", "human", "52"),  # "p16INK4A ... significantly increase in MSCs from SLE patients [52]"
@@ -111,7 +111,10 @@ def test_downregulated_in_sle_msc(ask):
 
 
 def test_mouse_claims(ask):
-    rows = {(r["subject"], r["relation"], r["object"], r["model"]) for r in ask("mouse-claims")}
+    rows = {
+        (entity_id(r["subject"]), r["relation"], entity_id(r["object"]), entity_id(r["model"]))
+        for r in ask("mouse-claims")
+    }
     assert rows == {
         # "Pbx1-d ... is a dominant negative mutation located in murine NZM2410 lupus susceptibility locus Sle1a1,
         #  with a deletion of DNA binding exon 6 and Hox binding exon 7 [40]"

@@ -137,7 +137,7 @@ def test_cli_lists_every_query_with_its_question():
 def test_cli_json_is_the_engine_result(engine: str, dist: Path, engines):
     out = _run("query", "oaz-mediator", "--dist", str(dist), "--format", "json", "--engine", engine)
     rows = json.loads(out)["results"]["bindings"]
-    assert [r["mediator"]["value"] for r in rows] == ["https://w3id.org/mscsle/entity/CCL2"]
+    assert [r["mediator"]["value"] for r in rows] == ["http://identifiers.org/hgnc/10618"]  # CCL2 is HGNC:10618
 
 
 def test_cli_runs_an_adhoc_file_with_the_prefixes(dist: Path, tmp_path: Path):

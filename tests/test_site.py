@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from mscsle.cli import main
 from mscsle.model.prefixes import converter
@@ -79,10 +79,13 @@ def claim_ids(g: Graph) -> set[str]:
 
 
 def entity_ids(g: Graph) -> dict[str, str]:
-    rows = select(
-        g, f"SELECT ?e ?l WHERE {{ ?e a owl:NamedIndividual ; rdfs:label ?l . FILTER(STRSTARTS(STR(?e), '{ENTITY}')) }}"
-    )
-    return {e[len(ENTITY) :]: label for e, label in rows}
+    rows = select(g, "SELECT ?id ?l WHERE { ?e mscsle:entity_id ?id ; rdfs:label ?l }")
+    return dict(rows)
+
+
+def eid(g: Graph, iri: str) -> str:
+    """The registry id of an entity IRI (a project IRI or the external term the entity is)."""
+    return str(g.value(URIRef(iri), URIRef("https://w3id.org/mscsle/entity_id")))
 
 
 class Page(HTMLParser):
@@ -170,8 +173,12 @@ def test_claim_rows_carry_what_the_graph_says(site: Path, graph: Graph):
     for cid, s, o, sp, ce, el, r, ctx in facts:
         row = rows[cid]
         # every role counts: subject, object, then cell context, mediator and model
-        assert row["data-entities"].split()[:2] == [local(s), local(o)]
-        assert set(row["data-entities"].split()) == {local(s), local(o), *(local(x) for x in ctx.split())}
+        assert row["data-entities"].split()[:2] == [eid(graph, s), eid(graph, o)]
+        assert set(row["data-entities"].split()) == {
+            eid(graph, s),
+            eid(graph, o),
+            *(eid(graph, URIRef(x)) for x in ctx.split()),
+        }
         assert (row["data-species"], row["data-certainty"]) == (local(sp), local(ce))
         assert row["data-evidence"] == (local(el) if el else "none")
         assert row["data-relation"] == local(r)
@@ -194,7 +201,7 @@ def test_every_entity_has_its_page(site: Path, graph: Graph):
 def test_entity_page_lists_its_claims_as_subject_and_as_object(site: Path, graph: Graph):
     for eid in ("OAZ", "CCL2", "MSC"):
         page = read(site, f"entity/{eid}.html")
-        iri = f"<{ENTITY}{eid}>"
+        iri = f"<{graph.value(predicate=URIRef('https://w3id.org/mscsle/entity_id'), object=Literal(eid))}>"
         as_subject = {
             r for (r,) in select(graph, f"SELECT ?i WHERE {{ ?c mscsle:claim_id ?i ; mscsle:has_subject {iri} }}")
         }
@@ -211,20 +218,20 @@ def test_entity_page_lists_its_claims_as_subject_and_as_object(site: Path, graph
 def test_entity_page_shows_synonyms_and_external_identifiers(site: Path, graph: Graph):
     synonyms = select(
         graph,
-        f"""SELECT ?e ?s WHERE {{ ?e <http://www.geneontology.org/formats/oboInOwl#hasExactSynonym> ?s
-                                 FILTER(STRSTARTS(STR(?e), '{ENTITY}')) }}""",
+        """SELECT ?e ?s WHERE { ?e <http://www.geneontology.org/formats/oboInOwl#hasExactSynonym> ?s ;
+                                 mscsle:entity_id ?id }""",
     )
     assert synonyms
     for e, syn in synonyms:
-        assert norm(syn) in norm(" ".join(read(site, f"entity/{e[len(ENTITY) :]}.html").text)), (e, syn)
+        assert norm(syn) in norm(" ".join(read(site, f"entity/{eid(graph, e)}.html").text)), (e, syn)
     mappings = select(
         graph,
-        f"""SELECT ?e ?t WHERE {{ ?e ?p ?t FILTER(STRSTARTS(STR(?e), '{ENTITY}'))
-                                 FILTER(STRSTARTS(STR(?p), 'http://www.w3.org/2004/02/skos/core#') && STRENDS(STR(?p), 'Match')) }}""",
+        """SELECT ?e ?t WHERE { ?e ?p ?t ; mscsle:entity_id ?id
+                                 FILTER(STRSTARTS(STR(?p), 'http://www.w3.org/2004/02/skos/core#') && STRENDS(STR(?p), 'Match')) }""",
     )
     assert mappings, "the graph has no skos:*Match of an entity"
     for e, target in mappings:
-        page = read(site, f"entity/{e[len(ENTITY) :]}.html")
+        page = read(site, f"entity/{eid(graph, e)}.html")
         assert target in page.links and (converter().compress(target) or target) in page.text, (e, target)
 
 
@@ -235,15 +242,15 @@ def test_mappings_in_the_graph_appear_on_the_entity_page(mini, tmp_path: Path):
     g = Graph().parse(data=built.files["mscsle.nt"], format="nt")
     g.add(
         (
-            URIRef(ENTITY + "CCL2"),
-            URIRef("http://www.w3.org/2004/02/skos/core#exactMatch"),
-            URIRef("http://identifiers.org/hgnc/10618"),
+            URIRef("http://identifiers.org/hgnc/10618"),  # CCL2 is HGNC:10618; here it gets a close match
+            URIRef("http://www.w3.org/2004/02/skos/core#closeMatch"),
+            URIRef("http://purl.obolibrary.org/obo/CL_0000084"),
         )
     )
     files = render_site(g.serialize(format="nt", encoding="utf-8"), mini)
     page = Page(files["entity/CCL2.html"].decode("utf-8"))
-    assert "http://identifiers.org/hgnc/10618" in page.links
-    assert converter().compress("http://identifiers.org/hgnc/10618") in page.text and "has exact match" in page.text
+    assert "http://purl.obolibrary.org/obo/CL_0000084" in page.links
+    assert "CL:0000084" in page.text and "has close match" in page.text
 
 
 def test_every_internal_link_and_resource_resolves(site: Path):
@@ -310,7 +317,7 @@ def test_ontology_reference_writes_class_expressions_in_manchester_syntax(site: 
 
 def test_table1_factors_each_have_a_picture(site: Path, graph: Graph):
     factors = {
-        s[len(ENTITY) :]
+        eid(graph, s)
         for (s,) in select(
             graph, "SELECT DISTINCT ?s WHERE { ?c mscsle:in_section mscsle:section_table1 ; mscsle:has_subject ?s }"
         )
@@ -324,7 +331,7 @@ def test_table1_factors_each_have_a_picture(site: Path, graph: Graph):
         assert (site / f"factor-{f}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert f"#{f}" in page.links and f"entity/{f}.html" in page.links
     direct = {
-        r[0][len(ENTITY) :]
+        eid(graph, r[0])
         for r in select(
             graph,
             "SELECT DISTINCT ?s WHERE { ?c mscsle:in_section mscsle:section_table1 ; "
@@ -339,7 +346,7 @@ def test_full_network_picture_has_every_claim(site: Path, graph: Graph):
     groups = [g for g in svg.iter(f"{SVG}g")]
     nodes = {g.findtext(f"{SVG}title") for g in groups if g.get("class") == "node"} - {"legend"}
     involved = {
-        e[len(ENTITY) :]
+        eid(graph, e)
         for row in select(
             graph, "SELECT ?s ?o WHERE { ?c a mscsle:Claim ; mscsle:has_subject ?s ; mscsle:has_object ?o }"
         )
@@ -371,6 +378,13 @@ def test_labels_are_escaped_everywhere(mini, tmp_path: Path):
     tsv.write_text(
         tsv.read_text(encoding="utf-8").replace(
             "\tCCL2\tChemokine", "\tCCL2 <script>alert('x')</script> & co\tChemokine"
+        ),
+        encoding="utf-8",
+    )
+    table = mini.mappings  # CCL2 as a project term, so that the label shown is the curator's
+    table.write_text(
+        table.read_text(encoding="utf-8").replace(
+            "mscsle.entity:CCL2\texact\thgnc:10618\tCCL2\t", "mscsle.entity:CCL2\tunmapped\t\t\ta test: no term"
         ),
         encoding="utf-8",
     )
@@ -462,7 +476,8 @@ def visible_rows(dom: str) -> tuple[int, int, str]:
         ("species=mouse", "?c mscsle:in_species mscsle:mouse"),
         (
             "entity=OAZ&certainty=hedged",
-            "{ ?c mscsle:has_subject mscsle.entity:OAZ } UNION { ?c mscsle:has_object mscsle.entity:OAZ } ?c mscsle:has_certainty mscsle:hedged",
+            "{ ?c mscsle:has_subject <http://identifiers.org/hgnc/16762> } UNION "
+            "{ ?c mscsle:has_object <http://identifiers.org/hgnc/16762> } ?c mscsle:has_certainty mscsle:hedged",
         ),
     ],
 )

@@ -88,7 +88,7 @@ def test_every_query_gives_the_same_answer_over_http(name: str, loaded: Oxigraph
 def test_cli_query_against_the_endpoint(loaded: OxigraphServer):
     graphs = [a for n in NAMES for a in ("--default-graph", graph_iri(n))]
     out = _cli("query", "oaz-mediator", "--endpoint", loaded.query_url, *graphs, "--format", "csv")
-    assert out.splitlines() == ["mediator,label", "https://w3id.org/mscsle/entity/CCL2,CCL2"]
+    assert out.splitlines() == ["mediator,label", "http://identifiers.org/hgnc/10618,CCL2"]  # CCL2 is HGNC:10618
 
 
 def test_loading_again_replaces_the_graphs(loaded: OxigraphServer, dist: Path):

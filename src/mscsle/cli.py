@@ -20,7 +20,8 @@ import click
 from rdflib import Graph
 from tabulate import tabulate
 
-from mscsle.checks.qc import run_checks
+from mscsle.checks.qc import LEVELS, qc_table, run_checks
+from mscsle.checks.qc import counts as qc_counts
 from mscsle.curation.claim_stats import claim_counts, coverage
 from mscsle.curation.mapping_stats import HEADERS, mapping_shares, table
 from mscsle.curation.mappings import load_mappings
@@ -491,16 +492,19 @@ def queries_cmd(ctx: click.Context, write_prefixes_: bool) -> None:
 )
 @click.pass_context
 def check_cmd(ctx: click.Context, dist: Path | None) -> None:
-    """Run the quality checks (queries/qc/*-violation.rq) on the built graph; exit 1 if any is violated."""
+    """The OBO QC report (queries/qc/<rule>.rq, ROBOT rule names and levels) on the built graph, as a table by
+    rule and level; exit 1 on any ERROR."""
     project = _project(ctx)
     nt = built(project, dist, "mscsle.nt")
     results = run_checks(load_store(nt.read_bytes()), project.queries_dir)
+    click.echo(tabulate(qc_table(results), headers=["level", "rule", "violations"]))
+    total = qc_counts(results)
+    click.echo("\n" + ", ".join(f"{total[level]} {level}" for level in LEVELS))
     for name, v in results.items():
-        click.echo(f"{name}: {len(v.rows)} violation{'s' if len(v.rows) != 1 else ''}")
         if v.rows:
-            click.echo(f"  {v.check.question}\n" + tabulate(v.rows, headers=v.columns))
-    if violated := [name for name, v in results.items() if v.rows]:
-        raise ValidationError(f"quality checks violated: {', '.join(violated)}")
+            click.echo(f"\n{v.level} {name}: {v.check.question}\n" + tabulate(v.rows, headers=v.columns))
+    if total["ERROR"]:
+        raise ValidationError(f"the QC report has {total['ERROR']} ERROR(s); fix them (see above)")
 
 
 @main.command("reason")

@@ -102,9 +102,10 @@ def properties(g: Graph) -> set[URIRef]:
 
 
 def named_individuals(g: Graph) -> set[URIRef]:
-    """Named individuals that are not also classes or properties (punned relation IRIs are left out)."""
+    """Named individuals, external classes punned as individuals included (an entity whose IRI is a CL, GO, HGNC
+    ... class); a property is never an individual."""
     found = {i for i in g.subjects(RDF.type, OWL.NamedIndividual) if isinstance(i, URIRef)}
-    return found - named_classes(g) - properties(g)
+    return found - properties(g)
 
 
 def superclasses(g: Graph, classes: set[URIRef]) -> dict[URIRef, set[URIRef]]:

@@ -124,7 +124,7 @@ class Reasoned:
         if defined:
             lines.append("defined classes and their inferred members:")
         for c in defined:
-            names = sorted(str(m).rsplit("/", 1)[-1] for m in self.members(c))
+            names = sorted(str(self.asserted.value(m, RDFS.label) or curie(m)) for m in self.members(c))
             shown = ", ".join(names[:SHOWN]) + (f", ... ({len(names) - SHOWN} more)" if len(names) > SHOWN else "")
             lines.append(f"  {self.asserted.value(c, RDFS.label) or curie(c)} ({len(names)}): {shown}")
         return "\n".join(lines)
@@ -214,12 +214,14 @@ def inferred_graph(asserted: Graph, answers: Graph, ontology: URIRef) -> Graph:
         )
     )
     out.add((iri, DCTERMS.source, version or ontology))
+    for lic in asserted.objects(ontology, DCTERMS.license):  # the inferred file carries the release's licence
+        out.add((iri, DCTERMS.license, lic))
     if version is not None:
         out.add((iri, OWL.versionIRI, URIRef(str(version).replace("mscsle.owl", "mscsle-inferred.owl"))))
         info = asserted.value(ontology, OWL.versionInfo)
         if info is not None:
             out.add((iri, OWL.versionInfo, info))
-    for p in (DCTERMS.title, DCTERMS.description, DCTERMS.source):
+    for p in (DCTERMS.title, DCTERMS.description, DCTERMS.source, DCTERMS.license):
         out.add((p, RDF.type, OWL.AnnotationProperty))
 
     def declare(n: URIRef, kind: URIRef) -> None:

@@ -27,7 +27,8 @@ class StoredQuery:
         for line in self.text.splitlines():
             if not line.startswith("#"):
                 break
-            lines.append(line.lstrip("# ").strip())
+            if not line.lstrip("# ").startswith("level:"):  # a QC rule's level is not part of its question
+                lines.append(line.lstrip("# ").strip())
         return " ".join(part for part in lines if part)
 
     @property

@@ -6,22 +6,22 @@ graph of a million triples smaller and faster to fill.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from mscsle.curation.records import Claim, Entity, Records
 from mscsle.model.claim import DERIVED, FIELDS
 from mscsle.model.triples import Triple
 from mscsle.model.vocab import CLAIM, ENTITY, EXACT_SYNONYM, IAO_DEFINITION, MSCSLE, REF, Vocab
+from mscsle.release.references import reference_triples
 
-
-@cache
-def _entity(eid: str) -> URIRef:
-    return ENTITY[eid]
+SCOPE_NOTE = URIRef("http://www.w3.org/2004/02/skos/core#scopeNote")
+_ENTITY_ID = MSCSLE.entity_id
 
 
 @cache
@@ -53,32 +53,37 @@ def version_triples(ontology: Graph, release: str) -> Iterator[Triple]:
     yield iri, OWL.versionInfo, Literal(release)
 
 
-def entity_triples(e: Entity) -> Iterator[Triple]:
-    s = _entity(e.id)
+def entity_triples(e: Entity, iri: URIRef | None = None, source_label: str | None = None) -> Iterator[Triple]:
+    """An entity under its one IRI. An external term keeps its source's label and definition: the review's name
+    is then an exact synonym, and the curator's definition a scope note (how the review uses the term)."""
+    s = iri if iri is not None else ENTITY[e.id]
     yield s, RDF.type, OWL.NamedIndividual
     yield s, RDF.type, MSCSLE[e.kind]
-    yield s, RDFS.label, Literal(e.label, lang="en")
-    yield s, IAO_DEFINITION, Literal(e.definition, lang="en")
-    for syn in e.synonyms:
-        yield s, EXACT_SYNONYM, Literal(syn, lang="en")
-
-
-def reference_triples(vocab: Vocab) -> Iterator[Triple]:
-    for n in range(1, vocab.reference_count + 1):
-        r = REF[str(n)]
-        yield r, RDF.type, OWL.NamedIndividual
-        yield r, RDF.type, MSCSLE.Reference
-        yield r, RDFS.label, Literal(f"reference [{n}] of Zhu & Feng 2018", lang="en")
-        yield r, MSCSLE.reference_number, Literal(n, datatype=XSD.integer)
-        yield r, MSCSLE.cited_by, vocab.review
+    yield s, _ENTITY_ID, Literal(e.id)
+    if source_label is None:
+        yield s, RDFS.label, Literal(e.label, lang="en")
+        yield s, IAO_DEFINITION, Literal(e.definition, lang="en")
+    else:
+        yield s, RDFS.label, Literal(source_label, lang="en")
+        yield s, SCOPE_NOTE, Literal(e.definition, lang="en")
+    for syn in e.synonyms if source_label is None else (e.label, *e.synonyms):
+        if source_label is None or syn.casefold() != source_label.casefold():  # not the label, in any case
+            yield s, EXACT_SYNONYM, Literal(syn, lang="en")
 
 
 def claim_label(c: Claim, entities: dict[str, Entity], relation_labels: dict[str, str]) -> str:
-    return f"{entities[c.subject].label} {relation_labels[c.relation]} {entities[c.object].label}"
+    """A readable label that is unique: subject, relation, object, the species and the claim's id."""
+    species = "" if c.species == "species_not_stated" else f" ({c.species})"
+    return f"{entities[c.subject].label} – {relation_labels[c.relation]} – {entities[c.object].label}{species} [{c.id}]"
 
 
 _TYPE, _LABEL, _INDIVIDUAL = RDF.type, RDFS.label, OWL.NamedIndividual  # attribute look-ups hoisted: millions of uses
-_CLAIM, _CITED, _OWN = MSCSLE.Claim, MSCSLE.cited_statement, MSCSLE.review_own_statement
+_CLAIM = MSCSLE.Claim
+# How a claim is supported (ECO): a traceable author statement if it cites, else a non-traceable one.
+_CITED, _OWN = (
+    URIRef("http://purl.obolibrary.org/obo/ECO_0000304"),
+    URIRef("http://purl.obolibrary.org/obo/ECO_0000303"),
+)
 _DERIVED = {d.name: d.property for d in DERIVED}
 _ASSERTED_IN, _EVIDENCE_TYPE = _DERIVED["asserted_in"], _DERIVED["evidence_type"]
 
@@ -89,49 +94,71 @@ def _section(name: str) -> URIRef:
 
 _NODE: dict[str | None, Callable[[Any], Node]] = {  # a field's value -> its RDF node, by where the value comes from
     None: _text,
-    "entities": _entity,
-    "cells": _entity,
     "references": _ref,
     "sections": _section,
     **{source: _term for source in ("relations", "species", "conditions", "certainties", "evidence_levels")},
 }
-# Per field of the claim model: its name, RDF property, value -> node, and whether it holds a list.
-_FIELDS = tuple((f.name, f.property, _NODE[f.values], f.multi) for f in FIELDS)
+_ENTITY_VALUES = ("entities", "cells")  # values that are entities: their one IRI comes from the term model
+# Per field of the claim model: its name, RDF property, where its values come from, and whether it holds a list.
+_FIELDS = tuple((f.name, f.property, f.values, f.multi) for f in FIELDS)
 
 
-def claim_triples(c: Claim, vocab: Vocab, label: str) -> Iterator[Triple]:
+def claim_triples(c: Claim, vocab: Vocab, label: str, iris: Mapping[str, URIRef]) -> Iterator[Triple]:
     """The claim node with one triple per value of each model field, the derived ones, and the plain triple."""
     s = CLAIM[c.id]
-    yield _entity(c.subject), _term(c.relation), _entity(c.object)  # the claim read as a plain triple
+
+    def node(values: str | None, v: Any) -> Node:
+        return iris[v] if values in _ENTITY_VALUES else _NODE[values](v)
+
+    yield iris[c.subject], _term(c.relation), iris[c.object]  # the claim read as a plain triple
     yield s, _TYPE, _INDIVIDUAL
     yield s, _TYPE, _CLAIM
     yield s, _LABEL, Literal(label, lang="en")
     yield s, _ASSERTED_IN, vocab.review
     yield s, _EVIDENCE_TYPE, _CITED if c.references else _OWN
-    for name, prop, node, multi in _FIELDS:
+    for name, prop, values, multi in _FIELDS:
         value = getattr(c, name)
         if multi:
             for v in value:
-                yield s, prop, node(v)
+                yield s, prop, node(values, v)
         elif value:
-            yield s, prop, node(value)
+            yield s, prop, node(values, value)
 
 
-def data_triples(records: Records, vocab: Vocab, ontology: Graph) -> Iterator[Triple]:
+@dataclass(frozen=True)
+class Terms:
+    """How entities and references are described: each entity's IRI, the source label of those that are external
+    terms, and the verified bibliographic fields of each reference."""
+
+    iris: Mapping[str, URIRef]
+    source_labels: Mapping[URIRef, str]
+    bibliography: Mapping[int, dict[str, str]] = field(default_factory=dict)  # reference number -> verified fields
+
+    @classmethod
+    def own(cls, records: Records) -> Terms:
+        """Every entity under its project IRI (no mapping table), references without bibliographic data."""
+        return cls({e: ENTITY[e] for e in records.entities}, {})
+
+
+def data_triples(records: Records, vocab: Vocab, ontology: Graph, terms: Terms | None = None) -> Iterator[Triple]:
     """Everything the build adds to the ontology: entities, references and claims."""
+    terms = terms or Terms.own(records)
     relation_labels = {r: str(ontology.value(MSCSLE[r], RDFS.label)) for r in vocab.relations}
     for e in records.entities.values():
-        yield from entity_triples(e)
-    yield from reference_triples(vocab)
-    for rel in sorted({c.relation for c in records.claims}):
-        yield MSCSLE[rel], RDF.type, OWL.NamedIndividual  # punned: the value of has_relation
+        iri = terms.iris[e.id]
+        yield from entity_triples(e, iri, terms.source_labels.get(iri))
+    yield from reference_triples(vocab.review, vocab.reference_count, dict(terms.bibliography))
     for c in records.claims:
-        yield from claim_triples(c, vocab, claim_label(c, records.entities, relation_labels))
+        yield from claim_triples(c, vocab, claim_label(c, records.entities, relation_labels), terms.iris)
 
 
-def merged_triples(ontology: Graph, records: Records, vocab: Vocab, release: str) -> list[Triple]:
+def merged_triples(
+    ontology: Graph, records: Records, vocab: Vocab, release: str, terms: Terms | None = None
+) -> list[Triple]:
     """The ontology (as given: the build passes it with canonical blank nodes), its version stamp, and the data."""
-    return [*ontology, *version_triples(ontology, release), *data_triples(records, vocab, ontology)]
+    header = ontology_iri(ontology)
+    released = (t for t in ontology if not (t[0] == header and t[1] == RDFS.comment))  # editors' note: not released
+    return [*released, *version_triples(ontology, release), *data_triples(records, vocab, ontology, terms)]
 
 
 def to_graph(triples: Iterable[Triple], ontology: Graph) -> Graph:
@@ -143,5 +170,5 @@ def to_graph(triples: Iterable[Triple], ontology: Graph) -> Graph:
     return g
 
 
-def merged_graph(ontology: Graph, records: Records, vocab: Vocab, release: str) -> Graph:
-    return to_graph(merged_triples(ontology, records, vocab, release), ontology)
+def merged_graph(ontology: Graph, records: Records, vocab: Vocab, release: str, terms: Terms | None = None) -> Graph:
+    return to_graph(merged_triples(ontology, records, vocab, release, terms), ontology)

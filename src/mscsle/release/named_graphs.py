@@ -5,8 +5,8 @@ Triplestores and the SPARQL 1.1 Graph Store HTTP Protocol work graph by graph, s
 can then reload or drop the claims without touching the ontology, or query one of them with `GRAPH`.
 
 Each triple is filed as it is made, by what it is about: the ontology's own axioms, the version stamp, the
-merged import modules and the mappings of ontology terms go to `ontology`; entities, references, claims and
-the mappings of entities (their axiom annotations included) to `data`. The triples stream straight from the
+merged import modules and the mappings of ontology terms go to `ontology`; entities (under their one IRI, external
+or the project's), references, claims and the mappings of entities (their axiom annotations included) to `data`. The triples stream straight from the
 generators into pyoxigraph terms (each distinct term converted once); no rdflib graph of the data is made.
 """
 
@@ -36,8 +36,9 @@ def graph_iri(name: str, base: str = GRAPH_BASE) -> str:
     return base + name
 
 
-def file_core(core: Iterable[Triple]) -> tuple[list[Triple], list[Triple]]:
-    """The ontology-sized part (ontology, version, imports, mappings) filed as (ontology, data) by its subject.
+def file_core(core: Iterable[Triple], entities: frozenset[URIRef] = frozenset()) -> tuple[list[Triple], list[Triple]]:
+    """The ontology-sized part (ontology, version, imports, mappings) filed as (ontology, data) by its subject:
+    data if it is in a data namespace or is one of the `entities` (an entity may be an external term's IRI).
 
     A blank node (the axiom annotation of a mapping) is filed with the subject of its owl:annotatedSource."""
     triples = list(core)
@@ -46,7 +47,7 @@ def file_core(core: Iterable[Triple]) -> tuple[list[Triple], list[Triple]]:
     data: list[Triple] = []
     for t in triples:
         about = source.get(t[0], t[0]) if isinstance(t[0], BNode) else t[0]
-        (data if str(about).startswith(DATA_NAMESPACES) else ontology).append(t)
+        (data if about in entities or str(about).startswith(DATA_NAMESPACES) else ontology).append(t)
     return ontology, data
 
 

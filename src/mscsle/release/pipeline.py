@@ -9,8 +9,9 @@ from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import RDFS, Graph, URIRef
 
+from mscsle.checks.qc import QCFailed, counts, run_checks
 from mscsle.checks.shacl import Report, load_shapes, validate
 from mscsle.curation.input_files import read_bytes, read_turtle
 from mscsle.curation.mappings import MappingSet, load_mappings
@@ -24,13 +25,16 @@ from mscsle.model.vocab import Vocab
 from mscsle.project import Project
 from mscsle.query.stored import load_store, select
 from mscsle.release import named_graphs, serialize
-from mscsle.release.graph import data_triples, to_graph, version_triples
+from mscsle.release.graph import Terms, data_triples, ontology_iri, to_graph, version_triples
 from mscsle.release.import_modules import link
 from mscsle.release.interop import interop_files
 from mscsle.release.named_graphs import DATA, ONTOLOGY, BuiltGraph, file_core
 from mscsle.release.paused_gc import paused_gc
 from mscsle.release.publish import check_output, publish
+from mscsle.release.references import TABLE as BIBLIOGRAPHY
+from mscsle.release.references import read_bibliography, unlisted_references
 from mscsle.release.sssom_tsv import sssom_tsv
+from mscsle.release.term_iris import entity_iris, relation_problems, source_labels
 
 CLAIMS_COLUMNS = TABLE_COLUMNS  # from the claim model; queries/export/claims-table.rq selects them
 
@@ -127,18 +131,29 @@ def _tap(triples: Iterator[Triple], about: set, into: Graph) -> Iterator[Triple]
 
 
 def make_graph(
-    ontology: Graph, records: Records, vocab: Vocab, mapping_set: MappingSet, release: str
+    ontology: Graph, records: Records, vocab: Vocab, mapping_set: MappingSet, release: str, terms: Terms
 ) -> tuple[BuiltGraph, Graph]:
     """The merged graph in its named graphs, made in one pass; and an rdflib graph of the ontology-sized part
     with what the data says of the mapped entities (for the SSSOM table)."""
+    header = ontology_iri(ontology)
+    released = (t for t in ontology if not (t[0] == header and t[1] == RDFS.comment))  # editors' note: not released
     core = Graph(bind_namespaces="none")
-    core.addN((*t, core) for t in chain(ontology, version_triples(ontology, release)))
-    core = serialize.canonical(link(core, mapping_set))  # blank nodes: ontology, mappings (size of the ontology)
-    onto, data_core = file_core(core)
-    mapped = {m.subject for m in mapping_set.mappings}
+    core.addN((*t, core) for t in chain(released, version_triples(ontology, release)))
+    # blank nodes: ontology, mappings (size of the ontology)
+    core = serialize.canonical(link(core, mapping_set, terms.iris))
+    entities = frozenset(terms.iris.values())
+    onto, data_core = file_core(core, entities)
+    mapped = {m.subject for m in mapping_set.mappings} | entities
     side = to_graph(core, ontology)
-    data = _tap(data_triples(records, vocab, ontology), mapped, side)
+    data = _tap(data_triples(records, vocab, ontology, terms), mapped, side)
     return named_graphs.build({ONTOLOGY: onto, DATA: chain(data_core, data)}), side
+
+
+def project_entity_iris(project: Project) -> dict[str, URIRef]:
+    """Entity id -> its one IRI in the build of `project` (for tests, the site and users of the records)."""
+    ontology = read_ontology(project)
+    records = load(project.root, project.entities, project.claims_dir, Vocab.from_ontology(ontology))
+    return entity_iris(records, load_mappings(project, ontology, records))
 
 
 @paused_gc()
@@ -146,14 +161,24 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     """Everything the build writes, in memory; raises CurationError or ValidationFailed."""
     ontology = read_ontology(project)
     vocab = read_vocab(ontology)
+    if problems := relation_problems(ontology, vocab):
+        raise CurationError(problems)
     records = load(project.root, project.entities, project.claims_dir, vocab, source)
     mapping_set = load_mappings(project, ontology, records)
     release = project.settings()["release"]
-    merged, side = make_graph(ontology, records, vocab, mapping_set, release)
+    bibliography = read_bibliography(project.root / BIBLIOGRAPHY)
+    if bibliography and (problems := unlisted_references(records, bibliography, project.claims_dir)):
+        raise CurationError(problems)
+    terms = Terms(entity_iris(records, mapping_set), source_labels(mapping_set), bibliography)
+    merged, side = make_graph(ontology, records, vocab, mapping_set, release, terms)
     report = validate(merged.nt, load_shapes(project.shapes_dir))
     if not report.conforms:
         raise ValidationFailed(report)
     nt, triples = merged.nt, merged.quads
+    store = _store(triples)
+    qc = run_checks(store, project.queries_dir)
+    if counts(qc)["ERROR"]:
+        raise QCFailed(qc)
     graph_names = b" ".join(f"<{iri}>".encode() for iri in merged.graphs)
     files = {
         "mscsle.ttl": serialize.turtle_from_triples(nt, triples),
@@ -165,9 +190,9 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
         "mscsle.owl": serialize.rdfxml_from_triples(nt, triples),
         "mscsle.jsonld": serialize.jsonld_from_triples(triples),
         "context.jsonld": serialize.context_file(),
-        "claims.tsv": claims_table(_store(triples), project),
+        "claims.tsv": claims_table(store, project),
         "shacl-report.ttl": serialize.turtle(serialize.canonical(report.graph)),
-        "mscsle.sssom.tsv": sssom_tsv(mapping_set, side, release),
+        "mscsle.sssom.tsv": sssom_tsv(mapping_set, side, release, terms.iris),
     }
     built = Built(records, merged, report, files)
     files.update(interop_files(built.graph, release))  # nanopublications and KGX read the graph through rdflib

@@ -12,9 +12,10 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from mscsle.curation.mappings import MappingSet
 from mscsle.model.prefixes import converter, prefix_map
-from mscsle.model.vocab import MSCSLE
+from mscsle.model.vocab import ENTITY, MSCSLE
 from mscsle.project import REVIEW_DOI
 from mscsle.release import serialize
+from mscsle.release.term_iris import EntityIris
 
 COLUMNS = (
     "subject_id",
@@ -67,18 +68,24 @@ def metadata(release: str, used_prefixes: set[str]) -> dict:
     }
 
 
-def rows(ms: MappingSet, g: Graph) -> list[tuple[str, ...]]:
+def rows(ms: MappingSet, g: Graph, iris: EntityIris) -> list[tuple[str, ...]]:
+    """One row per mapping, on the entity's one IRI (an entity that is an external term has no row to itself)."""
     conv = converter()
+    renamed = {ENTITY[e]: iri for e, iri in iris.items()}
     out = []
     for m in ms.mappings:
-        subject_label = str(g.value(m.subject, RDFS.label) or "")
-        subject_type = _type(g, m.subject)
+        subject = renamed.get(m.subject, m.subject)
+        if m.mapped and m.object == subject:
+            continue
+        subject_id = conv.compress(str(subject))
+        subject_label = str(g.value(subject, RDFS.label) or "")
+        subject_type = _type(g, subject)
         if m.mapped:
             obj_type = _type(g, m.object)
             predicate = conv.compress(str(m.predicate))
             out.append(
                 (
-                    m.subject_id,
+                    subject_id,
                     subject_label,
                     subject_type,
                     predicate,
@@ -91,14 +98,14 @@ def rows(ms: MappingSet, g: Graph) -> list[tuple[str, ...]]:
             )
         else:
             out.append(
-                (m.subject_id, subject_label, subject_type, ANY_MATCH, NO_TERM_FOUND, "", "", JUSTIFICATION, m.comment)
+                (subject_id, subject_label, subject_type, ANY_MATCH, NO_TERM_FOUND, "", "", JUSTIFICATION, m.comment)
             )
     return sorted(out)
 
 
-def sssom_tsv(ms: MappingSet, g: Graph, release: str) -> bytes:
+def sssom_tsv(ms: MappingSet, g: Graph, release: str, iris: EntityIris | None = None) -> bytes:
     """The mapping set; `g` is the built graph (labels and declared types of both sides)."""
-    body = rows(ms, g)
+    body = rows(ms, g, iris or {})
     used = {"mscsle"} | {cell.split(":", 1)[0] for row in body for cell in (row[0], row[3], row[4], row[7])}
     header = yaml.safe_dump(metadata(release, used), sort_keys=False, allow_unicode=True, width=1000)
     block = "".join(f"# {line}\n" for line in header.splitlines())

@@ -66,6 +66,7 @@ class Entity:
     kind_label: str
     category: str  # the kind's top-level class, a direct subclass of mscsle:Entity
     category_label: str
+    iri: str = ""  # the entity's one IRI: an external term's, or the project's
     synonyms: tuple[str, ...] = ()
     mappings: tuple[Mapping, ...] = ()
 

@@ -268,7 +268,7 @@ def render_site(
             "entity.html.j2",
             root="../",
             e=e,
-            iri=str(ENTITY[eid]),
+            iri=e.iri or str(ENTITY[eid]),
             kind_anchor=f"#{fids[kind_iri]}" if kind_iri in fids else "",
             as_subject=data.claims_with_subject(eid),
             as_object=data.claims_with_object(eid),
