@@ -105,7 +105,7 @@ def build(graphs: Mapping[str, Iterable[Triple]], base: str = GRAPH_BASE) -> Bui
     graph_of = bytearray()
     for line in lines:
         name, a, b, c = filed[line]
-        q = ox.Quad(cast(OxSubject, a), cast(ox.NamedNode, b), c)  # as the triple's own terms were
+        q = ox.Quad(cast(OxSubject, a), cast(ox.NamedNode, b), c)  # subject an IRI or blank node, predicate an IRI
         quads.append(q)
         by_graph[name].append(q)
         graph_of.append(index[name])
