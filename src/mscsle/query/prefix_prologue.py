@@ -39,6 +39,7 @@ def _pnames(node: object, found: set[str]) -> set[str]:
 
 def used_prefixes(body: str) -> list[str]:
     """The prefixes a query (or update) uses, sorted; raises PrologueError if it does not parse."""
+    tree: ParseResults | CompValue
     try:
         tree = parseQuery(body)
     except ParseException:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import csv
 import io
 from functools import cache
+from typing import cast
 
 from rdflib import RDF, RDFS, SKOS, Graph, Namespace, URIRef
+from rdflib.term import Node
 
 from mscsle.model.prefixes import prefix_map
 
@@ -108,6 +110,11 @@ def publication(iri: URIRef) -> str:
     return "doi:" + str(iri)[len(DOI) :] if str(iri).startswith(DOI) else str(iri)
 
 
+def _iri(graph: Graph, claim: Node, prop: str) -> URIRef:
+    """The claim's one value of a property that shapes/claim.shacl.ttl requires once, as an IRI (sh:class)."""
+    return cast(URIRef, graph.value(claim, MSCSLE[prop]))
+
+
 def _exact(graph: Graph, term: URIRef) -> list[str]:
     return sorted(curie(m) for m in graph.objects(term, SKOS.exactMatch))
 
@@ -140,14 +147,16 @@ def kgx_files(graph: Graph) -> dict[str, bytes]:
     """dist/kgx/nodes.tsv and edges.tsv, rows sorted by id."""
     edges, entities = [], set()
     for claim in graph.subjects(RDF.type, MSCSLE.Claim):
-        s, r, o = (graph.value(claim, MSCSLE[p]) for p in ("has_subject", "has_relation", "has_object"))
+        s, r, o = (_iri(graph, claim, p) for p in ("has_subject", "has_relation", "has_object"))
         entities |= {s, o}
         relation = str(r)[len(str(MSCSLE)) :]
         if relation not in PREDICATES:
             raise KgxMappingMissing(f"no Biolink predicate for the relation {curie(r)}")
-        species = graph.value(claim, MSCSLE.in_species)
+        species = _iri(graph, claim, "in_species")
         evidence = [graph.value(claim, MSCSLE.has_evidence_type), graph.value(claim, MSCSLE.has_evidence_level)]
-        evidence_ids = sorted({curie(e) for e in evidence if e} | {m for e in evidence if e for m in _exact(graph, e)})
+        evidence_ids = sorted(
+            {curie(e) for e in evidence if e} | {m for e in evidence if e for m in _exact(graph, cast(URIRef, e))}
+        )
         edges.append(
             {
                 "id": curie(claim),
@@ -161,7 +170,7 @@ def kgx_files(graph: Graph) -> dict[str, bytes]:
                 "has_confidence_level": curie(graph.value(claim, MSCSLE.has_certainty)),
                 "knowledge_level": "knowledge_assertion",
                 "agent_type": "manual_agent",
-                "publications": publication(graph.value(claim, MSCSLE.asserted_in)),
+                "publications": publication(_iri(graph, claim, "asserted_in")),
                 "provided_by": PROVIDED_BY,
             }
         )

@@ -14,21 +14,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import OWL, BNode, URIRef
+from rdflib.term import Node
 
 from mscsle.model.triples import Triple
 from mscsle.model.vocab import CLAIM, ENTITY, REF
-from mscsle.release.serialize import oxigraph_term
+from mscsle.release.serialize import OxSubject, OxTerm, oxigraph_term, written
 
 GRAPH_BASE = "https://w3id.org/mscsle/graph/"
 ONTOLOGY = "ontology"  # the ontology's own axioms and annotations, with the build's version stamp
 DATA = "data"  # entities, the review's references and its claims, generated from data/
 NAMES = (ONTOLOGY, DATA)
 DATA_NAMESPACES = (str(ENTITY), str(CLAIM), str(REF))  # a triple about one of these belongs to the data
-
-OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 def graph_iri(name: str, base: str = GRAPH_BASE) -> str:
@@ -83,12 +83,12 @@ def build(graphs: Mapping[str, Iterable[Triple]], base: str = GRAPH_BASE) -> Bui
             key = str(t)
             hit = iris.get(key)
             if hit is None:
-                o = ox.NamedNode(key)
-                hit = iris[key] = (o, str(o))
+                n = ox.NamedNode(key)
+                hit = iris[key] = (n, str(n))
             return hit
         hit = others.get(t)
         if hit is None:
-            o = oxigraph_term(t)  # type: ignore[arg-type]
+            o = oxigraph_term(cast(Node, t))  # the generators make rdflib terms only
             hit = others[t] = (o, str(o))
         return hit
 
@@ -106,7 +106,7 @@ def build(graphs: Mapping[str, Iterable[Triple]], base: str = GRAPH_BASE) -> Bui
     graph_of = bytearray()
     for line in lines:
         name, a, b, c = filed[line]
-        q = ox.Quad(a, b, c)
+        q = ox.Quad(cast(OxSubject, a), cast(ox.NamedNode, b), c)  # subject an IRI or blank node, predicate an IRI
         quads.append(q)
         by_graph[name].append(q)
         graph_of.append(index[name])
@@ -124,4 +124,4 @@ def read_nquads(nq: bytes) -> dict[str, bytes]:
     unknown = set(by_graph) - set(NAMES)
     if unknown:
         raise ValueError(f"unexpected graphs {sorted(unknown)} in the N-Quads: expected {', '.join(NAMES)}")
-    return {name: ox.serialize(by_graph.get(name, []), format=ox.RdfFormat.N_TRIPLES) for name in NAMES}
+    return {name: written(ox.serialize(by_graph.get(name, []), format=ox.RdfFormat.N_TRIPLES)) for name in NAMES}

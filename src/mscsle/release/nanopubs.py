@@ -14,13 +14,15 @@ triple of the claim node, so the claims can be read back from the nanopublicatio
 
 from __future__ import annotations
 
+from typing import cast
+
 import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 from rdflib.term import Node
 
 from mscsle.model.prefixes import prefix_map
-from mscsle.release.serialize import oxigraph_term
+from mscsle.release.serialize import OxSubject, oxigraph_term, written
 
 NP = Namespace("http://www.nanopub.org/nschema#")
 MSCSLE = Namespace(prefix_map()["mscsle"])
@@ -43,7 +45,10 @@ Triples = list[tuple[Node, Node, Node]]
 def _quads(triples: Triples, graph: str) -> list[ox.Quad]:
     """The triples in one named graph, sorted as N-Triples lines sort (so the order never depends on hashing)."""
     name = ox.NamedNode(graph)
-    quads = {str(q): q for q in (ox.Quad(*map(oxigraph_term, t), name) for t in triples)}  # type: ignore[misc]
+    quads: dict[str, ox.Quad] = {}
+    for s, p, o in triples:  # an IRI or blank node as subject, an IRI as predicate, as in any rdflib triple
+        q = ox.Quad(cast(OxSubject, oxigraph_term(s)), cast(ox.NamedNode, oxigraph_term(p)), oxigraph_term(o), name)
+        quads[str(q)] = q
     return [quads[k] for k in sorted(quads)]
 
 
@@ -70,9 +75,10 @@ def nanopub_quads(graph: Graph, claim: URIRef, release: str) -> list[ox.Quad]:
         (assertion_iri, PROV.wasDerivedFrom, claim),
         *((assertion_iri, DCTERMS.references, ref) for ref in graph.objects(claim, MSCSLE.cites)),
     ]
+    # the ontology's header states its licence and creator (ontology/mscsle.ttl)
     pubinfo: Triples = [
-        (np, DCTERMS.license, graph.value(ONTOLOGY, DCTERMS.license)),
-        (np, DCTERMS.creator, graph.value(ONTOLOGY, DCTERMS.creator)),
+        (np, DCTERMS.license, cast(Node, graph.value(ONTOLOGY, DCTERMS.license))),
+        (np, DCTERMS.creator, cast(Node, graph.value(ONTOLOGY, DCTERMS.creator))),
         (np, DCTERMS.created, Literal(f"{release}T00:00:00Z", datatype=XSD.dateTime, normalize=False)),
         (np, DCTERMS.isPartOf, ONTOLOGY),
         (np, PROV.wasDerivedFrom, claim),
@@ -87,14 +93,17 @@ def nanopub_quads(graph: Graph, claim: URIRef, release: str) -> list[ox.Quad]:
 def nanopubs_trig(graph: Graph, release: str) -> bytes:
     """All claims' nanopublications in claim_id order, as TriG: one block per nanopublication, each with its own
     prefixes (`sub:` its nanopub IRI, as nanopub tools write it), so any block can be cut out and read alone."""
-    claims = sorted(graph.subjects(RDF.type, MSCSLE.Claim), key=lambda c: str(graph.value(c, MSCSLE.claim_id)))
+    claims = sorted(  # claims are IRIs, minted under mscsle.claim
+        (cast(URIRef, c) for c in graph.subjects(RDF.type, MSCSLE.Claim)),
+        key=lambda c: str(graph.value(c, MSCSLE.claim_id)),
+    )
     blocks = []
     for claim in claims:
         quads = nanopub_quads(graph, claim, release)
-        used = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        used = written(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
         prefixes = {p: u for p, u in {**prefix_map(), "np": str(NP)}.items() if f"<{u}".encode() in used}
-        prefixes["sub"] = quads[0].subject.value
-        body = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes).decode("utf-8").split("\n")
+        prefixes["sub"] = cast(ox.NamedNode, quads[0].subject).value  # the nanopub IRI, first in Head
+        body = written(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)).decode("utf-8").split("\n")
         header = [f"@prefix {p}: <{u}> ." for p, u in sorted(prefixes.items())]  # Oxigraph's own order varies
         blocks.append("\n".join([*header, *(line for line in body if not line.startswith("@prefix "))]))
     return "\n".join(blocks).encode("utf-8")

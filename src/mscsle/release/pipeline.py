@@ -62,9 +62,8 @@ class Built:
     @cached_property
     def graph(self) -> Graph:
         """The merged graph for rdflib (made once, when first asked: the nanopublication and KGX writers read it)."""
-        rd = serialize.rdflib_term
         g = Graph()
-        g.addN((rd(t.subject), rd(t.predicate), rd(t.object), g) for t in self.merged.quads)
+        g.addN((*serialize.rdflib_triple(t), g) for t in self.merged.quads)
         return g
 
 

@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -39,6 +40,14 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 OxTriples = Sequence[ox.Triple] | Sequence[ox.Quad]  # triples, or quads in the default graph (the build's)
 # subjects written by Oxigraph in mscsle.ttl (no blank nodes; their number grows with the claims)
 DATA_SUBJECTS = tuple(f"<{prefix_map()[p]}".encode() for p in ("mscsle.claim", "mscsle.entity", "mscsle.ref"))
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal  # pyoxigraph's stubs also allow RDF-star triple terms: none here
+OxSubject = ox.NamedNode | ox.BlankNode
+
+
+def written(data: bytes | None) -> bytes:
+    """What `ox.serialize` returns when given no output file (its stubs say `bytes | None`; None is for files)."""
+    assert data is not None
+    return data
 
 
 def canonical(g: Graph) -> Graph:
@@ -51,7 +60,8 @@ def canonical(g: Graph) -> Graph:
     out = Graph(bind_namespaces="none")
     for prefix, uri in prefix_map().items():
         out.bind(prefix, uri)
-    plain, blank = [], []
+    plain: list[tuple[Node, Node, Node]] = []
+    blank: list[tuple[Node, Node, Node]] = []
     for t in g:
         (blank if isinstance(t[0], BNode) or isinstance(t[2], BNode) else plain).append(t)
     inner = {t[2] for t in blank if isinstance(t[2], BNode)} | {t[0] for t in blank if isinstance(t[2], BNode)}
@@ -59,7 +69,7 @@ def canonical(g: Graph) -> Graph:
     for s, p, o in blank:
         if isinstance(s, BNode) and s not in inner:
             leaves.setdefault(s, []).append(f"{p.n3()} {o.n3()}")
-    labels = {
+    labels: dict[Node, BNode] = {
         b: BNode("h" + hashlib.sha256("\n".join(sorted(po)).encode("utf-8")).hexdigest()[:32])
         for b, po in leaves.items()
     }
@@ -107,21 +117,27 @@ def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-def oxigraph_triples(g: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
-    terms: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}  # each distinct term converted once
+def rdflib_triple(t: ox.Triple | ox.Quad) -> tuple[Node, Node, Node]:
+    """The triple (of a quad: its triple) in rdflib terms; the build makes no RDF-star triple terms."""
+    return rdflib_term(cast(OxTerm, t.subject)), rdflib_term(t.predicate), rdflib_term(cast(OxTerm, t.object))
 
-    def conv(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+
+def oxigraph_triples(g: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
+    terms: dict[Node, OxTerm] = {}  # each distinct term converted once
+
+    def conv(t: Node) -> OxTerm:
         o = terms.get(t)
         if o is None:
             o = terms[t] = oxigraph_term(t)
         return o
 
-    return [ox.Triple(conv(s), conv(p), conv(o)) for s, p, o in g]
+    # rdflib's triples put an IRI or blank node as subject and an IRI as predicate
+    return [ox.Triple(cast(OxSubject, conv(s)), cast(ox.NamedNode, conv(p)), conv(o)) for s, p, o in g]
 
 
 def ntriples(g: Iterable[tuple[Node, Node, Node]]) -> bytes:
     """Sorted, duplicate-free N-Triples of a graph or of any triples (Oxigraph writes, Python sorts the bytes)."""
-    lines = set(ox.serialize(oxigraph_triples(g), format=ox.RdfFormat.N_TRIPLES).split(b"\n"))
+    lines = set(written(ox.serialize(oxigraph_triples(g), format=ox.RdfFormat.N_TRIPLES)).split(b"\n"))
     lines.discard(b"")
     return b"\n".join(sorted(lines)) + b"\n"
 
@@ -148,16 +164,19 @@ def turtle_from_triples(nt: bytes, triples: OxTriples) -> bytes:
     the claims) are written by rdflib's longturtle, which nests restrictions and lists; the claims, entities and
     references (no blank nodes, up to millions of triples) by Oxigraph, one block per subject in sorted order.
     """
-    data, terms = [], []
-    for line, t in zip(nt.split(b"\n"), triples, strict=False):
+    data: list[ox.Triple | ox.Quad] = []
+    terms: list[ox.Triple | ox.Quad] = []
+    rows: Iterable[ox.Triple | ox.Quad] = triples
+    for line, t in zip(nt.split(b"\n"), rows, strict=False):
         (data if line.startswith(DATA_SUBJECTS) else terms).append(t)
     prefixes = used_prefixes(nt)
     ontology = Graph(bind_namespaces="none")
     for prefix, uri in prefix_map().items():
         ontology.bind(prefix, uri)
-    ontology.addN((*(rdflib_term(x) for x in (t.subject, t.predicate, t.object)), ontology) for t in terms)
+    ontology.addN((*rdflib_triple(t), ontology) for t in terms)
     head = _turtle_body(ontology.serialize(format="longturtle"))
-    body = ox.serialize(data, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+    same_kind = cast(OxTriples, data)  # all triples or all quads, as `triples`
+    body = written(ox.serialize(same_kind, format=ox.RdfFormat.TURTLE, prefixes=prefixes)).decode("utf-8")
     # a blank line before each subject block (continuation lines start with a tab; literals never span lines)
     tail = [f"\n{line}" if not line.startswith("\t") else line for line in _turtle_body(body)]
     header = [f"@prefix {p}: <{u}> ." for p, u in sorted(prefixes.items())]
@@ -178,7 +197,7 @@ def turtle(g: Graph) -> bytes:
 
 def rdfxml_from_triples(nt: bytes, triples: OxTriples) -> bytes:
     """RDF/XML written by Oxigraph from the sorted triples (those of `nt`): stable order, the used prefixes."""
-    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=used_prefixes(nt))
+    return written(ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=used_prefixes(nt)))
 
 
 def rdfxml(nt: bytes) -> bytes:
@@ -204,7 +223,7 @@ def trig(graphs: Mapping[str, Sequence[ox.Quad]], prefixes: dict[str, str]) -> b
     for iri, quads in graphs.items():
         ns = max((u for u in names if iri.startswith(u)), key=len, default=None)
         out.append(f"{names[ns]}:{iri[len(ns) :]} {{\n" if ns else f"<{iri}> {{\n")
-        body = ox.serialize(quads, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+        body = written(ox.serialize(quads, format=ox.RdfFormat.TURTLE, prefixes=prefixes)).decode("utf-8")
         out.extend(f"\t{line}\n" for line in body.split("\n") if line and not line.startswith("@prefix "))
         out.append("}\n")
     return "".join(out).encode("utf-8")
@@ -212,7 +231,7 @@ def trig(graphs: Mapping[str, Sequence[ox.Quad]], prefixes: dict[str, str]) -> b
 
 def jsonld_from_triples(triples: OxTriples) -> bytes:
     """Expanded JSON-LD written by Oxigraph from the sorted triples: one node object per subject, in order."""
-    return ox.serialize(triples, format=ox.RdfFormat.JSON_LD) + b"\n"
+    return written(ox.serialize(triples, format=ox.RdfFormat.JSON_LD)) + b"\n"
 
 
 def jsonld(g: Graph) -> bytes:
