@@ -258,7 +258,7 @@ def _check_events(loader_class: type, text: str) -> None:
     deep nesting, reading only the event stream: nothing recursive has run yet."""
     depth = 0
     for event in yaml.parse(text, Loader=loader_class):
-        line = event.start_mark.line + 1
+        line = event.start_mark.line + 1 if event.start_mark is not None else 0
         if isinstance(event, yaml.AliasEvent):
             anchor = cut(event.anchor or "", 40)
             raise Refused(line, f"uses the alias *{anchor}; mscsle reads no YAML aliases: write the value out")
@@ -448,21 +448,22 @@ def _check_claim(
         problems.append(
             Problem(name, rec, "id", f"{show(raw['id'])} is not a valid claim id; expected {EXPECTED['id']}")
         )
-    for f in ENTITY_FIELDS if registry is not None else ():  # without a registry, its own problem says why
-        entities, value = registry.entities, raw.get(f)
-        if value is None or value in registry.broken:
-            continue
-        if value not in entities:
-            problems.append(Problem(name, rec, f, _unknown_entity(value, entities)))
-        elif BY_NAME[f].values == "cells" and entities[value].kind not in vocab.cell_kinds:
-            problems.append(
-                Problem(
-                    name,
-                    rec,
-                    f,
-                    f"entity {value!r} is a {entities[value].kind}, not a cell type; expected {EXPECTED[f]}",
+    if registry is not None:  # without a registry, its own problem says why
+        for f in ENTITY_FIELDS:
+            entities, value = registry.entities, raw.get(f)
+            if value is None or value in registry.broken:
+                continue
+            if value not in entities:
+                problems.append(Problem(name, rec, f, _unknown_entity(value, entities)))
+            elif BY_NAME[f].values == "cells" and entities[value].kind not in vocab.cell_kinds:
+                problems.append(
+                    Problem(
+                        name,
+                        rec,
+                        f,
+                        f"entity {value!r} is a {entities[value].kind}, not a cell type; expected {EXPECTED[f]}",
+                    )
                 )
-            )
     for spec in RECORD_FIELDS:
         if spec.vocab is not None:
             one_of(spec.name, getattr(vocab, spec.vocab))

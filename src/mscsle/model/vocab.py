@@ -39,18 +39,21 @@ class Vocab:
             return frozenset(_local(c) for c in g.transitive_subjects(RDFS.subClassOf, root) if isinstance(c, URIRef))
 
         def members(cls_: URIRef) -> frozenset[str]:
-            return frozenset(_local(i) for i in g.subjects(RDF.type, cls_))
+            return frozenset(_local(i) for i in g.subjects(RDF.type, cls_) if isinstance(i, URIRef))
 
         relations = frozenset(
-            _local(p) for p in g.transitive_subjects(RDFS.subPropertyOf, MSCSLE.relation) if p != MSCSLE.relation
+            _local(p)
+            for p in g.transitive_subjects(RDFS.subPropertyOf, MSCSLE.relation)
+            if isinstance(p, URIRef) and p != MSCSLE.relation
         )
         sections = {
-            _local(s)[len("section_") :]: int(g.value(s, MSCSLE.section_order))
+            _local(s)[len("section_") :]: int(str(g.value(s, MSCSLE.section_order)))
             for s in g.subjects(RDF.type, MSCSLE.Section)
+            if isinstance(s, URIRef)
         }
         review = g.value(predicate=RDF.type, object=MSCSLE.Review)
         count = g.value(review, MSCSLE.reference_count)
-        if review is None or not isinstance(count, Literal):
+        if not isinstance(review, URIRef) or not isinstance(count, Literal):
             raise ValueError("ontology/mscsle.ttl: the review individual with mscsle:reference_count is missing")
         return cls(
             kinds=subclasses(MSCSLE.Entity) - {"Entity"},

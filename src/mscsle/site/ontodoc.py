@@ -81,7 +81,11 @@ def manchester(g: Graph, node: Node) -> str:
 def ontology_terms(store: ox.Store, project: Project) -> Graph:
     """The ontology alone, as pyLODE's input: the project's prefixes, class expressions in Manchester syntax."""
     query = sparql_prologue() + (project.queries_dir / "site" / "ontology-terms.rq").read_text(encoding="utf-8")
-    parsed = Graph().parse(data=ox.serialize(store.query(query), format=ox.RdfFormat.N_TRIPLES), format="nt")
+    triples = store.query(query)
+    if not isinstance(triples, ox.QueryTriples):
+        raise TypeError("queries/site/ontology-terms.rq must be a CONSTRUCT query")
+    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    parsed = Graph().parse(data=nt, format="nt")
     g = Graph(bind_namespaces="core")
     for prefix, uri in prefix_map().items():
         g.bind(prefix, uri)
