@@ -23,7 +23,7 @@ from mscsle.model import claim as model
 from mscsle.model.prefixes import sparql_prologue
 from mscsle.model.vocab import CLAIM, MSCSLE, Vocab
 from mscsle.project import Project
-from mscsle.release.graph import claim_triples
+from mscsle.release.graph import Terms, claim_triples
 from mscsle.release.pipeline import read_ontology
 from mscsle.site.data import LABELLED
 
@@ -78,12 +78,12 @@ def test_shapes_have_no_claim_property_the_model_lacks():
 
 def test_every_model_property_is_declared_in_the_ontology():
     ontology = read_ontology(Project(ROOT))
-    kinds = {OWL.ObjectProperty, OWL.DatatypeProperty}
+    kinds = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
     for f in EVERY_FIELD:
         if f.property == RDFS.label:  # an annotation property of RDF Schema itself
             continue
         declared = set(ontology.objects(f.property, RDF.type)) & kinds
-        expected = OWL.DatatypeProperty if f.datatype is not None else OWL.ObjectProperty
+        expected = model.owl_kind(f)
         assert declared == {expected}, f"{f.name}: <{f.property}> is declared {declared} in ontology/mscsle.ttl"
 
 
@@ -205,8 +205,10 @@ def test_record_checks_follow_the_model(field: model.Field, tmp_path: Path):
 
 def test_claim_triples_write_every_field_through_its_property(tmp_path: Path):
     project, vocab = _records_project(tmp_path, GOOD)
-    (c,) = load(project.root, project.entities, project.claims_dir, vocab).claims
+    records = load(project.root, project.entities, project.claims_dir, vocab)
+    (c,) = records.claims
     node = CLAIM[c.id]
-    props = [p for s, p, _ in claim_triples(c, vocab, "a label") if s == node and p != RDF.type]
+    iris = Terms.own(records).iris  # every entity under its project IRI
+    props = [p for s, p, _ in claim_triples(c, vocab, "a label", iris) if s == node and p != RDF.type]
     expected = [f.property for f in model.FIELDS] + [d.property for d in model.DERIVED]
     assert sorted(props) == sorted(expected)

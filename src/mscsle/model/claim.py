@@ -17,11 +17,14 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import RDF, RDFS, XSD, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, URIRef
 
 from mscsle.model.vocab import MSCSLE
 
 SLOT = "mscsle.slot"  # the metadata key of a dataclass field that holds its Slot
+# How the review supports a claim (ECO): a statement with a citation is traceable, one without is not.
+ECO_TRACEABLE_AUTHOR_STATEMENT = URIRef("http://purl.obolibrary.org/obo/ECO_0000304")
+ECO_NON_TRACEABLE_AUTHOR_STATEMENT = URIRef("http://purl.obolibrary.org/obo/ECO_0000303")
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,19 @@ def _fields() -> tuple[Field, ...]:
 
 
 FIELDS: tuple[Field, ...] = _fields()
+
+
+def owl_kind(f: Field | Derived) -> URIRef:
+    """How the field's property is declared in the ontology: a datatype property for a literal, an annotation
+    property for the relation (its value is itself a property: an object property would pun it as an individual),
+    else an object property."""
+    if f.datatype is not None:
+        return OWL.DatatypeProperty
+    if getattr(f, "values", None) == "relations":
+        return OWL.AnnotationProperty
+    return OWL.ObjectProperty
+
+
 RECORD_FIELDS = tuple(f for f in FIELDS if f.in_record)
 BY_NAME = {f.name: f for f in FIELDS}
 ENTITY_FIELDS = tuple(f for f in FIELDS if f.values in ("entities", "cells"))
@@ -222,8 +238,9 @@ DERIVED: tuple[Derived, ...] = (
         MSCSLE.has_evidence_type,
         1,
         1,
-        "cited statement when the claim cites a reference, else the review's own statement",
-        one_of=(MSCSLE.cited_statement, MSCSLE.review_own_statement),
+        "ECO traceable author statement (ECO:0000304) when the claim cites a reference, else non-traceable author "
+        "statement (ECO:0000303)",
+        one_of=(ECO_TRACEABLE_AUTHOR_STATEMENT, ECO_NON_TRACEABLE_AUTHOR_STATEMENT),
     ),
 )
 

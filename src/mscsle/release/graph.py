@@ -15,7 +15,12 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from mscsle.curation.records import Claim, Entity, Records
-from mscsle.model.claim import DERIVED, FIELDS
+from mscsle.model.claim import (
+    DERIVED,
+    ECO_NON_TRACEABLE_AUTHOR_STATEMENT,
+    ECO_TRACEABLE_AUTHOR_STATEMENT,
+    FIELDS,
+)
 from mscsle.model.triples import Triple
 from mscsle.model.vocab import CLAIM, ENTITY, EXACT_SYNONYM, IAO_DEFINITION, MSCSLE, REF, Vocab
 from mscsle.release.references import reference_triples
@@ -80,10 +85,7 @@ def claim_label(c: Claim, entities: dict[str, Entity], relation_labels: dict[str
 _TYPE, _LABEL, _INDIVIDUAL = RDF.type, RDFS.label, OWL.NamedIndividual  # attribute look-ups hoisted: millions of uses
 _CLAIM = MSCSLE.Claim
 # How a claim is supported (ECO): a traceable author statement if it cites, else a non-traceable one.
-_CITED, _OWN = (
-    URIRef("http://purl.obolibrary.org/obo/ECO_0000304"),
-    URIRef("http://purl.obolibrary.org/obo/ECO_0000303"),
-)
+_CITED, _OWN = ECO_TRACEABLE_AUTHOR_STATEMENT, ECO_NON_TRACEABLE_AUTHOR_STATEMENT
 _DERIVED = {d.name: d.property for d in DERIVED}
 _ASSERTED_IN, _EVIDENCE_TYPE = _DERIVED["asserted_in"], _DERIVED["evidence_type"]
 

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import cast
 
 import pyoxigraph as ox
-from rdflib import OWL, BNode, URIRef
+from rdflib import OWL, SKOS, BNode, URIRef
 from rdflib.term import Node
 
 from mscsle.model.triples import Triple
-from mscsle.model.vocab import CLAIM, ENTITY, REF
+from mscsle.model.vocab import CLAIM, ENTITY, MSCSLE, REF
 from mscsle.release.serialize import OxSubject, OxTerm, oxigraph_term, written
 
 GRAPH_BASE = "https://w3id.org/mscsle/graph/"
@@ -29,6 +29,18 @@ ONTOLOGY = "ontology"  # the ontology's own axioms and annotations, with the bui
 DATA = "data"  # entities, the review's references and its claims, generated from data/
 NAMES = (ONTOLOGY, DATA)
 DATA_NAMESPACES = (str(ENTITY), str(CLAIM), str(REF))  # a triple about one of these belongs to the data
+# what the mapping table says of an entity: these follow an entity that is an external term into the data graph
+MAPPING_PREDICATES = frozenset(
+    {
+        SKOS.exactMatch,
+        SKOS.closeMatch,
+        SKOS.broadMatch,
+        SKOS.narrowMatch,
+        SKOS.relatedMatch,
+        URIRef("http://www.geneontology.org/formats/oboInOwl#hasDbXref"),
+        MSCSLE.unmapped_reason,
+    }
+)
 
 
 def graph_iri(name: str, base: str = GRAPH_BASE) -> str:
@@ -38,7 +50,8 @@ def graph_iri(name: str, base: str = GRAPH_BASE) -> str:
 
 def file_core(core: Iterable[Triple], entities: frozenset[URIRef] = frozenset()) -> tuple[list[Triple], list[Triple]]:
     """The ontology-sized part (ontology, version, imports, mappings) filed as (ontology, data) by its subject:
-    data if it is in a data namespace or is one of the `entities` (an entity may be an external term's IRI).
+    data if it is in a data namespace, or if it is one of the `entities` (an entity may be an external term's IRI)
+    and the triple is a mapping; the import module's declaration of such a term stays with the ontology.
 
     A blank node (the axiom annotation of a mapping) is filed with the subject of its owl:annotatedSource."""
     triples = list(core)
@@ -47,7 +60,8 @@ def file_core(core: Iterable[Triple], entities: frozenset[URIRef] = frozenset())
     data: list[Triple] = []
     for t in triples:
         about = source.get(t[0], t[0]) if isinstance(t[0], BNode) else t[0]
-        (data if about in entities or str(about).startswith(DATA_NAMESPACES) else ontology).append(t)
+        mapping = about in entities and (isinstance(t[0], BNode) or t[1] in MAPPING_PREDICATES)
+        (data if mapping or str(about).startswith(DATA_NAMESPACES) else ontology).append(t)
     return ontology, data
 
 
