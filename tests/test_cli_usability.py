@@ -38,7 +38,7 @@ def test_result_tables_show_labels_beside_curies(dist: Path):
     code, out = run("query", "direct-evidence-hgnc", "--dist", str(dist))
     assert code == 0
     assert "hgnc:16762 (ZNF423)" in out  # the HGNC term's label, from the graph
-    assert "mscsle.entity:OAZ " in out and "mscsle.entity:OAZ (OAZ)" not in out  # no label that repeats the CURIE
+    assert "mscsle.entity:Pbx1-d " in out and "(Pbx1-d)" not in out  # no label that repeats the CURIE
     code, csv = run("query", "direct-evidence-hgnc", "--dist", str(dist), "--format", "csv")
     assert "(ZNF423)" not in csv and "http://identifiers.org/hgnc/16762" in csv  # machine formats unchanged
 

@@ -58,8 +58,10 @@ def _answers(results: dict[Path, Results]) -> dict[Path, list[tuple[str, ...]]]:
 
 
 def test_expected_answers_are_not_empty(expected):
-    answered = [q for q, rows in expected.items() if rows]
-    assert len(answered) >= len(QUERY_FILES) - 2, "most query files must answer on the release"
+    """Every competency query answers on the release (the QC queries list violations: the release has none)."""
+    questions = [q for q in expected if "qc" not in q.parts]
+    answered = [q for q in questions if expected[q]]
+    assert len(answered) >= len(questions) - 2 and len(questions) > 40, "most query files must answer on the release"
 
 
 @pytest.mark.parametrize("name", ["mscsle.nt", "mscsle.nq", "mscsle.trig"])

@@ -310,8 +310,18 @@ def test_a_review_text_that_is_not_utf8(mini: Project, tmp_path: Path):
 HOSTILE = "<b>CCL2</b> \\N \\l \" ' & ]]> {x}"
 
 
-def test_labels_are_literal_in_every_rdf_artifact(mini: Project, tmp_path: Path):
+def hostile_label(mini: Project) -> None:
+    """CCL2 gets the hostile label, and keeps its project IRI (unmapped), so that the label is the curated one."""
     edit(mini.root / "data/entities.tsv", "\tCCL2\tChemokine", f"\t{HOSTILE}\tChemokine")
+    edit(
+        mini.root / "data/mappings.tsv",
+        "mscsle.entity:CCL2\texact\thgnc:10618\tCCL2\t",
+        "mscsle.entity:CCL2\tunmapped\t\t\ta hostile label under test",
+    )
+
+
+def test_labels_are_literal_in_every_rdf_artifact(mini: Project, tmp_path: Path):
+    hostile_label(mini)
     out = tmp_path / "dist"
     assert build(mini, out).exit_code == 0
     for name, fmt in [
@@ -331,7 +341,7 @@ def test_labels_are_literal_in_the_network_picture(mini: Project):
 
     if shutil.which("dot") is None:
         pytest.skip("Graphviz is not installed")
-    edit(mini.root / "data/entities.tsv", "\tCCL2\tChemokine", f"\t{HOSTILE}\tChemokine")
+    hostile_label(mini)
     files = render_site(assemble(mini, None).files["mscsle.nt"], mini)
     svg = ET.fromstring(files["network-full.svg"])  # every entity (network.svg is the Table 1 overview)
     ns = "{http://www.w3.org/2000/svg}"

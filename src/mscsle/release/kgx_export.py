@@ -98,11 +98,16 @@ class KgxMappingMissing(ValueError):
 _BY_LENGTH = sorted(((u, p) for p, u in prefix_map().items()), key=lambda up: -len(up[0]))
 
 
+# Where Biolink's JSON-LD context spells a prefix otherwise than the project's (Bioregistry's OBO) prefix map
+BIOLINK_PREFIXES = {"hgnc": "HGNC"}
+
+
 @cache
 def curie(iri: URIRef) -> str:
-    """The IRI as a CURIE of the one prefix map (the longest matching URI prefix), or as it is."""
+    """The IRI as a CURIE of the one prefix map (the longest matching URI prefix), spelt as Biolink spells the
+    prefix (KGX refuses others), or the IRI as it is."""
     text = str(iri)
-    return next((f"{p}:{text[len(u) :]}" for u, p in _BY_LENGTH if text.startswith(u)), text)
+    return next((f"{BIOLINK_PREFIXES.get(p, p)}:{text[len(u) :]}" for u, p in _BY_LENGTH if text.startswith(u)), text)
 
 
 def publication(iri: URIRef) -> str:
