@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from mscsle.curation.review_text import ReviewText
+from mscsle.model.prefixes import converter
 from mscsle.model.vocab import ENTITY, MSCSLE
 from mscsle.project import Project
 from mscsle.query.stored import load_store
@@ -100,7 +101,7 @@ def search_text(data: SiteData, c: Claim) -> str:
     words = [c.id, f"mscsle.claim:{c.id}", f"mscsle:{c.relation}"]
     for eid in c.all_entities:
         e = data.entities[eid]
-        words += [e.label, f"mscsle.entity:{eid}", *e.synonyms]
+        words += [e.label, converter().compress(e.iri, passthrough=True) if e.iri else eid, *e.synonyms]
         for m in e.mappings:
             words += [m.target, m.target_label]
     return " | ".join(w for w in dict.fromkeys(words) if w)
