@@ -165,7 +165,7 @@ def _fast_stages(root: Path, source: Path | None, out: Path) -> None:
     from mscsle.project import Project
     from mscsle.query.stored import load_store
     from mscsle.release import serialize
-    from mscsle.release.pipeline import claims_table, make_graph, read_ontology
+    from mscsle.release.pipeline import claims_table, make_graph, read_ontology, read_terms
     from mscsle.release.sssom_tsv import sssom_tsv
 
     project = Project(root)
@@ -180,7 +180,8 @@ def _fast_stages(root: Path, source: Path | None, out: Path) -> None:
         mapping_set = load_mappings(project, ontology, records)
     release = project.settings()["release"]
     with rec.stage("graph"):
-        merged, side = make_graph(ontology, records, vocab, mapping_set, release)
+        terms = read_terms(project, records, mapping_set)
+        merged, side = make_graph(ontology, records, vocab, mapping_set, release, terms)
     with rec.stage("shacl"):
         report = validate(merged.nt, load_shapes(project.shapes_dir))
     if not report.conforms:
@@ -202,7 +203,7 @@ def _fast_stages(root: Path, source: Path | None, out: Path) -> None:
         store.bulk_extend(quads)
         claims_table(store, project)
     with rec.stage("sssom"):
-        sssom_tsv(mapping_set, side, release)
+        sssom_tsv(mapping_set, side, release, terms.iris)
         serialize.turtle(serialize.canonical(report.graph))
     rec.data.update(claims=len(records.claims), entities=len(records.entities), triples=len(merged))
     del store, side, quads, merged

@@ -155,6 +155,15 @@ def project_entity_iris(project: Project) -> dict[str, URIRef]:
     return entity_iris(records, load_mappings(project, ontology, records))
 
 
+def read_terms(project: Project, records: Records, mapping_set: MappingSet) -> Terms:
+    """Each entity's one IRI, the source labels of the external terms, and the verified bibliography; a cited
+    reference number without a bibliography row is a CurationError."""
+    bibliography = read_bibliography(project.root / BIBLIOGRAPHY)
+    if bibliography and (problems := unlisted_references(records, bibliography, project.claims_dir)):
+        raise CurationError(problems)
+    return Terms(entity_iris(records, mapping_set), source_labels(mapping_set), bibliography)
+
+
 @paused_gc()
 def assemble(project: Project, source: ReviewText | None) -> Built:
     """Everything the build writes, in memory; raises CurationError or ValidationFailed."""
@@ -165,10 +174,7 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     records = load(project.root, project.entities, project.claims_dir, vocab, source)
     mapping_set = load_mappings(project, ontology, records)
     release = project.settings()["release"]
-    bibliography = read_bibliography(project.root / BIBLIOGRAPHY)
-    if bibliography and (problems := unlisted_references(records, bibliography, project.claims_dir)):
-        raise CurationError(problems)
-    terms = Terms(entity_iris(records, mapping_set), source_labels(mapping_set), bibliography)
+    terms = read_terms(project, records, mapping_set)
     merged, side = make_graph(ontology, records, vocab, mapping_set, release, terms)
     report = validate(merged.nt, load_shapes(project.shapes_dir))
     if not report.conforms:
