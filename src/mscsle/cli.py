@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from rdflib import Graph
@@ -46,6 +46,13 @@ from mscsle.serve.guard import DEFAULT_MAX_ROWS, guarded, query_url
 from mscsle.serve.oxigraph_server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError
 from mscsle.serve.upload import load as load_graphs
 from mscsle.site import build_site
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def dist_option(help: str = "The built artifacts (default: dist/).") -> Callable[[F], F]:
+    """The --dist option of every command that reads the build."""
+    return click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None, help=help)
 
 
 def _project(ctx: click.Context) -> Project:
@@ -175,12 +182,7 @@ def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) ->
     default=None,
     help="Output folder (default: dist/docs/; `mscsle build` replaces dist/ as a whole, so run docs after it).",
 )
-@click.option(
-    "--dist",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The built artifacts to document (default: dist/); run `mscsle build` first.",
-)
+@dist_option("The built artifacts to document (default: dist/); run `mscsle build` first.")
 @click.option(
     "--png",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -251,12 +253,7 @@ def _query_file(path: Path) -> str:
     show_default=True,
     help="Seconds a query may run: an embedded engine is stopped then; with --endpoint, seconds to wait.",
 )
-@click.option(
-    "--dist",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The built artifacts (default: dist/).",
-)
+@dist_option()
 @click.option(
     "--data",
     multiple=True,
@@ -343,12 +340,7 @@ def query_cmd(
 @click.option(
     "--timeout", type=float, default=protocol.DEFAULT_TIMEOUT, show_default=True, help="Seconds to wait for each graph."
 )
-@click.option(
-    "--dist",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The built artifacts (default: dist/).",
-)
+@dist_option()
 @click.pass_context
 def load_cmd(ctx: click.Context, endpoint: str, base: str, timeout: float, dist: Path | None) -> None:
     """Load the built graph into a triplestore: each named graph replaces the one of the same IRI."""
@@ -376,12 +368,7 @@ def load_cmd(ctx: click.Context, endpoint: str, base: str, timeout: float, dist:
     show_default=True,
     help="The most rows one answer may have: a larger LIMIT is refused, a query without LIMIT gets this one.",
 )
-@click.option(
-    "--dist",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The built artifacts (default: dist/).",
-)
+@dist_option()
 @click.pass_context
 def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int, max_rows: int, dist: Path | None) -> None:
     """Serve the built graph as a read-only SPARQL endpoint (Oxigraph behind a guard: no updates, no SERVICE or
@@ -484,12 +471,7 @@ def queries_cmd(ctx: click.Context, write_prefixes_: bool) -> None:
 
 
 @main.command("check")
-@click.option(
-    "--dist",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The built artifacts (default: dist/).",
-)
+@dist_option()
 @click.pass_context
 def check_cmd(ctx: click.Context, dist: Path | None) -> None:
     """The OBO QC report (queries/qc/<rule>.rq, ROBOT rule names and levels) on the built graph, as a table by
@@ -508,12 +490,7 @@ def check_cmd(ctx: click.Context, dist: Path | None) -> None:
 
 
 @main.command("reason")
-@click.option(
-    "--dist",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The built artifacts (default: dist/); mscsle-inferred.ttl is written there.",
-)
+@dist_option("The built artifacts (default: dist/); mscsle-inferred.ttl is written there.")
 @click.pass_context
 def reason_cmd(ctx: click.Context, dist: Path | None) -> None:
     """Run HermiT on dist/mscsle.owl: exit 1 naming the culprits if it is inconsistent or a class is
