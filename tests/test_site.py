@@ -440,23 +440,23 @@ def test_readme_shows_the_network_picture():
 # --------------------------------------------------------------------------- the claims browser in a browser
 
 
+# Headless Chromium, offline and quiet: no first-run, sync, update or background network traffic
+HEADLESS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+)
+
+
 def dump_dom(chromium: str, page: Path, fragment: str, profile: Path) -> str:
     """The page's DOM after its scripts ran, from headless Chromium opening it from the file system."""
     url = page.resolve().as_uri() + ("#" + fragment if fragment else "")
-    cmd = [
-        chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        "--dump-dom",
-        url,
-    ]
+    cmd = [chromium, *HEADLESS, f"--user-data-dir={profile}", "--dump-dom", url]
     done = subprocess.run(cmd, capture_output=True, timeout=120, text=True)
     assert done.returncode == 0 and "<tbody>" in done.stdout, done.stderr[-2000:]
     return done.stdout

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from .test_site import CHROMIUM, claim_ids, graph, require, select, site  # noqa: F401  (fixtures)
+from .test_site import CHROMIUM, HEADLESS, claim_ids, graph, require, select, site  # noqa: F401  (fixtures)
 
 WIDTH, HEIGHT = 1280, 900
 MAIN_PAGES = (
@@ -32,14 +32,7 @@ MAIN_PAGES = (
 def chromium(*args: str, profile: Path) -> str:
     cmd = [
         require(*CHROMIUM),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
+        *HEADLESS,
         "--hide-scrollbars",
         f"--window-size={WIDTH},{HEIGHT}",
         f"--user-data-dir={profile}",
