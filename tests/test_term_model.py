@@ -145,6 +145,14 @@ def test_each_rule_fires_on_exactly_its_defect(rule: str):
     assert {n for n, v in results.items() if v.rows} == {rule}
 
 
+def test_duplicate_claim_and_unused_entity_name_exactly_the_culprits():
+    """Claims that differ in one species or one design are not duplicates; an entity used only as a mediator is used."""
+    dup = run_checks(_qc_store(QC / "duplicate_claim.ttl"), ROOT / "queries")["duplicate_claim"].rows
+    assert [(e, v) for e, _, v in dup] == [(f"{MSCSLE}c2", f"{MSCSLE}c1")]
+    unused = run_checks(_qc_store(QC / "unused_entity.ttl"), ROOT / "queries")["unused_entity"].rows
+    assert [e for e, _, _ in unused] == [f"{MSCSLE}e2"]
+
+
 def test_release_has_no_error_and_no_warning(store: ox.Store):
     results = run_checks(store, ROOT / "queries")
     assert counts(results)["ERROR"] == counts(results)["WARN"] == 0

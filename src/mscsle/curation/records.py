@@ -389,8 +389,10 @@ def _check_claim(
     registry: Registry | None,
     source: ReviewText | None,
     problems: list[Problem],
+    reported: bool = False,
 ) -> Claim | None:
-    """One claim record checked field by field; None if it has any problem (all are recorded)."""
+    """One claim record checked field by field; None if it has any problem (all are recorded). `reported`: the
+    record already has a problem (a repeated key), so its direction is not judged on what YAML kept."""
     if not isinstance(raw, dict):
         problems.append(
             Problem(
@@ -433,8 +435,12 @@ def _check_claim(
                 )
             )
         elif spec.multi and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
+            colon = isinstance(value, list) and any(isinstance(v, dict) for v in value)
+            hint = " (YAML read 'text: more text' as a mapping: put the value in quotes)" if colon else ""
             problems.append(
-                Problem(name, rec, f, f"must be a list of text values, got {_describe(value)}; expected {EXPECTED[f]}")
+                Problem(
+                    name, rec, f, f"must be a list of text values, got {_describe(value)}{hint}; expected {EXPECTED[f]}"
+                )
             )
         elif spec.multi and spec.at_least_one and not [v for v in value if v.strip()]:
             problems.append(Problem(name, rec, f, f"is an empty list; expected {EXPECTED[f]}"))
@@ -491,7 +497,7 @@ def _check_claim(
     for spec in RECORD_FIELDS:
         if spec.vocab is not None:
             one_of(spec.name, getattr(vocab, spec.vocab))
-    if registry is not None and raw["relation"] in vocab.relations:
+    if registry is not None and raw["relation"] in vocab.relations and not reported:
         _check_direction(raw, rec, name, vocab, registry, problems)
     if raw["certainty"] in ("hedged", "speculative") and not (raw.get("hedge") or "").strip():
         problems.append(
@@ -575,17 +581,16 @@ def _check_direction(
     relation = raw["relation"]
     for f, allowed, side in (("subject", vocab.domains, "domain"), ("object", vocab.ranges, "range")):
         entity = registry.entities.get(raw[f])
-        if entity is None or entity.kind in allowed[relation]:
-            continue
-        kinds = sorted(k for k in allowed[relation] if k in vocab.kinds)
+        if entity is None or entity.kind not in vocab.kinds or entity.kind in allowed[relation]:
+            continue  # an unknown entity or kind has its own problem
+        kinds = " or ".join(f"a {k} (or below)" for k in vocab.declared[(relation, side)])
         problems.append(
             Problem(
                 name,
                 rec,
                 f,
-                f"entity {entity.id!r} is a {entity.kind}, but the {f} of {relation} is one of "
-                f"{', '.join(kinds) if len(kinds) <= 8 else 'the kinds of its ' + side + ' in ontology/mscsle.ttl'}"
-                f"; check the direction (docs/curation.md: {relation}) or the relation",
+                f"entity {entity.id!r} is a {entity.kind}, but the {f} of {relation} is {kinds} (its {side} in "
+                f"ontology/mscsle.ttl); check the direction (docs/curation.md, '{relation}') or choose another relation",
             )
         )
 
@@ -731,7 +736,7 @@ def load(root: Path, entities_path: Path, claims_dir: Path, vocab: Vocab, source
                         f"{yaml.safe_load(written)}: write reference numbers in digits without a leading 0, e.g. 10",
                     )
                 )
-            claim = _check_claim(raw, section, rec, name, vocab, registry, source, problems)
+            claim = _check_claim(raw, section, rec, name, vocab, registry, source, problems, i in cf.duplicates)
             if claim is None:
                 continue
             if claim.id in seen:

@@ -47,8 +47,9 @@ class Vocab:
     review: URIRef
     reference_count: int
     design_evidence: dict[str, URIRef]  # design -> its experimental ECO evidence type (where it has one)
-    domains: dict[str, frozenset[str]]  # relation -> the entity kinds its subject may have
-    ranges: dict[str, frozenset[str]]  # relation -> the entity kinds its object may have
+    domains: dict[str, frozenset[str]]  # relation -> the entity kinds its subject may have (with their subkinds)
+    ranges: dict[str, frozenset[str]]  # relation -> the entity kinds its object may have (with their subkinds)
+    declared: dict[tuple[str, str], tuple[str, ...]]  # (relation, "domain"|"range") -> the kinds as declared
 
     @classmethod
     def from_ontology(cls, g: Graph) -> Vocab:
@@ -103,4 +104,9 @@ class Vocab:
             },
             domains={r: kinds_of(MSCSLE[r], RDFS.domain) for r in relations},
             ranges={r: kinds_of(MSCSLE[r], RDFS.range) for r in relations},
+            declared={
+                (r, side): tuple(_local(c) for c in _classes(g, g.value(MSCSLE[r], prop))) or ("Entity",)
+                for r in relations
+                for side, prop in (("domain", RDFS.domain), ("range", RDFS.range))
+            },
         )
