@@ -24,8 +24,7 @@ from mscsle.model.prefixes import sparql_prologue
 from mscsle.model.vocab import CLAIM, MSCSLE, Vocab
 from mscsle.project import Project
 from mscsle.release.graph import Terms, claim_triples
-from mscsle.release.pipeline import read_ontology
-from mscsle.release.pipeline import LIST_COLUMNS
+from mscsle.release.pipeline import LIST_COLUMNS, read_ontology
 from mscsle.site.data import LABELLED, LIST_LABELLED
 
 from .conftest import FIXTURES, ROOT, make_project
