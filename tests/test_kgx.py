@@ -63,7 +63,7 @@ def test_edges_give_back_the_claims(dist: Path):
             row["doi"].value.replace("https://doi.org/", "doi:"),
         )
     edges = _rows(dist / EDGES)
-    # 243 claims since schema v2 merged the "-mouse" twins, the mediation claims and repeated statements (258 before)
+    # 241 claims since schema v2 merged the "-mouse" twins, the mediation claims and repeated statements (258 before)
     assert len(edges) == len({e["id"] for e in edges}) == len(claims) >= 240
     back = {
         e["id"]: (

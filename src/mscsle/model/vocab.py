@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SKOS
+from rdflib.term import Node
 
 MSCSLE = Namespace("https://w3id.org/mscsle/")
 ENTITY = Namespace("https://w3id.org/mscsle/entity/")
@@ -20,11 +21,11 @@ def _local(iri: URIRef) -> str:
     return str(iri)[len(str(MSCSLE)) :]
 
 
-def _classes(g: Graph, node: object) -> list[URIRef]:
+def _classes(g: Graph, node: Node | None) -> list[URIRef]:
     """The named classes of a domain or range: one class, or the members of an owl:unionOf."""
     if isinstance(node, URIRef):
         return [node]
-    union = g.value(node, OWL.unionOf)  # type: ignore[arg-type]
+    union = g.value(node, OWL.unionOf) if node is not None else None
     return [c for c in Collection(g, union) if isinstance(c, URIRef)] if union is not None else []
 
 
@@ -59,8 +60,7 @@ class Vocab:
         def members(cls_: URIRef) -> dict[str, URIRef]:
             return {
                 str(g.value(i, SKOS.notation) or _local(i)): i
-                for i in sorted(g.subjects(RDF.type, cls_))
-                if isinstance(i, URIRef)
+                for i in sorted(i for i in g.subjects(RDF.type, cls_) if isinstance(i, URIRef))
             }
 
         def kinds_of(prop: URIRef, side: URIRef) -> frozenset[str]:
