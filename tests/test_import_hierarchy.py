@@ -9,12 +9,14 @@ import pytest
 from click.testing import CliRunner
 from rdflib import RDFS, Graph, URIRef
 
+from mscsle.checks.qc import run_checks
 from mscsle.cli import main
 from mscsle.curation.mappings import load_mappings
 from mscsle.curation.records import load
 from mscsle.model.prefixes import converter
 from mscsle.model.vocab import Vocab
 from mscsle.project import Project
+from mscsle.query.stored import load_store
 from mscsle.release.import_modules import HIERARCHY, HIERARCHY_COLUMNS, read_hierarchy, superclasses
 from mscsle.release.pipeline import read_ontology
 
@@ -117,3 +119,11 @@ def test_a_cycle_in_the_edge_table_is_bad_input(tmp_path: Path):
     table.write_text("child\tparent\n", encoding="utf-8")
     with pytest.raises(Exception, match="header must be the columns child, child_label"):
         read_hierarchy(project.root)
+
+
+def test_missing_superclass_covers_imported_obo_classes():
+    """The widened rule: an imported OBO root is reported, its subclass and a gene record are not."""
+    qc = ROOT / "tests" / "fixtures" / "qc"
+    g = Graph().parse(qc / "base.ttl").parse(qc / "missing_superclass.ttl")
+    rows = run_checks(load_store(g.serialize(format="nt").encode("utf-8")), ROOT / "queries")["missing_superclass"].rows
+    assert {r[0] for r in rows} == {"https://w3id.org/mscsle/C", f"{OBO}CL_0000084"}
