@@ -13,6 +13,7 @@ from mscsle.checks.qc import run_checks
 from mscsle.cli import main
 from mscsle.curation.mappings import load_mappings
 from mscsle.curation.records import load
+from mscsle.errors import CurationError
 from mscsle.model.prefixes import converter
 from mscsle.model.vocab import Vocab
 from mscsle.project import Project
@@ -117,7 +118,7 @@ def test_a_cycle_in_the_edge_table_is_bad_input(tmp_path: Path):
     assert f"{HIERARCHY}: GO:0042098: field 'parent': the is_a edges form a cycle" in result.output
     assert "Traceback" not in result.output and not out.exists()
     table.write_text("child\tparent\n", encoding="utf-8")
-    with pytest.raises(Exception, match="header must be the columns child, child_label"):
+    with pytest.raises(CurationError, match="header must be the columns child, child_label"):
         read_hierarchy(project.root)
 
 
