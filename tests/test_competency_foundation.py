@@ -134,7 +134,9 @@ def test_mouse_claims(ask):
         # "iNOS activation in MSCs has been shown to greatly inhibit the expansion of T follicular helper (Tfh)
         #  cells ... in lupus mice [15]"; "inhibit Tfh cell expansion via the activation of iNOS in lupus mice [15]"
         ("iNOS", "inhibits", "Tfh-expansion", ""),
-        ("MSC", "inhibits", "Tfh-expansion", ""),
+        # (ir-17, "inhibit Tfh cell expansion via the activation of iNOS in lupus mice [15]", restated im-13 and is now
+        #  its second quote: curation C1 rewrites im-13 as "MSC inhibits Tfh-expansion via iNOS", so the MSC row
+        #  comes from im-13 once C1's branch is merged)
         # "the function of MSCs from SLE patients or lupus animal models is severely damaged and not sufficient to
         #  suppress various immune cells [40, 41]"
         # (one claim with species [human, mouse] since schema v2, no "-mouse" twin)
@@ -143,6 +145,8 @@ def test_mouse_claims(ask):
         #  inhibition of B cells, as well as the secretion of autoantibodies [6]" (SLE MSCs, cell source bone marrow)
         ("SLE-MSC", "has_impaired_effect_on", "B-cell-proliferation", ""),
         ("SLE-MSC", "has_impaired_effect_on", "autoantibody-production", ""),
+        # "... which is mainly mediated by reduced CCL2 production [6]" (the same BM MSCs of patients and lupus mice)
+        ("CCL2", "underexpressed_in", "SLE-MSC", ""),
         # "mice lacking PD-1 are capable of developing an SLE-like disease [43]"
         ("PD-1", "inhibits", "SLE-like-disease", ""),
         # "Macrophages from either lupus mice or SLE patients display decreased CD206 expression and inefficient
