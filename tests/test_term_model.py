@@ -103,7 +103,7 @@ def test_claim_labels_are_generated_and_unique(graph: Graph):
     claims = set(graph.subjects(RDF.type, MSCSLE.Claim))
     labels = [str(graph.value(c, RDFS.label)) for c in claims]
     # 241 after the mechanical schema v2 migration; fewer after the curators' re-reading (issue 14): C1 removed the
-    # mediator-as-subject copies of the immunomodulation section and merged its repeated statements (235 then).
+    # mediator-as-subject copies of the immunomodulation section and merged its repeated statements (234 then).
     assert len(labels) == len(set(labels)) >= 220
     for c, label in zip(claims, labels, strict=True):
         cid = str(graph.value(c, MSCSLE.claim_id))
