@@ -20,7 +20,7 @@ import click
 from rdflib import Graph
 from tabulate import tabulate
 
-from mscsle.checks.qc import LEVELS, qc_table, run_checks
+from mscsle.checks.qc import LEVELS, qc_table, release_checks
 from mscsle.checks.qc import counts as qc_counts
 from mscsle.curation.claim_stats import claim_counts, coverage
 from mscsle.curation.mapping_stats import HEADERS, mapping_shares, table
@@ -478,13 +478,20 @@ def check_cmd(ctx: click.Context, dist: Path | None) -> None:
     rule and level; exit 1 on any ERROR."""
     project = _project(ctx)
     nt = built(project, dist, "mscsle.nt")
-    results = run_checks(load_store(nt.read_bytes()), project.queries_dir)
-    click.echo(tabulate(qc_table(results), headers=["level", "rule", "violations"]))
+    results = release_checks(load_store(nt.read_bytes()), project.queries_dir, project.qc_exceptions)
+    click.echo(tabulate(qc_table(results), headers=["level", "rule", "violations", "explained"]))
     total = qc_counts(results)
     click.echo("\n" + ", ".join(f"{total[level]} {level}" for level in LEVELS))
     for name, v in results.items():
         if v.rows:
             click.echo(f"\n{v.level} {name}: {v.check.question}\n" + tabulate(v.rows, headers=v.columns))
+    for name, v in results.items():
+        if v.explained:
+            rows = [(*row, reason) for row, reason in v.explained]
+            click.echo(
+                f"\nexplained ({len(rows)}, data/qc-exceptions.tsv) {name}: {v.check.question}\n"
+                + tabulate(rows, headers=[*v.columns, "reason"])
+            )
     if total["ERROR"]:
         raise ValidationError(f"the QC report has {total['ERROR']} ERROR(s); fix them (see above)")
 
