@@ -153,7 +153,7 @@ def test_a_malformed_exceptions_file_names_line_and_column(tmp_path: Path):
         "table1_unsupported_row\tt1-01\t\t",
         "table1_unsupported_row\tt1-02\t\twhy",
         "table1_unsupported_row\tt1-02\t\twhy again",
-        "table1_unsupported_row\tt1-03",
+        "table1_unsupported_row\tt1-03\twhy",
     )
     with pytest.raises(CurationError) as e:
         read_exceptions(path, "data/qc-exceptions.tsv", TABLE1_RULES)
