@@ -120,10 +120,7 @@ def test_supported_by_names_text_claims_about_the_row(records):
 # --- the QC rules on fixtures -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("rule", TABLE1_RULES)
-def test_each_disagreement_fires_on_its_fixture_only(rule: str):
-    results = run_checks(_fixture_store(rule), ROOT / "queries")
-    assert {n for n, v in results.items() if v.rows} == {rule}
+# Each rule fires on exactly its fixture tests/fixtures/qc/<rule>.ttl: test_term_model.py's test_each_rule_fires_...
 
 
 def test_an_exception_silences_exactly_its_row(tmp_path: Path):

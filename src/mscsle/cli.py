@@ -26,6 +26,8 @@ from mscsle.curation.claim_stats import claim_counts, coverage
 from mscsle.curation.mapping_stats import HEADERS, mapping_shares, table
 from mscsle.curation.mappings import load_mappings
 from mscsle.curation.records import Records, load
+from mscsle.curation.table1_stats import HEADERS as TABLE1_HEADERS
+from mscsle.curation.table1_stats import table1_rows, table1_table
 from mscsle.errors import GivenInputError, MscsleError, ValidationError
 from mscsle.project import Project
 from mscsle.query import sparql_http as protocol
@@ -402,8 +404,8 @@ def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int, max_rows
 )
 @click.pass_context
 def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool) -> None:
-    """Claims by section, species, certainty, evidence level, relation and condition; mapped share per kind;
-    paragraphs without claims."""
+    """Claims by section, species, certainty, evidence level, relation and condition; per Table 1 row, its claims
+    and the text claims that support them; mapped share per kind; paragraphs without claims."""
     project = _project(ctx)
     source_text = _source_text(project, source_text)
     ontology = read_ontology(project)
@@ -416,6 +418,7 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
 
     for dim, counts in claim_counts(records).items():
         click.echo(tabulate(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), headers=(dim, "claims")) + "\n")
+    click.echo(tabulate(table1_table(table1_rows(records)), headers=TABLE1_HEADERS) + "\n")
     _echo_mappings(project, ontology, records)
     click.echo()
     if source_text is None:

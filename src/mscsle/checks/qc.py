@@ -68,7 +68,9 @@ def run_checks(
     out = {}
     for name, rule in qc_rules(queries_dir).items():
         columns, rows = select(store, rule.check.sparql)
-        explained = [(r, exceptions[violation_key(name, r)].reason) for r in rows if violation_key(name, r) in exceptions]
+        explained = [
+            (r, exceptions[violation_key(name, r)].reason) for r in rows if violation_key(name, r) in exceptions
+        ]
         unexplained = [r for r in rows if violation_key(name, r) not in exceptions]
         out[name] = Violations(rule, columns, unexplained, explained)
     return out
