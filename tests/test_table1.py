@@ -14,6 +14,7 @@ from mscsle.checks.qc import explained_keys, release_checks, run_checks
 from mscsle.checks.qc_exceptions import read_exceptions
 from mscsle.cli import main
 from mscsle.curation.records import load
+from mscsle.curation.table1_stats import table1_rows, table1_table
 from mscsle.errors import CurationError
 from mscsle.project import Project
 from mscsle.query.stored import load_store
@@ -115,6 +116,49 @@ def test_supported_by_names_text_claims_about_the_row(records):
             assert c.subject in (text.subject, *text.via), (c.id, s)  # about the factor: its subject or mediator
     supported = {c.id for c in records.claims if c.section == "table1" and c.supported_by}
     assert {c.id for c in records.claims if c.section == "table1"} - supported == {"t1-12", "t1-13", "t1-14"}
+
+
+# The text claims behind each row (what `mscsle stats` prints per row), read from the review's text: e.g. OAZ's row
+# is backed by "Knockdown of the OAZ gene ... restores the ability of MSCs to suppress B-cell proliferation and terminal
+# differentiation, followed by a decrease in anti-nuclear antibody production. The effect of OAZ is mediated by the
+# chemokine CCL2, as the level of CCL2 was increased after OAZ knockdown" and by its role "in regulating anti-nuclear
+# antibody production in SLE patients [48]".
+SUPPORT = {
+    "OAZ": ("dg-04", "dg-06", "dg-07", "dg-08", "dg-09", "dg-11"),
+    "Pbx1-d": ("dg-21",),
+    "p16INK4A": ("dg-32", "dg-33", "dg-37"),
+    "PD-1": ("ie-05", "ie-06", "ie-07", "ie-08"),
+    "FcγRIIB": ("ie-13",),
+    "STAT1": ("ie-26", "ie-27"),
+    "IFN": ("ie-39", "im-16"),
+    "IL-6": ("ie-34", "im-62", "im-63"),
+    "IDO": ("ie-35",),
+    "CCL2": ("dg-06", "im-41", "im-42", "ir-19", "ir-22", "ir-23"),
+    "PGE2": (),  # the text never says PGE2 inhibits T-cell proliferation or monocyte differentiation
+    "Galectin-3": (),  # the text never names Galectin-3
+    "TNF-α": ("ie-36", "ie-38"),
+    "Leptin": ("ie-42", "ie-44"),
+}
+
+
+def test_stats_gives_each_row_its_claims_and_supporting_text_claims(records):
+    rows = table1_rows(records)
+    assert {r.text.split()[0]: r.supporting for r in rows} == SUPPORT
+    assert {r.text: len(r.claims) for r in rows} == {text: len(claims) for text, claims in ROWS.items()}
+    line = next(t for t in table1_table(rows) if t[0].startswith("CCL2"))
+    assert line[1:] == (
+        "indirect_evidence",
+        2,
+        "t1-11 inhibits B-cell-proliferation; t1-18 inhibits B-cell-differentiation",
+        "6: dg-06 im-41 im-42 ir-19 ir-22 ir-23",
+    )
+
+
+def test_stats_command_prints_the_table1_rows(project: Project):
+    result = CliRunner().invoke(main, ["--root", str(ROOT), "stats"])
+    assert result.exit_code == 0, result.output
+    assert "Table 1 row" in result.output and "supporting text claims" in result.output
+    assert "Galectin-3 Involved in T-cell proliferation" in result.output
 
 
 # --- the QC rules on fixtures -------------------------------------------------------------------------------------
