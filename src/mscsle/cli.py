@@ -478,7 +478,7 @@ def queries_cmd(ctx: click.Context, write_prefixes_: bool) -> None:
 @click.pass_context
 def check_cmd(ctx: click.Context, dist: Path | None) -> None:
     """The OBO QC report (queries/qc/<rule>.rq, ROBOT rule names and levels) on the built graph, as a table by
-    rule and level; exit 1 on any ERROR."""
+    rule and level, then the violations and those data/qc-exceptions.tsv explains; exit 1 on any unexplained ERROR."""
     project = _project(ctx)
     nt = built(project, dist, "mscsle.nt")
     results = release_checks(load_store(nt.read_bytes()), project.queries_dir, project.qc_exceptions)
