@@ -42,10 +42,14 @@ def store(dist: Path) -> ox.Store:
     return load_store((dist / "mscsle.nt").read_bytes())
 
 
+def _store(g: Graph) -> ox.Store:
+    return load_store(g.serialize(format="nt").encode("utf-8"))
+
+
 def _fixture_store(rule: str) -> ox.Store:
     g = Graph().parse(QC / "base.ttl")
     g.parse(QC / f"{rule}.ttl")
-    return load_store(g.serialize(format="nt").encode("utf-8"))
+    return _store(g)
 
 
 def _exceptions_file(tmp_path: Path, *lines: str) -> Path:
@@ -165,6 +169,22 @@ def test_stats_command_prints_the_table1_rows(project: Project):
 
 
 # Each rule fires on exactly its fixture tests/fixtures/qc/<rule>.ttl: test_term_model.py's test_each_rule_fires_...
+
+
+def test_a_reference_cited_where_the_factor_is_a_mediator_agrees():
+    # "The maturation and antigen-presenting functions of DCs are suppressed by MSCs via soluble factors such as PGE2
+    # and IL6 [30-32]": the text cites PGE2's Table 1 reference [30] on a claim whose mediator is PGE2
+    rule = "table1_reference_mismatch"
+    g = Graph().parse(QC / "base.ttl")
+    g.parse(QC / f"{rule}.ttl")
+    assert [r[:2] for r in run_checks(_store(g), ROOT / "queries")[rule].rows] == [("t1-01", "2")]
+    g.parse(
+        data="""@prefix mscsle: <https://w3id.org/mscsle/> .
+        <https://w3id.org/mscsle/claim/text-3> mscsle:claim_id "text-3" ; mscsle:in_section mscsle:section_text ;
+            mscsle:has_subject mscsle:G ; mscsle:via mscsle:F ; mscsle:cites mscsle:reference_2 .""",
+        format="turtle",
+    )
+    assert run_checks(_store(g), ROOT / "queries")[rule].rows == []
 
 
 def test_an_exception_silences_exactly_its_row(tmp_path: Path):
