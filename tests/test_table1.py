@@ -203,7 +203,7 @@ def test_an_exception_that_explains_nothing_is_bad_input(tmp_path: Path):
     with pytest.raises(CurationError) as e:
         release_checks(_fixture_store("table1_polarity_mismatch"), ROOT / "queries", path)
     assert str(e.value) == (
-        "data/qc-exceptions.tsv: line 2: explains no violation of rule table1_unsupported_row (t1-01 ); remove it"
+        "data/qc-exceptions.tsv: line 2: explains no violation of rule table1_unsupported_row (t1-01); remove it"
     )
 
 

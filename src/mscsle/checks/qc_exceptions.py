@@ -80,8 +80,11 @@ def read_exceptions(path: Path, name: str, rules: Collection[str]) -> dict[Key, 
 
 def unused(exceptions: dict[Key, QCException], explained: Collection[Key], name: str) -> list[Problem]:
     """A problem for each exception that explains no violation of the built graph (stale: remove it)."""
-    return [
-        Problem(name, f"line {e.line}", "", f"explains no violation of rule {e.rule} ({e.claim} {e.about}); remove it")
-        for key, e in exceptions.items()
-        if key not in explained
-    ]
+    out = []
+    for key, e in exceptions.items():
+        if key not in explained:
+            what = f"{e.claim}, {e.about}" if e.about else e.claim
+            out.append(
+                Problem(name, f"line {e.line}", "", f"explains no violation of rule {e.rule} ({what}); remove it")
+            )
+    return out
