@@ -228,6 +228,22 @@ def test_release_metadata_and_no_editor_comment(graph: Graph):
     assert graph.value(header, RDFS.comment) is None  # the edit file's note to editors stays in the edit file
 
 
+FOAF = "http://xmlns.com/foaf/0.1/"
+
+
+def test_creators_are_agent_nodes_never_strings(graph: Graph):
+    """The ontology's creator is the team (an organisation node: no person is on record); the review's creators are
+    its two authors as person nodes, named as the citation names them, with no invented ORCID."""
+    header = URIRef("https://w3id.org/mscsle/mscsle.owl")
+    review = URIRef("https://doi.org/10.1186/s13287-018-0898-x")
+    (team,) = graph.objects(header, URIRef(DCT + "creator"))
+    assert isinstance(team, URIRef) and (team, RDF.type, URIRef(FOAF + "Organization")) in graph
+    authors = set(graph.objects(review, URIRef(DCT + "creator")))
+    assert {str(graph.value(a, URIRef(FOAF + "name"))) for a in authors} == {"Zhu Y", "Feng X"}
+    assert all((a, RDF.type, URIRef(FOAF + "Person")) in graph for a in authors)
+    assert not any("orcid" in str(o) for a in authors for o in graph.objects(a, None))
+
+
 def test_import_modules_state_title_source_version_licence_and_date():
     modules = sorted((ROOT / "ontology" / "imports").glob("*_import.ttl"))
     assert {m.stem for m in modules} == {
