@@ -157,9 +157,7 @@ def test_release_has_no_error_and_no_warning(store: ox.Store):
     results = run_checks(store, ROOT / "queries")
     assert counts(results)["ERROR"] == counts(results)["WARN"] == 0
     info = {(n, row[0]) for n, v in results.items() for row in v.rows}
-    roots = {
-        f"{MSCSLE}{r}" for r in ("Entity", "Claim", "Reference", "Review", "Section", "ValueSet", "DiseaseState")
-    }
+    roots = {f"{MSCSLE}{r}" for r in ("Entity", "Claim", "Reference", "Review", "Section", "ValueSet", "DiseaseState")}
     # the imported OBO classes that the verified edge table places under no other imported term
     modules = Graph()
     for module in (ROOT / "ontology" / "imports").glob("*_import.ttl"):
