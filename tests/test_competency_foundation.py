@@ -108,10 +108,12 @@ def test_hedged_direct_genes(ask):
     assert rows == {
         ("OAZ", "susceptibility_gene_for", "SLE", "candidate"),  # "As a candidate susceptibility gene of SLE"
         ("Pbx1-d", "regulates", "MSC-function", "implying"),  # "implying that Pbx1-d also works in humans"
-        ("p16INK4A", "promotes", "MSC-senescence", "could"),  # "could account for the prominent senescence"
+        # Fewer rows (C3): "which could account for the prominent senescence of lupus MSCs" and "p16INK4A may cripple
+        # the function of SLE MSCs by both the induction of cell senescence" state one thing: one claim (dg-29), two
+        # quotes, both cues. The review's own conclusions (no bracket, "Therefore") are speculative, still answered.
+        ("p16INK4A", "induces", "MSC-senescence", "could; may"),
         ("p16INK4A", "inhibits", "MSC-function", "may"),  # "p16INK4A may cripple the function of SLE MSCs
-        ("p16INK4A", "induces", "MSC-senescence", "may"),  #  by both the induction of cell senescence
-        ("p16INK4A", "inhibits", "TGF-beta", "may"),  #  and the inhibition of TGF-β secretion"
+        ("p16INK4A", "inhibits", "TGF-beta", "may"),  #  ... and the inhibition of TGF-β secretion"
     }
 
 
@@ -149,6 +151,12 @@ def test_mouse_claims(ask):
         ("Pbx1-d", "overexpressed_in", "SLE-MSC", "Sle1a1"),
         ("Pbx1-d", "induces", "autoreactive-CD4-T-cell", "Sle1a1"),
         ("Pbx1-d", "promotes", "anti-chromatin-IgG-production", "Sle1a1"),
+        # "Both STAT1 and STAT4 have been reported to be related to autoantibody production and renal involvement in
+        #  either lupus mice or SLE patients [56–58]" (species [human, mouse])
+        ("STAT1", "associated_with", "autoantibody-production", ""),
+        ("STAT1", "associated_with", "renal-pathology", ""),
+        ("STAT4", "associated_with", "autoantibody-production", ""),
+        ("STAT4", "associated_with", "renal-pathology", ""),
         # "murine MSCs secrete nitric oxide (NO) to inhibit T-cell production [13]"
         ("MSC", "secretes", "nitric-oxide", ""),
         ("MSC", "inhibits", "T-cell-production", ""),

@@ -251,10 +251,10 @@ def test_the_release_explains_every_table1_disagreement(project: Project, store:
                 "dg-27",  # p16INK4A: senescence [51]
                 "dg-29",  # p16INK4A: could account for the senescence of lupus MSCs [52]
                 "dg-35",  # p16INK4A: may cripple the function of SLE MSCs
-                "dg-36",  # p16INK4A: by the induction of cell senescence
                 "ie-14",  # FcγRIIB: the antigen-specific T-cell response
                 "ie-15",  # FcγRIIB: PGE2
                 "ie-16",  # FcγRIIB: cyclooxygenase-2
+                "ie-47",  # PGE2: among the immunosuppressive factors of FcγRIIB-deficient MSCs
                 "ie-20",  # STAT1: autoantibody production [56-58]
                 "ie-21",  # STAT1: renal involvement [56-58]
                 "ie-37",  # TNF-α: MSC invasion
