@@ -15,10 +15,11 @@ import io
 from functools import cache
 from typing import cast
 
-from rdflib import RDF, RDFS, SKOS, Graph, Namespace, URIRef
+from rdflib import RDF, RDFS, SKOS, Namespace, URIRef
 from rdflib.term import Node
 
 from mscsle.model.prefixes import prefix_map
+from mscsle.release.quad_graph import Readable
 
 MSCSLE = Namespace(prefix_map()["mscsle"])
 NODES = "kgx/nodes.tsv"
@@ -115,16 +116,16 @@ def publication(iri: URIRef) -> str:
     return "doi:" + str(iri)[len(DOI) :] if str(iri).startswith(DOI) else str(iri)
 
 
-def _iri(graph: Graph, claim: Node, prop: str) -> URIRef:
+def _iri(graph: Readable, claim: Node, prop: str) -> URIRef:
     """The claim's one value of a property that shapes/claim.shacl.ttl requires once, as an IRI (sh:class)."""
     return cast(URIRef, graph.value(claim, MSCSLE[prop]))
 
 
-def _exact(graph: Graph, term: URIRef) -> list[str]:
+def _exact(graph: Readable, term: URIRef) -> list[str]:
     return sorted(curie(m) for m in graph.objects(term, SKOS.exactMatch))
 
 
-def category(graph: Graph, entity: URIRef) -> str:
+def category(graph: Readable, entity: URIRef) -> str:
     """The Biolink category of an entity: that of the first mscsle class up its class hierarchy that has one."""
     todo = [t for t in graph.objects(entity, RDF.type) if isinstance(t, URIRef)]
     seen: set[URIRef] = set()
@@ -148,7 +149,7 @@ def _tsv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def kgx_files(graph: Graph) -> dict[str, bytes]:
+def kgx_files(graph: Readable) -> dict[str, bytes]:
     """dist/kgx/nodes.tsv and edges.tsv, rows sorted by id."""
     edges, entities = [], set()
     for claim in graph.subjects(RDF.type, MSCSLE.Claim):

@@ -17,11 +17,12 @@ from __future__ import annotations
 from typing import cast
 
 import pyoxigraph as ox
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 from rdflib.term import Node
 
 from mscsle.model.prefixes import prefix_map
+from mscsle.release.quad_graph import Readable
 from mscsle.release.serialize import OxSubject, oxigraph_term, written
 
 NP = Namespace("http://www.nanopub.org/nschema#")
@@ -52,7 +53,7 @@ def _quads(triples: Triples, graph: str) -> list[ox.Quad]:
     return [quads[k] for k in sorted(quads)]
 
 
-def nanopub_quads(graph: Graph, claim: URIRef, release: str) -> list[ox.Quad]:
+def nanopub_quads(graph: Readable, claim: URIRef, release: str) -> list[ox.Quad]:
     """The four graphs of one claim's nanopublication, Head first, each sorted."""
     claim_id = str(graph.value(claim, MSCSLE.claim_id))
     base = np_iri(claim_id)
@@ -90,7 +91,7 @@ def nanopub_quads(graph: Graph, claim: URIRef, release: str) -> list[ox.Quad]:
     ]
 
 
-def nanopubs_trig(graph: Graph, release: str) -> bytes:
+def nanopubs_trig(graph: Readable, release: str) -> bytes:
     """All claims' nanopublications in claim_id order, as TriG: one block per nanopublication, each with its own
     prefixes (`sub:` its nanopub IRI, as nanopub tools write it), so any block can be cut out and read alone."""
     claims = sorted(  # claims are IRIs, minted under mscsle.claim

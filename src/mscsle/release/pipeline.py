@@ -27,10 +27,12 @@ from mscsle.query.stored import load_store, select
 from mscsle.release import named_graphs, serialize
 from mscsle.release.graph import Terms, data_triples, ontology_iri, to_graph, version_triples
 from mscsle.release.import_modules import link
+from mscsle.release.claims_tsv import claims_tsv
 from mscsle.release.interop import interop_files
 from mscsle.release.named_graphs import DATA, ONTOLOGY, BuiltGraph, file_core
 from mscsle.release.paused_gc import paused_gc
 from mscsle.release.publish import check_output, publish
+from mscsle.release.quad_graph import QuadGraph
 from mscsle.release.references import TABLE as BIBLIOGRAPHY
 from mscsle.release.references import read_bibliography, unlisted_references
 from mscsle.release.sssom_tsv import sssom_tsv
@@ -61,7 +63,8 @@ class Built:
 
     @cached_property
     def graph(self) -> Graph:
-        """The merged graph for rdflib (made once, when first asked: the nanopublication and KGX writers read it)."""
+        """The merged graph for rdflib (made once, when first asked: for tests and callers; the build itself
+        never makes it)."""
         g = Graph()
         g.addN((*serialize.rdflib_triple(t), g) for t in self.merged.quads)
         return g
@@ -94,8 +97,8 @@ def read_source(path: Path) -> ReviewText:
 
 
 def claims_table(store: ox.Store | bytes, project: Project) -> bytes:
-    """dist/claims.tsv, read back from the graph itself (so the table shows what the RDF says): a store of it,
-    or its N-Triples."""
+    """The claims table read back from the graph with queries/export/ (a store of it, or its N-Triples): what
+    the build's dist/claims.tsv (written from the records, release/claims_tsv.py) must equal."""
     if isinstance(store, bytes):
         store = load_store(store)
     export = project.queries_dir / "export"
@@ -115,7 +118,7 @@ def claims_table(store: ox.Store | bytes, project: Project) -> bytes:
 
 
 def _store(quads: list[ox.Quad]) -> ox.Store:
-    """An embedded store of the triples (freed as soon as the claims table is read from it)."""
+    """An embedded store of the triples (for the QC queries; freed when they are done)."""
     store = ox.Store()
     store.bulk_extend(quads)
     return store
@@ -182,6 +185,7 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     nt, triples = merged.nt, merged.quads
     store = _store(triples)
     qc = run_checks(store, project.queries_dir)
+    del store
     if counts(qc)["ERROR"]:
         raise QCFailed(qc)
     graph_names = b" ".join(f"<{iri}>".encode() for iri in merged.graphs)
@@ -195,13 +199,12 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
         "mscsle.owl": serialize.rdfxml_from_triples(nt, triples),
         "mscsle.jsonld": serialize.jsonld_from_triples(triples),
         "context.jsonld": serialize.context_file(),
-        "claims.tsv": claims_table(store, project),
+        "claims.tsv": claims_tsv(records, ontology, terms, vocab.sections),
         "shacl-report.ttl": serialize.turtle(serialize.canonical(report.graph)),
         "mscsle.sssom.tsv": sssom_tsv(mapping_set, side, release, terms.iris),
     }
-    built = Built(records, merged, report, files)
-    files.update(interop_files(built.graph, release))  # nanopublications and KGX read the graph through rdflib
-    return built
+    files.update(interop_files(QuadGraph(triples), release))  # nanopublications and KGX, read by subject
+    return Built(records, merged, report, files)
 
 
 def build(project: Project, out: Path | None = None, source_text: Path | None = None) -> Built:
