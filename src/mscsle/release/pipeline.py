@@ -25,9 +25,9 @@ from mscsle.model.vocab import Vocab
 from mscsle.project import Project
 from mscsle.query.stored import load_store, select
 from mscsle.release import named_graphs, serialize
+from mscsle.release.claims_tsv import claims_tsv
 from mscsle.release.graph import Terms, data_triples, ontology_iri, to_graph, version_triples
 from mscsle.release.import_modules import link
-from mscsle.release.claims_tsv import claims_tsv
 from mscsle.release.interop import interop_files
 from mscsle.release.named_graphs import DATA, ONTOLOGY, BuiltGraph, file_core
 from mscsle.release.paused_gc import paused_gc

@@ -70,5 +70,4 @@ class QuadGraph:
             yield self._rdflib(s)
 
 
-
 Readable = Graph | QuadGraph  # what the interop writers read: the build's quads, or any rdflib graph (tests)
