@@ -1,73 +1,46 @@
-"""The built quads read the way the nanopublication and KGX writers ask: by subject, in rdflib terms, on demand.
+"""The built quads grouped by subject: what the nanopublication and KGX writers read, in pyoxigraph terms.
 
 At 100k claims an rdflib Graph of the merged graph costs more time and memory than everything else the build
-does with it; these writers only ever ask what a claim, an entity or a class says. So the quads are grouped by
-subject once (pyoxigraph objects, no copy of the terms), and a term becomes an rdflib term only when asked for
-(each distinct term once).
+does with it, and these writers only ever ask what one claim, entity or class says. So the build's quads are
+grouped by subject once (the same pyoxigraph objects, no copy of a term) and read without any conversion.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import cast
 
 import pyoxigraph as ox
-from rdflib import RDF, Graph
-from rdflib.term import Node
 
-from mscsle.release.serialize import OxTerm, oxigraph_term, rdflib_term
+from mscsle.release.serialize import OxTerm
 
-_TYPE = ox.NamedNode(str(RDF.type))
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 class QuadGraph:
-    """The read-only part of rdflib's Graph API that release/nanopubs.py and release/kgx_export.py use."""
+    """Subject -> its quads, and class -> its members (rdf:type), both in the order of the build's quads."""
 
-    def __init__(self, quads: Sequence[ox.Quad | ox.Triple]):
+    def __init__(self, quads: Iterable[ox.Quad | ox.Triple]):
         self._about: dict[OxTerm, list[ox.Quad | ox.Triple]] = {}
-        self._typed: dict[OxTerm, list[OxTerm]] = {}  # class -> its members, in quad order
+        self._members: dict[OxTerm, list[OxTerm]] = {}
         for q in quads:
             s = cast(OxTerm, q.subject)
             about = self._about.get(s)
             if about is None:
                 about = self._about[s] = []
             about.append(q)
-            if q.predicate == _TYPE:
-                self._typed.setdefault(cast(OxTerm, q.object), []).append(s)
-        self._to_rdflib: dict[OxTerm, Node] = {}
-        self._to_ox: dict[Node, OxTerm] = {}
+            if q.predicate == RDF_TYPE:
+                self._members.setdefault(cast(OxTerm, q.object), []).append(s)
 
-    def _ox(self, term: Node) -> OxTerm:
-        hit = self._to_ox.get(term)
-        if hit is None:
-            hit = self._to_ox[term] = oxigraph_term(term)
-        return hit
+    def about(self, subject: OxTerm) -> Sequence[ox.Quad | ox.Triple]:
+        return self._about.get(subject, ())
 
-    def _rdflib(self, term: OxTerm) -> Node:
-        hit = self._to_rdflib.get(term)
-        if hit is None:
-            hit = self._to_rdflib[term] = rdflib_term(term)
-        return hit
+    def objects(self, subject: OxTerm, predicate: ox.NamedNode) -> list[OxTerm]:
+        return [cast(OxTerm, q.object) for q in self._about.get(subject, ()) if q.predicate == predicate]
 
-    def predicate_objects(self, subject: Node) -> Iterator[tuple[Node, Node]]:
-        for q in self._about.get(self._ox(subject), ()):
-            yield self._rdflib(q.predicate), self._rdflib(cast(OxTerm, q.object))
+    def value(self, subject: OxTerm, predicate: ox.NamedNode) -> OxTerm | None:
+        """One object of the subject's predicate (the first), or None."""
+        return next((cast(OxTerm, q.object) for q in self._about.get(subject, ()) if q.predicate == predicate), None)
 
-    def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
-        p = self._ox(predicate)
-        for q in self._about.get(self._ox(subject), ()):
-            if q.predicate == p:
-                yield self._rdflib(cast(OxTerm, q.object))
-
-    def value(self, subject: Node, predicate: Node) -> Node | None:
-        return next(self.objects(subject, predicate), None)
-
-    def subjects(self, predicate: Node, object: Node) -> Iterator[Node]:
-        """Only rdf:type is indexed by object (the writers ask for the members of a class)."""
-        if predicate != RDF.type:
-            raise NotImplementedError("QuadGraph.subjects answers rdf:type only")
-        for s in self._typed.get(self._ox(object), ()):
-            yield self._rdflib(s)
-
-
-Readable = Graph | QuadGraph  # what the interop writers read: the build's quads, or any rdflib graph (tests)
+    def members(self, cls: ox.NamedNode) -> Sequence[OxTerm]:
+        return self._members.get(cls, ())
