@@ -112,12 +112,12 @@ def nanopubs_trig(graph: QuadGraph, release: str) -> bytes:
         (cast(ox.NamedNode, c) for c in graph.members(_CLAIM)),
         key=lambda c: cast(ox.Literal, graph.value(c, _CLAIM_ID)).value,
     )
-    known = {**prefix_map(), "np": str(NP)}
+    known = [(p, u, f"<{u}".encode()) for p, u in {**prefix_map(), "np": str(NP)}.items()]
     blocks = []
     for claim in claims:
         quads = nanopub_quads(graph, claim, release)
         used = written(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
-        prefixes = {p: u for p, u in known.items() if f"<{u}".encode() in used}
+        prefixes = {p: u for p, u, needle in known if needle in used}
         prefixes["sub"] = cast(ox.NamedNode, quads[0].subject).value  # the nanopub IRI, first in Head
         body = written(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)).decode("utf-8").split("\n")
         header = [f"@prefix {p}: <{u}> ." for p, u in sorted(prefixes.items())]  # Oxigraph's own order varies

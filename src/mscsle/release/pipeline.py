@@ -189,14 +189,13 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     if counts(qc)["ERROR"]:
         raise QCFailed(qc)
     graph_names = b" ".join(f"<{iri}>".encode() for iri in merged.graphs)
+    used = serialize.used_prefixes(nt)  # one search of the N-Triples for every writer
     files = {
-        "mscsle.ttl": serialize.turtle_from_triples(nt, triples),
+        "mscsle.ttl": serialize.turtle_from_triples(nt, triples, used),
         "mscsle.nt": nt,
         "mscsle.nq": serialize.nquads(merged.lines()),
-        "mscsle.trig": serialize.trig(
-            merged.graphs, serialize.used_prefixes(nt) | serialize.used_prefixes(graph_names)
-        ),
-        "mscsle.owl": serialize.rdfxml_from_triples(nt, triples),
+        "mscsle.trig": serialize.trig(merged.graphs, used | serialize.used_prefixes(graph_names)),
+        "mscsle.owl": serialize.rdfxml_from_triples(nt, triples, used),
         "mscsle.jsonld": serialize.jsonld_from_triples(triples),
         "context.jsonld": serialize.context_file(),
         "claims.tsv": claims_tsv(records, ontology, terms, vocab.sections),
