@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from mscsle.model.prefixes import prefix_map
 from mscsle.release.quad_graph import QuadGraph
-from mscsle.release.serialize import OxSubject, OxTerm, written
+from mscsle.release.serialize import written
 
 NP = Namespace("http://www.nanopub.org/nschema#")
 MSCSLE = prefix_map()["mscsle"]
@@ -46,62 +46,67 @@ _CREATED, _PART_OF, _DATETIME = (
     ox.NamedNode(str(DCTERMS.isPartOf)),
     ox.NamedNode(str(XSD.dateTime)),
 )
+_S = {  # each constant term as N-Triples, once
+    n: str(n)
+    for n in (_TYPE, _NANOPUB, *_HAS, _QUOTED_FROM, _VALUE, _DERIVED, _REFERENCES, _LICENSE, _CREATOR, _CREATED)
+    + (_PART_OF, ONTOLOGY)
+}
 
 
 def np_iri(claim_id: str) -> str:
     return f"{NP_BASE}{claim_id}/"
 
 
-Triples = list[tuple[OxTerm, ox.NamedNode, OxTerm]]
+Triples = list[tuple[str, str, str]]  # subject, predicate, object as N-Triples terms (str() of a pyoxigraph term)
 
 
-def _quads(triples: Triples, graph: str) -> list[ox.Quad]:
-    """The triples in one named graph, sorted as N-Quads lines sort (so the order never depends on hashing)."""
-    name = ox.NamedNode(graph)
-    quads: dict[str, ox.Quad] = {}
-    for s, p, o in triples:  # an IRI or blank node as subject, an IRI as predicate
-        q = ox.Quad(cast(OxSubject, s), p, o, name)
-        quads[str(q)] = q
-    return [quads[k] for k in sorted(quads)]
+def _lines(triples: Triples, graph: str) -> list[str]:
+    """The triples in one named graph as N-Quads lines (without the final dot), sorted and without duplicates (so
+    the order never depends on hashing)."""
+    name = f"<{graph}>"
+    return sorted({f"{s} {p} {o} {name}" for s, p, o in triples})
 
 
-def nanopub_quads(graph: QuadGraph, claim: ox.NamedNode, release: str) -> list[ox.Quad]:
-    """The four graphs of one claim's nanopublication, Head first, each sorted."""
+def nanopub_lines(graph: QuadGraph, claim: ox.NamedNode, release: str) -> list[str]:
+    """The four graphs of one claim's nanopublication as N-Quads lines, Head first, each sorted.
+
+    Written as text, not as pyoxigraph quads: making a quad object from Python costs more than its line."""
     claim_id = cast(ox.Literal, graph.value(claim, _CLAIM_ID)).value
     base = np_iri(claim_id)
-    np, assertion_iri, provenance_iri, pubinfo_iri = (ox.NamedNode(base + g) for g in ("", *GRAPHS[1:]))
+    np, assertion_iri, provenance_iri, pubinfo_iri = (f"<{base}{g}>" for g in ("", *GRAPHS[1:]))
+    c = str(claim)
     head: Triples = [
-        (np, _TYPE, _NANOPUB),
-        (np, _HAS[0], assertion_iri),
-        (np, _HAS[1], provenance_iri),
-        (np, _HAS[2], pubinfo_iri),
+        (np, _S[_TYPE], _S[_NANOPUB]),
+        (np, _S[_HAS[0]], assertion_iri),
+        (np, _S[_HAS[1]], provenance_iri),
+        (np, _S[_HAS[2]], pubinfo_iri),
     ]
     assertion: Triples = []
     provenance: Triples = []
-    node: dict[ox.NamedNode, OxTerm] = {}
+    node: dict[ox.NamedNode, str] = {}
     for q in graph.about(claim):
-        p, o = q.predicate, cast(OxTerm, q.object)
-        (provenance if p in PROVENANCE else assertion).append((claim, p, o))
+        p, o = q.predicate, str(q.object)
+        (provenance if p in PROVENANCE else assertion).append((c, str(p), o))
         node[p] = o
-    assertion.append((node[_SUBJECT], cast(ox.NamedNode, node[_RELATION]), node[_OBJECT]))
+    assertion.append((node[_SUBJECT], node[_RELATION], node[_OBJECT]))
     provenance += [
-        (assertion_iri, _QUOTED_FROM, node[_ASSERTED_IN]),
-        *((assertion_iri, _VALUE, quote) for quote in graph.objects(claim, _QUOTE)),
-        (assertion_iri, _DERIVED, claim),
-        *((assertion_iri, _REFERENCES, ref) for ref in graph.objects(claim, _CITES)),
+        (assertion_iri, _S[_QUOTED_FROM], node[_ASSERTED_IN]),
+        *((assertion_iri, _S[_VALUE], str(quote)) for quote in graph.objects(claim, _QUOTE)),
+        (assertion_iri, _S[_DERIVED], c),
+        *((assertion_iri, _S[_REFERENCES], str(ref)) for ref in graph.objects(claim, _CITES)),
     ]
     # the ontology's header states its licence and creator (ontology/mscsle.ttl)
     pubinfo: Triples = [
-        (np, _LICENSE, cast(OxTerm, graph.value(ONTOLOGY, _LICENSE))),
-        (np, _CREATOR, cast(OxTerm, graph.value(ONTOLOGY, _CREATOR))),
-        (np, _CREATED, ox.Literal(f"{release}T00:00:00Z", datatype=_DATETIME)),
-        (np, _PART_OF, ONTOLOGY),
-        (np, _DERIVED, claim),
+        (np, _S[_LICENSE], str(graph.value(ONTOLOGY, _LICENSE))),
+        (np, _S[_CREATOR], str(graph.value(ONTOLOGY, _CREATOR))),
+        (np, _S[_CREATED], str(ox.Literal(f"{release}T00:00:00Z", datatype=_DATETIME))),
+        (np, _S[_PART_OF], _S[ONTOLOGY]),
+        (np, _S[_DERIVED], c),
     ]
     return [
-        q
+        line
         for g, name in zip((head, assertion, provenance, pubinfo), GRAPHS, strict=True)
-        for q in _quads(g, base + name)
+        for line in _lines(g, base + name)
     ]
 
 
@@ -112,12 +117,12 @@ def nanopubs_trig(graph: QuadGraph, release: str) -> bytes:
         (cast(ox.NamedNode, c) for c in graph.members(_CLAIM)),
         key=lambda c: cast(ox.Literal, graph.value(c, _CLAIM_ID)).value,
     )
-    known = [(p, u, f"<{u}".encode()) for p, u in {**prefix_map(), "np": str(NP)}.items()]
+    known = [(p, u, f"<{u}") for p, u in {**prefix_map(), "np": str(NP)}.items()]
     blocks = []
     for claim in claims:
-        quads = nanopub_quads(graph, claim, release)
-        used = written(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+        used = "".join(f"{line} .\n" for line in nanopub_lines(graph, claim, release))
         prefixes = {p: u for p, u, needle in known if needle in used}
+        quads = list(ox.parse(used.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
         prefixes["sub"] = cast(ox.NamedNode, quads[0].subject).value  # the nanopub IRI, first in Head
         body = written(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)).decode("utf-8").split("\n")
         header = [f"@prefix {p}: <{u}> ." for p, u in sorted(prefixes.items())]  # Oxigraph's own order varies
