@@ -67,8 +67,9 @@ def _lines(triples: Triples, graph: str) -> list[str]:
     return sorted({f"{s} {p} {o} {name}" for s, p, o in triples})
 
 
-def nanopub_lines(graph: QuadGraph, claim: ox.NamedNode, release: str) -> list[str]:
-    """The four graphs of one claim's nanopublication as N-Quads lines, Head first, each sorted.
+def nanopub_lines(graph: QuadGraph, claim: ox.NamedNode, release: str) -> tuple[list[str], str]:
+    """The four graphs of one claim's nanopublication as N-Quads lines, Head first, each sorted; and the text of
+    its terms that hold a "<" (IRIs, typed literals), where a used prefix shows.
 
     Written as text, not as pyoxigraph quads: making a quad object from Python costs more than its line."""
     claim_id = cast(ox.Literal, graph.value(claim, _CLAIM_ID)).value
@@ -103,11 +104,11 @@ def nanopub_lines(graph: QuadGraph, claim: ox.NamedNode, release: str) -> list[s
         (np, _S[_PART_OF], _S[ONTOLOGY]),
         (np, _S[_DERIVED], c),
     ]
-    return [
-        line
-        for g, name in zip((head, assertion, provenance, pubinfo), GRAPHS, strict=True)
-        for line in _lines(g, base + name)
-    ]
+    graphs = (head, assertion, provenance, pubinfo)
+    lines = [line for g, name in zip(graphs, GRAPHS, strict=True) for line in _lines(g, base + name)]
+    # the terms in which an IRI can start ("<"): what the used prefixes are looked for in (literals rarely hold one)
+    probe = {term for g in graphs for triple in g for term in triple if "<" in term}
+    return lines, " ".join(probe)
 
 
 def nanopubs_trig(graph: QuadGraph, release: str) -> bytes:
@@ -120,9 +121,9 @@ def nanopubs_trig(graph: QuadGraph, release: str) -> bytes:
     known = [(p, u, f"<{u}") for p, u in {**prefix_map(), "np": str(NP)}.items()]
     blocks = []
     for claim in claims:
-        used = "".join(f"{line} .\n" for line in nanopub_lines(graph, claim, release))
-        prefixes = {p: u for p, u, needle in known if needle in used}
-        quads = list(ox.parse(used.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+        lines, probe = nanopub_lines(graph, claim, release)
+        prefixes = {p: u for p, u, needle in known if needle in probe}  # as if searched in the N-Quads text
+        quads = list(ox.parse((" .\n".join(lines) + " .\n").encode("utf-8"), format=ox.RdfFormat.N_QUADS))
         prefixes["sub"] = cast(ox.NamedNode, quads[0].subject).value  # the nanopub IRI, first in Head
         body = written(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)).decode("utf-8").split("\n")
         header = [f"@prefix {p}: <{u}> ." for p, u in sorted(prefixes.items())]  # Oxigraph's own order varies
