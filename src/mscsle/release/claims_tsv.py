@@ -3,8 +3,8 @@
 The table's columns come from the claim model (`FIELDS`): per field its label column (if any), then its value
 column. A value column holds what the export query reads back from the graph: an entity's id, a controlled
 value's local name, a section's name, a literal's text; a label column the node's rdfs:label in the graph (an
-external term's source label, or the review's name). Multi-valued fields are joined with ", " in sorted order
-(references by number). tests/test_build.py proves that this table equals the query's answer on the review graph,
+external term's source label, or the review's name). The values of a list field are joined with " | " in sorted
+order (references with ", ", by number), as queries/export/claim-lists.rq and claim-references.rq give them. tests/test_build.py proves that this table equals the query's answer on the review graph,
 and tests/test_properties.py on random records; at 100k claims it costs a second where the join costs many.
 """
 
@@ -22,6 +22,7 @@ from mscsle.release import serialize
 from mscsle.release.graph import Terms
 
 _ENTITY_VALUES = ("entities", "cells")
+LIST_SEPARATOR = " | "  # between the values of a list column (references: ", ")
 
 
 def _labeller(records: Records, ontology: Graph, terms: Terms) -> Callable[[str | None, Any], str]:
@@ -48,9 +49,10 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _column(value: Any, multi: bool) -> str:
+def _column(value: Any, multi: bool, column: str) -> str:
+    """A value as the export queries read it back (one triple per distinct value of a list, sorted)."""
     if multi:
-        return ", ".join(_text(v) for v in sorted(value))
+        return (", " if column == "references" else LIST_SEPARATOR).join(_text(v) for v in sorted(set(value)))
     return "" if value is None else _text(value)
 
 
@@ -65,12 +67,12 @@ def rows(records: Records, ontology: Graph, terms: Terms, section_order: Mapping
             value = getattr(c, name)
             if label_column:
                 out.append(
-                    ", ".join(sorted(label(values, v) for v in value))
+                    LIST_SEPARATOR.join(sorted({label(values, v) for v in value}))
                     if multi
                     else ("" if value is None else label(values, value))
                 )
             if column:
-                out.append(_column(value, multi))
+                out.append(_column(value, multi, column))
         return tuple(out)
 
     claims = sorted(records.claims, key=lambda c: (section_order[c.section], c.id))

@@ -78,7 +78,7 @@ def entity_triples(e: Entity, iri: URIRef | None = None, source_label: str | Non
 
 def claim_label(c: Claim, entities: dict[str, Entity], relation_labels: dict[str, str]) -> str:
     """A readable label that is unique: subject, relation, object, the species and the claim's id."""
-    species = "" if c.species == "species_not_stated" else f" ({c.species})"
+    species = f" ({', '.join(c.species)})" if c.species else ""
     return f"{entities[c.subject].label} – {relation_labels[c.relation]} – {entities[c.object].label}{species} [{c.id}]"
 
 
@@ -98,18 +98,23 @@ _NODE: dict[str | None, Callable[[Any], Node]] = {  # a field's value -> its RDF
     None: _text,
     "references": _ref,
     "sections": _section,
-    **{source: _term for source in ("relations", "species", "conditions", "certainties", "evidence_levels")},
+    "relations": _term,
+    "claims": lambda cid: CLAIM[cid],
 }
 _ENTITY_VALUES = ("entities", "cells")  # values that are entities: their one IRI comes from the term model
-# Per field of the claim model: its name, RDF property, where its values come from, and whether it holds a list.
-_FIELDS = tuple((f.name, f.property, f.values, f.multi) for f in FIELDS)
+# Per field of the claim model: its name, RDF property, where its values come from, the Vocab attribute that maps a
+# controlled value to its IRI, and whether it holds a list.
+_NOT_IRIS = ("relations", "sections")  # Vocab attributes that are not a value -> IRI map
+_FIELDS = tuple((f.name, f.property, f.values, f.vocab if f.vocab not in _NOT_IRIS else None, f.multi) for f in FIELDS)
 
 
 def claim_triples(c: Claim, vocab: Vocab, label: str, iris: Mapping[str, URIRef]) -> Iterator[Triple]:
     """The claim node with one triple per value of each model field, the derived ones, and the plain triple."""
     s = CLAIM[c.id]
 
-    def node(values: str | None, v: Any) -> Node:
+    def node(values: str | None, controlled: str | None, v: Any) -> Node:
+        if controlled is not None:
+            return getattr(vocab, controlled)[v]
         return iris[v] if values in _ENTITY_VALUES else _NODE[values](v)
 
     yield iris[c.subject], _term(c.relation), iris[c.object]  # the claim read as a plain triple
@@ -118,23 +123,27 @@ def claim_triples(c: Claim, vocab: Vocab, label: str, iris: Mapping[str, URIRef]
     yield s, _LABEL, Literal(label, lang="en")
     yield s, _ASSERTED_IN, vocab.review
     yield s, _EVIDENCE_TYPE, _CITED if c.references else _OWN
-    for name, prop, values, multi in _FIELDS:
+    for d in c.design:  # the experimental ECO type of each design that has one
+        if d in vocab.design_evidence:
+            yield s, _EVIDENCE_TYPE, vocab.design_evidence[d]
+    for name, prop, values, controlled, multi in _FIELDS:
         value = getattr(c, name)
         if multi:
             for v in value:
-                yield s, prop, node(values, v)
+                yield s, prop, node(values, controlled, v)
         elif value:
-            yield s, prop, node(values, value)
+            yield s, prop, node(values, controlled, value)
 
 
 @dataclass(frozen=True)
 class Terms:
     """How entities and references are described: each entity's IRI, the source label of those that are external
-    terms, and the verified bibliographic fields of each reference."""
+    terms, the verified bibliographic fields of each reference, and the verified is_a edges between external terms."""
 
     iris: Mapping[str, URIRef]
     source_labels: Mapping[URIRef, str]
     bibliography: Mapping[int, dict[str, str]] = field(default_factory=dict)  # reference number -> verified fields
+    superclasses: Mapping[str, frozenset[str]] = field(default_factory=dict)  # verified is_a among external terms
 
     @classmethod
     def own(cls, records: Records) -> Terms:

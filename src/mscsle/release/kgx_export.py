@@ -3,8 +3,7 @@
 One node per entity that a claim names (its Biolink category from the entity's mscsle class, its label, its exact
 external matches as xrefs) and one edge per claim: the Biolink predicate nearest to the claim's relation, the
 relation itself as `original_predicate` (so no meaning is lost), species as `species_context_qualifier` (the
-NCBITaxon term the species maps to), evidence as `has_evidence` (the claim's evidence type and level, and their
-exact ECO matches), certainty as `has_confidence_level`, `knowledge_level` knowledge_assertion and `agent_type`
+claim's NCBITaxon terms), evidence as `has_evidence` (the claim's ECO evidence types and its evidence level), certainty as `has_confidence_level`, `knowledge_level` knowledge_assertion and `agent_type`
 manual_agent (every claim is a statement of the review, curated by hand). Ids are the project's CURIEs.
 """
 
@@ -26,6 +25,9 @@ _RDFS, _SKOS = "http://www.w3.org/2000/01/rdf-schema#", "http://www.w3.org/2004/
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _LABEL, _SUBCLASS_OF = ox.NamedNode(_RDFS + "label"), ox.NamedNode(_RDFS + "subClassOf")
 _EXACT_MATCH = ox.NamedNode(_SKOS + "exactMatch")
+_SPECIES, _EVIDENCE_TYPE, _EVIDENCE_LEVEL = (
+    ox.NamedNode(MSCSLE + p) for p in ("in_species", "has_evidence_type", "has_evidence_level")
+)
 NODES = "kgx/nodes.tsv"
 EDGES = "kgx/edges.tsv"
 # the top mscsle classes of entities -> Biolink category
@@ -62,7 +64,6 @@ PREDICATES = {
     "inhibits": "biolink:affects",
     "interacts_with": "biolink:interacts_with",
     "located_in": "biolink:located_in",
-    "mediates_effect_of": "biolink:related_to",
     "overexpressed_in": "biolink:associated_with",
     "participates_in": "biolink:participates_in",
     "promotes": "biolink:affects",
@@ -155,7 +156,6 @@ def _tsv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
 def kgx_files(graph: QuadGraph) -> dict[str, bytes]:
     """dist/kgx/nodes.tsv and edges.tsv, rows sorted by id."""
     edges, entities = [], set()
-    evidence_props = [ox.NamedNode(MSCSLE + p) for p in ("has_evidence_type", "has_evidence_level")]
     certainty = ox.NamedNode(MSCSLE + "has_certainty")
     for claim in graph.members(ox.NamedNode(MSCSLE + "Claim")):
         s, r, o = (_iri(graph, claim, p) for p in ("has_subject", "has_relation", "has_object"))
@@ -163,8 +163,12 @@ def kgx_files(graph: QuadGraph) -> dict[str, bytes]:
         relation = r[len(MSCSLE) :]
         if relation not in PREDICATES:
             raise KgxMappingMissing(f"no Biolink predicate for the relation {curie(r)}")
-        species = _iri(graph, claim, "in_species")
-        evidence = [e.value for e in (graph.value(claim, p) for p in evidence_props) if e is not None]
+        species = sorted(curie(t.value) for t in graph.objects(claim, _SPECIES))  # NCBITaxon terms themselves
+        evidence = [
+            e.value
+            for e in (*graph.objects(claim, _EVIDENCE_TYPE), graph.value(claim, _EVIDENCE_LEVEL))
+            if e is not None
+        ]
         evidence_ids = sorted({curie(e) for e in evidence} | {m for e in evidence for m in _exact(graph, e)})
         edges.append(
             {
@@ -174,7 +178,7 @@ def kgx_files(graph: QuadGraph) -> dict[str, bytes]:
                 "object": curie(o),
                 "original_predicate": curie(r),
                 "category": "biolink:Association",
-                "species_context_qualifier": MULTI.join(_exact(graph, species)),
+                "species_context_qualifier": MULTI.join(species),
                 "has_evidence": MULTI.join(evidence_ids),
                 "has_confidence_level": curie(cast(OxTerm, graph.value(claim, certainty)).value),
                 "knowledge_level": "knowledge_assertion",

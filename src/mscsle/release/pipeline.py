@@ -18,16 +18,16 @@ from mscsle.curation.mappings import MappingSet, load_mappings
 from mscsle.curation.records import Records, load
 from mscsle.curation.review_text import ReviewText
 from mscsle.errors import CurationError, Problem, ValidationError
-from mscsle.model.claim import TABLE_COLUMNS
+from mscsle.model.claim import FIELDS, TABLE_COLUMNS
 from mscsle.model.prefixes import sparql_prologue
 from mscsle.model.triples import Triple
 from mscsle.model.vocab import Vocab
 from mscsle.project import Project
 from mscsle.query.stored import load_store, select
 from mscsle.release import named_graphs, serialize
-from mscsle.release.claims_tsv import claims_tsv
+from mscsle.release.claims_tsv import LIST_SEPARATOR, claims_tsv
 from mscsle.release.graph import Terms, data_triples, ontology_iri, to_graph, version_triples
-from mscsle.release.import_modules import link
+from mscsle.release.import_modules import link, read_hierarchy
 from mscsle.release.interop import interop_files
 from mscsle.release.named_graphs import DATA, ONTOLOGY, BuiltGraph, file_core
 from mscsle.release.paused_gc import paused_gc
@@ -38,7 +38,8 @@ from mscsle.release.references import read_bibliography, unlisted_references
 from mscsle.release.sssom_tsv import sssom_tsv
 from mscsle.release.term_iris import entity_iris, relation_problems, source_labels
 
-CLAIMS_COLUMNS = TABLE_COLUMNS  # from the claim model; queries/export/claims-table.rq selects them
+CLAIMS_COLUMNS = TABLE_COLUMNS  # from the claim model; queries/export/claims-table.rq selects the single-valued ones
+LIST_COLUMNS = tuple(f.column for f in FIELDS if f.multi and f.column)  # claim-lists.rq, claim-references.rq
 
 
 ONTOLOGY_FILE = "ontology/mscsle.ttl"
@@ -102,17 +103,23 @@ def claims_table(store: ox.Store | bytes, project: Project) -> bytes:
     if isinstance(store, bytes):
         store = load_store(store)
     export = project.queries_dir / "export"
-    query = sparql_prologue() + (export / "claims-table.rq").read_text(encoding="utf-8")
-    names, rows = select(store, query)
-    refs_query = sparql_prologue() + (export / "claim-references.rq").read_text(encoding="utf-8")
-    _, refs = select(store, refs_query)
-    cited: dict[str, list[int]] = {}
-    for cid, n in refs:
-        cited.setdefault(cid, []).append(int(n))
+
+    def run(name: str) -> tuple[list[str], list[tuple[str, ...]]]:
+        return select(store, sparql_prologue() + (export / f"{name}.rq").read_text(encoding="utf-8"))
+
+    names, rows = run("claims-table")
+    lists: dict[tuple[str, str], list[str]] = {}
+    for cid, column, value, *_ in run("claim-lists")[1]:
+        lists.setdefault((cid, column), []).append(value)
+    for cid, n in sorted(run("claim-references")[1], key=lambda r: int(r[1])):
+        lists.setdefault((cid, "references"), []).append(n)
     out = []
     for row in rows:
         values = dict(zip(names, row, strict=False))
-        values["references"] = ", ".join(str(n) for n in sorted(cited.get(values["claim_id"], [])))
+        cid = values["claim_id"]
+        for column in LIST_COLUMNS:
+            sep = ", " if column == "references" else LIST_SEPARATOR
+            values[column] = sep.join(lists.get((cid, column), []))
         out.append(tuple(values[c] for c in CLAIMS_COLUMNS))
     return serialize.tsv(CLAIMS_COLUMNS, out)
 
@@ -142,7 +149,7 @@ def make_graph(
     core = Graph(bind_namespaces="none")
     core.addN((*t, core) for t in chain(released, version_triples(ontology, release)))
     # blank nodes: ontology, mappings (size of the ontology)
-    core = serialize.canonical(link(core, mapping_set, terms.iris))
+    core = serialize.canonical(link(core, mapping_set, terms.iris, terms.superclasses))
     entities = frozenset(terms.iris.values())
     onto, data_core = file_core(core, entities)
     mapped = {m.subject for m in mapping_set.mappings} | entities
@@ -159,12 +166,13 @@ def project_entity_iris(project: Project) -> dict[str, URIRef]:
 
 
 def read_terms(project: Project, records: Records, mapping_set: MappingSet) -> Terms:
-    """Each entity's one IRI, the source labels of the external terms, and the verified bibliography; a cited
-    reference number without a bibliography row is a CurationError."""
+    """Each entity's one IRI, the source labels of the external terms, the verified bibliography and the verified
+    is_a edges between external terms; a cited reference number without a bibliography row is a CurationError."""
     bibliography = read_bibliography(project.root / BIBLIOGRAPHY)
     if bibliography and (problems := unlisted_references(records, bibliography, project.claims_dir)):
         raise CurationError(problems)
-    return Terms(entity_iris(records, mapping_set), source_labels(mapping_set), bibliography)
+    superclasses, _ = read_hierarchy(project.root)
+    return Terms(entity_iris(records, mapping_set), source_labels(mapping_set), bibliography, superclasses)
 
 
 @paused_gc()
