@@ -48,13 +48,15 @@ FAST_STAGES = {  # key -> what it measures (in the order assemble() runs them)
     "mappings": "read and check the mappings",
     "graph": "generate the graph in its named graphs (+ sorted N-Triples)",
     "shacl": "SHACL validation against shapes/",
+    "qc": "QC report (store + queries/qc/)",
     "ttl": "write mscsle.ttl",
     "nq": "write mscsle.nq",
     "trig": "write mscsle.trig",
     "owl": "write mscsle.owl (RDF/XML)",
     "jsonld": "write mscsle.jsonld",
-    "tsv": "write claims.tsv (store + two export queries)",
+    "tsv": "write claims.tsv (from the records; naive: the two export queries)",
     "sssom": "write mscsle.sssom.tsv and shacl-report.ttl",
+    "interop": "write nanopubs.trig and kgx/ (from the quads)",
 }
 NAIVE_STAGES = ("records", "graph", "nt", "ttl", "owl", "jsonld", "nq", "trig", "shacl", "tsv", "queries")
 STAGE_NAMES = {**FAST_STAGES, "nt": "write mscsle.nt"}
@@ -157,6 +159,7 @@ def worker_fast(root: Path, source: Path | None, out: Path) -> None:
 def _fast_stages(root: Path, source: Path | None, out: Path) -> None:
     import pyoxigraph as ox
 
+    from mscsle.checks.qc import run_checks
     from mscsle.checks.shacl import load_shapes, validate
     from mscsle.curation.mappings import load_mappings
     from mscsle.curation.records import load
@@ -165,7 +168,10 @@ def _fast_stages(root: Path, source: Path | None, out: Path) -> None:
     from mscsle.project import Project
     from mscsle.query.stored import load_store
     from mscsle.release import serialize
-    from mscsle.release.pipeline import claims_table, make_graph, read_ontology, read_terms
+    from mscsle.release.claims_tsv import claims_tsv
+    from mscsle.release.interop import interop_files
+    from mscsle.release.pipeline import make_graph, read_ontology, read_terms
+    from mscsle.release.quad_graph import QuadGraph
     from mscsle.release.sssom_tsv import sssom_tsv
 
     project = Project(root)
@@ -187,26 +193,32 @@ def _fast_stages(root: Path, source: Path | None, out: Path) -> None:
     if not report.conforms:
         raise SystemExit(f"SHACL: the graph does not conform:\n{report.text}")
     nt, quads = merged.nt, merged.quads
+    with rec.stage("qc"):
+        store = ox.Store()
+        store.bulk_extend(quads)
+        run_checks(store, project.queries_dir)
+        del store
     with rec.stage("ttl"):
-        serialize.turtle_from_triples(nt, quads)
+        used = serialize.used_prefixes(nt)
+        serialize.turtle_from_triples(nt, quads, used)
     with rec.stage("nq"):
         serialize.nquads(merged.lines())
     with rec.stage("trig"):
         names = b" ".join(f"<{iri}>".encode() for iri in merged.graphs)
-        serialize.trig(merged.graphs, serialize.used_prefixes(nt) | serialize.used_prefixes(names))
+        serialize.trig(merged.graphs, used | serialize.used_prefixes(names))
     with rec.stage("owl"):
-        serialize.rdfxml_from_triples(nt, quads)
+        serialize.rdfxml_from_triples(nt, quads, used)
     with rec.stage("jsonld"):
         serialize.jsonld_from_triples(quads)
     with rec.stage("tsv"):
-        store = ox.Store()
-        store.bulk_extend(quads)
-        claims_table(store, project)
+        claims_tsv(records, ontology, terms, vocab.sections)
     with rec.stage("sssom"):
         sssom_tsv(mapping_set, side, release, terms.iris)
         serialize.turtle(serialize.canonical(report.graph))
+    with rec.stage("interop"):
+        interop_files(QuadGraph(quads), release)
     rec.data.update(claims=len(records.claims), entities=len(records.entities), triples=len(merged))
-    del store, side, quads, merged
+    del side, quads, merged
     store = load_store(nt)  # what `mscsle query` does with dist/mscsle.nt
     answers = {}
     for name, sparql in all_queries(project.queries_dir).items():

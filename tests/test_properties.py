@@ -30,7 +30,8 @@ from mscsle.model.claim import BY_NAME, KEY_FIELDS
 from mscsle.model.vocab import Vocab
 from mscsle.project import Project
 from mscsle.release import serialize
-from mscsle.release.graph import data_triples, merged_graph
+from mscsle.release.claims_tsv import claims_tsv
+from mscsle.release.graph import Terms, data_triples, merged_graph
 from mscsle.release.pipeline import CLAIMS_COLUMNS, LIST_SEPARATOR, claims_table, read_ontology
 
 from .conftest import FIXTURES, ROOT
@@ -210,6 +211,7 @@ def test_records_round_trip_through_rdf_and_the_claims_table(base, data: st.Data
         nt = serialize.ntriples(serialize.canonical(merged_graph(ontology, records, vocab, "test")))
         table = claims_table(nt, project)
     assert sorted(claims_from_table(table), key=lambda c: c.id) == sorted(claims, key=lambda c: c.id)
+    assert claims_tsv(records, ontology, Terms.own(records), vocab.sections) == table  # what the build writes
 
 
 @SETTINGS

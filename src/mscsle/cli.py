@@ -18,7 +18,6 @@ from typing import Any, TypeVar
 
 import click
 from rdflib import Graph
-from tabulate import tabulate
 
 from mscsle.checks.qc import LEVELS, qc_table, release_checks
 from mscsle.checks.qc import counts as qc_counts
@@ -47,9 +46,15 @@ from mscsle.release.pipeline import build, read_ontology, read_source, read_voca
 from mscsle.serve.guard import DEFAULT_MAX_ROWS, guarded, query_url
 from mscsle.serve.oxigraph_server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError
 from mscsle.serve.upload import load as load_graphs
-from mscsle.site import build_site
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def tabulate(rows: Any, headers: Any) -> str:
+    """tabulate's table, imported on use (`mscsle build` never prints one)."""
+    from tabulate import tabulate as table_text
+
+    return table_text(rows, headers=headers)
 
 
 def dist_option(help: str = "The built artifacts (default: dist/).") -> Callable[[F], F]:
@@ -196,6 +201,8 @@ def docs_cmd(ctx: click.Context, out: Path | None, dist: Path | None, png: Path 
     """Write the documentation site of the built graph (ontology reference, claims browser, network pictures);
     it opens offline."""
     with _working("writing the documentation site") as step:
+        from mscsle.site import build_site  # on use: the site's templates and renderers cost a tenth of a second
+
         site = build_site(_project(ctx), out, png, dist, step)
     pages = sum(1 for name in site.files if name.endswith(".html"))
     click.echo(

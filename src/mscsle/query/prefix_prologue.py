@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-
-from pyparsing import ParseException, ParseResults
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
+from typing import TYPE_CHECKING
 
 from mscsle.model.prefixes import prefix_map
+
+if TYPE_CHECKING:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
 
 DECLARATION = re.compile(r"^\s*PREFIX\s+([\w.-]*):\s*<([^>]*)>\s*$", re.I)
 
@@ -26,6 +27,9 @@ class PrologueError(ValueError):
 
 def _pnames(node: object, found: set[str]) -> set[str]:
     """The prefix of every prefixed name in rdflib's parse tree (strings, comments and IRIs hold none)."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(node, CompValue):
         if node.name == "pname":
             found.add(node["prefix"] or "")
@@ -39,6 +43,9 @@ def _pnames(node: object, found: set[str]) -> set[str]:
 
 def used_prefixes(body: str) -> list[str]:
     """The prefixes a query (or update) uses, sorted; raises PrologueError if it does not parse."""
+    from pyparsing import ParseException  # rdflib's SPARQL parser costs a tenth of a second to import: on use only
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
     tree: ParseResults | CompValue
     try:
         tree = parseQuery(body)

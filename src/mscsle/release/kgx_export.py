@@ -14,12 +14,20 @@ import io
 from functools import cache
 from typing import cast
 
-from rdflib import RDF, RDFS, SKOS, Graph, Namespace, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from mscsle.model.prefixes import prefix_map
+from mscsle.release.quad_graph import QuadGraph
+from mscsle.release.serialize import OxTerm
 
-MSCSLE = Namespace(prefix_map()["mscsle"])
+MSCSLE = prefix_map()["mscsle"]
+_RDFS, _SKOS = "http://www.w3.org/2000/01/rdf-schema#", "http://www.w3.org/2004/02/skos/core#"
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_LABEL, _SUBCLASS_OF = ox.NamedNode(_RDFS + "label"), ox.NamedNode(_RDFS + "subClassOf")
+_EXACT_MATCH = ox.NamedNode(_SKOS + "exactMatch")
+_SPECIES, _EVIDENCE_TYPE, _EVIDENCE_LEVEL = (
+    ox.NamedNode(MSCSLE + p) for p in ("in_species", "has_evidence_type", "has_evidence_level")
+)
 NODES = "kgx/nodes.tsv"
 EDGES = "kgx/edges.tsv"
 # the top mscsle classes of entities -> Biolink category
@@ -99,40 +107,39 @@ BIOLINK_PREFIXES = {"hgnc": "HGNC"}
 
 
 @cache
-def curie(iri: URIRef) -> str:
+def curie(iri: str) -> str:
     """The IRI as a CURIE of the one prefix map (the longest matching URI prefix), spelt as Biolink spells the
     prefix (KGX refuses others), or the IRI as it is."""
-    text = str(iri)
-    return next((f"{BIOLINK_PREFIXES.get(p, p)}:{text[len(u) :]}" for u, p in _BY_LENGTH if text.startswith(u)), text)
+    return next((f"{BIOLINK_PREFIXES.get(p, p)}:{iri[len(u) :]}" for u, p in _BY_LENGTH if iri.startswith(u)), iri)
 
 
-def publication(iri: URIRef) -> str:
+def publication(iri: str) -> str:
     """A DOI as Biolink writes it (doi:...), any other IRI as it is."""
-    return "doi:" + str(iri)[len(DOI) :] if str(iri).startswith(DOI) else str(iri)
+    return "doi:" + iri[len(DOI) :] if iri.startswith(DOI) else iri
 
 
-def _iri(graph: Graph, claim: Node, prop: str) -> URIRef:
+def _iri(graph: QuadGraph, claim: OxTerm, prop: str) -> str:
     """The claim's one value of a property that shapes/claim.shacl.ttl requires once, as an IRI (sh:class)."""
-    return cast(URIRef, graph.value(claim, MSCSLE[prop]))
+    return cast(OxTerm, graph.value(claim, ox.NamedNode(MSCSLE + prop))).value
 
 
-def _exact(graph: Graph, term: URIRef) -> list[str]:
-    return sorted(curie(m) for m in graph.objects(term, SKOS.exactMatch))
+def _exact(graph: QuadGraph, term: str) -> list[str]:
+    return sorted(curie(m.value) for m in graph.objects(ox.NamedNode(term), _EXACT_MATCH))
 
 
-def category(graph: Graph, entity: URIRef) -> str:
+def category(graph: QuadGraph, entity: str) -> str:
     """The Biolink category of an entity: that of the first mscsle class up its class hierarchy that has one."""
-    todo = [t for t in graph.objects(entity, RDF.type) if isinstance(t, URIRef)]
-    seen: set[URIRef] = set()
+    todo = [t.value for t in graph.objects(ox.NamedNode(entity), _TYPE) if isinstance(t, ox.NamedNode)]
+    seen: set[str] = set()
     while todo:
         cls = todo.pop(0)
         if cls in seen:
             continue
         seen.add(cls)
-        name = str(cls)[len(str(MSCSLE)) :] if str(cls).startswith(str(MSCSLE)) else ""
+        name = cls[len(MSCSLE) :] if cls.startswith(MSCSLE) else ""
         if name in CATEGORIES:
             return CATEGORIES[name]
-        todo.extend(p for p in graph.objects(cls, RDFS.subClassOf) if isinstance(p, URIRef))
+        todo.extend(p.value for p in graph.objects(ox.NamedNode(cls), _SUBCLASS_OF) if isinstance(p, ox.NamedNode))
     raise KgxMappingMissing(f"no Biolink category for {curie(entity)} (its classes: {sorted(map(curie, seen))})")
 
 
@@ -144,23 +151,26 @@ def _tsv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def kgx_files(graph: Graph) -> dict[str, bytes]:
+def kgx_files(graph: QuadGraph) -> dict[str, bytes]:
     """dist/kgx/nodes.tsv and edges.tsv, rows sorted by id."""
     edges, entities = [], set()
-    for claim in graph.subjects(RDF.type, MSCSLE.Claim):
+    certainty = ox.NamedNode(MSCSLE + "has_certainty")
+    for claim in graph.members(ox.NamedNode(MSCSLE + "Claim")):
         s, r, o = (_iri(graph, claim, p) for p in ("has_subject", "has_relation", "has_object"))
         entities |= {s, o}
-        relation = str(r)[len(str(MSCSLE)) :]
+        relation = r[len(MSCSLE) :]
         if relation not in PREDICATES:
             raise KgxMappingMissing(f"no Biolink predicate for the relation {curie(r)}")
-        species = sorted(curie(t) for t in graph.objects(claim, MSCSLE.in_species))  # NCBITaxon terms themselves
-        evidence = [*graph.objects(claim, MSCSLE.has_evidence_type), graph.value(claim, MSCSLE.has_evidence_level)]
-        evidence_ids = sorted(
-            {curie(e) for e in evidence if e} | {m for e in evidence if e for m in _exact(graph, cast(URIRef, e))}
-        )
+        species = sorted(curie(t.value) for t in graph.objects(claim, _SPECIES))  # NCBITaxon terms themselves
+        evidence = [
+            e.value
+            for e in (*graph.objects(claim, _EVIDENCE_TYPE), graph.value(claim, _EVIDENCE_LEVEL))
+            if e is not None
+        ]
+        evidence_ids = sorted({curie(e) for e in evidence} | {m for e in evidence for m in _exact(graph, e)})
         edges.append(
             {
-                "id": curie(claim),
+                "id": curie(claim.value),
                 "subject": curie(s),
                 "predicate": PREDICATES[relation],
                 "object": curie(o),
@@ -168,7 +178,7 @@ def kgx_files(graph: Graph) -> dict[str, bytes]:
                 "category": "biolink:Association",
                 "species_context_qualifier": MULTI.join(species),
                 "has_evidence": MULTI.join(evidence_ids),
-                "has_confidence_level": curie(graph.value(claim, MSCSLE.has_certainty)),
+                "has_confidence_level": curie(cast(OxTerm, graph.value(claim, certainty)).value),
                 "knowledge_level": "knowledge_assertion",
                 "agent_type": "manual_agent",
                 "publications": publication(_iri(graph, claim, "asserted_in")),
@@ -179,7 +189,7 @@ def kgx_files(graph: Graph) -> dict[str, bytes]:
         {
             "id": curie(e),
             "category": category(graph, e),
-            "name": min((str(label) for label in graph.objects(e, RDFS.label)), default=""),
+            "name": min((label.value for label in graph.objects(ox.NamedNode(e), _LABEL)), default=""),
             "xref": MULTI.join(_exact(graph, e)),
             "provided_by": PROVIDED_BY,
         }

@@ -25,12 +25,14 @@ from mscsle.model.vocab import Vocab
 from mscsle.project import Project
 from mscsle.query.stored import load_store, select
 from mscsle.release import named_graphs, serialize
+from mscsle.release.claims_tsv import LIST_SEPARATOR, claims_tsv
 from mscsle.release.graph import Terms, data_triples, ontology_iri, to_graph, version_triples
 from mscsle.release.import_modules import link, read_hierarchy
 from mscsle.release.interop import interop_files
 from mscsle.release.named_graphs import DATA, ONTOLOGY, BuiltGraph, file_core
 from mscsle.release.paused_gc import paused_gc
 from mscsle.release.publish import check_output, publish
+from mscsle.release.quad_graph import QuadGraph
 from mscsle.release.references import TABLE as BIBLIOGRAPHY
 from mscsle.release.references import read_bibliography, unlisted_references
 from mscsle.release.sssom_tsv import sssom_tsv
@@ -62,7 +64,8 @@ class Built:
 
     @cached_property
     def graph(self) -> Graph:
-        """The merged graph for rdflib (made once, when first asked: the nanopublication and KGX writers read it)."""
+        """The merged graph for rdflib (made once, when first asked: for tests and callers; the build itself
+        never makes it)."""
         g = Graph()
         g.addN((*serialize.rdflib_triple(t), g) for t in self.merged.quads)
         return g
@@ -94,12 +97,9 @@ def read_source(path: Path) -> ReviewText:
     raise CurationError([Problem(str(path), "", "", f"{why}; it must be the review's text (--source-text)")])
 
 
-LIST_SEPARATOR = " | "  # between the values of a list column (references: ", ")
-
-
 def claims_table(store: ox.Store | bytes, project: Project) -> bytes:
-    """dist/claims.tsv, read back from the graph itself (so the table shows what the RDF says): a store of it,
-    or its N-Triples."""
+    """The claims table read back from the graph with queries/export/ (a store of it, or its N-Triples): what
+    the build's dist/claims.tsv (written from the records, release/claims_tsv.py) must equal."""
     if isinstance(store, bytes):
         store = load_store(store)
     export = project.queries_dir / "export"
@@ -125,7 +125,7 @@ def claims_table(store: ox.Store | bytes, project: Project) -> bytes:
 
 
 def _store(quads: list[ox.Quad]) -> ox.Store:
-    """An embedded store of the triples (freed as soon as the claims table is read from it)."""
+    """An embedded store of the triples (for the QC queries; freed when they are done)."""
     store = ox.Store()
     store.bulk_extend(quads)
     return store
@@ -193,26 +193,25 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     nt, triples = merged.nt, merged.quads
     store = _store(triples)
     qc = release_checks(store, project.queries_dir, project.qc_exceptions)
+    del store
     if counts(qc)["ERROR"]:
         raise QCFailed(qc)
     graph_names = b" ".join(f"<{iri}>".encode() for iri in merged.graphs)
+    used = serialize.used_prefixes(nt)  # one search of the N-Triples for every writer
     files = {
-        "mscsle.ttl": serialize.turtle_from_triples(nt, triples),
+        "mscsle.ttl": serialize.turtle_from_triples(nt, triples, used),
         "mscsle.nt": nt,
         "mscsle.nq": serialize.nquads(merged.lines()),
-        "mscsle.trig": serialize.trig(
-            merged.graphs, serialize.used_prefixes(nt) | serialize.used_prefixes(graph_names)
-        ),
-        "mscsle.owl": serialize.rdfxml_from_triples(nt, triples),
+        "mscsle.trig": serialize.trig(merged.graphs, used | serialize.used_prefixes(graph_names)),
+        "mscsle.owl": serialize.rdfxml_from_triples(nt, triples, used),
         "mscsle.jsonld": serialize.jsonld_from_triples(triples),
         "context.jsonld": serialize.context_file(),
-        "claims.tsv": claims_table(store, project),
+        "claims.tsv": claims_tsv(records, ontology, terms, vocab.sections),
         "shacl-report.ttl": serialize.turtle(serialize.canonical(report.graph)),
         "mscsle.sssom.tsv": sssom_tsv(mapping_set, side, release, terms.iris),
     }
-    built = Built(records, merged, report, files)
-    files.update(interop_files(built.graph, release))  # nanopublications and KGX read the graph through rdflib
-    return built
+    files.update(interop_files(QuadGraph(triples), release))  # nanopublications and KGX, read by subject
+    return Built(records, merged, report, files)
 
 
 def build(project: Project, out: Path | None = None, source_text: Path | None = None) -> Built:

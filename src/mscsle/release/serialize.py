@@ -155,10 +155,10 @@ def _turtle_body(text: str) -> list[str]:
     return body
 
 
-def turtle_from_triples(nt: bytes, triples: OxTriples) -> bytes:
+def turtle_from_triples(nt: bytes, triples: OxTriples, prefixes: dict[str, str] | None = None) -> bytes:
     """Diff-friendly Turtle, in two parts under one sorted `@prefix` header (the OWL API's own
     Turtle parser reads only that form, owlapi#1149); `triples` are the lines of `nt` (sorted
-    N-Triples) as pyoxigraph triples, in the same order.
+    N-Triples) as pyoxigraph triples, in the same order; `prefixes` those used in `nt` (found again if not given).
 
     The ontology's own terms (everything but claims, entities and references; a size that does not grow with
     the claims) are written by rdflib's longturtle, which nests restrictions and lists; the claims, entities and
@@ -169,7 +169,7 @@ def turtle_from_triples(nt: bytes, triples: OxTriples) -> bytes:
     rows: Iterable[ox.Triple | ox.Quad] = triples
     for line, t in zip(nt.split(b"\n"), rows, strict=False):
         (data if line.startswith(DATA_SUBJECTS) else terms).append(t)
-    prefixes = used_prefixes(nt)
+    prefixes = used_prefixes(nt) if prefixes is None else prefixes
     ontology = Graph(bind_namespaces="none")
     for prefix, uri in prefix_map().items():
         ontology.bind(prefix, uri)
@@ -195,9 +195,10 @@ def turtle(g: Graph) -> bytes:
     return turtle_from_ntriples(ntriples(g))
 
 
-def rdfxml_from_triples(nt: bytes, triples: OxTriples) -> bytes:
+def rdfxml_from_triples(nt: bytes, triples: OxTriples, prefixes: dict[str, str] | None = None) -> bytes:
     """RDF/XML written by Oxigraph from the sorted triples (those of `nt`): stable order, the used prefixes."""
-    return written(ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=used_prefixes(nt)))
+    used = used_prefixes(nt) if prefixes is None else prefixes
+    return written(ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=used))
 
 
 def rdfxml(nt: bytes) -> bytes:
