@@ -23,6 +23,7 @@ from mscsle.model.claim import (
 )
 from mscsle.model.triples import Triple
 from mscsle.model.vocab import CLAIM, ENTITY, EXACT_SYNONYM, IAO_DEFINITION, MSCSLE, REF, Vocab
+from mscsle.release.plain_view import DEFAULT, view_triples
 from mscsle.release.references import reference_triples
 
 SCOPE_NOTE = URIRef("http://www.w3.org/2004/02/skos/core#scopeNote")
@@ -106,13 +107,13 @@ _FIELDS = tuple((f.name, f.property, f.values, f.multi) for f in FIELDS)
 
 
 def claim_triples(c: Claim, vocab: Vocab, label: str, iris: Mapping[str, URIRef]) -> Iterator[Triple]:
-    """The claim node with one triple per value of each model field, the derived ones, and the plain triple."""
+    """The claim node with one triple per value of each model field and the derived ones (its plain triple, if it
+    has one in the default view, comes from release/plain_view.py)."""
     s = CLAIM[c.id]
 
     def node(values: str | None, v: Any) -> Node:
         return iris[v] if values in _ENTITY_VALUES else _NODE[values](v)
 
-    yield iris[c.subject], _term(c.relation), iris[c.object]  # the claim read as a plain triple
     yield s, _TYPE, _INDIVIDUAL
     yield s, _TYPE, _CLAIM
     yield s, _LABEL, Literal(label, lang="en")
@@ -143,7 +144,7 @@ class Terms:
 
 
 def data_triples(records: Records, vocab: Vocab, ontology: Graph, terms: Terms | None = None) -> Iterator[Triple]:
-    """Everything the build adds to the ontology: entities, references and claims."""
+    """Everything the build adds to the ontology: entities, references, claims and the default plain triples."""
     terms = terms or Terms.own(records)
     relation_labels = {r: str(ontology.value(MSCSLE[r], RDFS.label)) for r in vocab.relations}
     for e in records.entities.values():
@@ -152,6 +153,7 @@ def data_triples(records: Records, vocab: Vocab, ontology: Graph, terms: Terms |
     yield from reference_triples(vocab.review, vocab.reference_count, dict(terms.bibliography))
     for c in records.claims:
         yield from claim_triples(c, vocab, claim_label(c, records.entities, relation_labels), terms.iris)
+    yield from view_triples(records.claims, terms.iris, DEFAULT)  # the honest plain triples, annotated
 
 
 def merged_triples(

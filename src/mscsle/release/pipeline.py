@@ -28,7 +28,9 @@ from mscsle.release import named_graphs, serialize
 from mscsle.release.graph import Terms, data_triples, ontology_iri, to_graph, version_triples
 from mscsle.release.import_modules import link
 from mscsle.release.interop import interop_files
-from mscsle.release.named_graphs import DATA, ONTOLOGY, BuiltGraph, file_core
+from mscsle.release.memberships import UnsupportedDefinition, memberships
+from mscsle.release.named_graphs import DATA, INFERRED, ONTOLOGY, BuiltGraph, file_core
+from mscsle.release.plain_view import OPT_IN, view_triples
 from mscsle.release.paused_gc import paused_gc
 from mscsle.release.publish import check_output, publish
 from mscsle.release.references import TABLE as BIBLIOGRAPHY
@@ -40,6 +42,7 @@ CLAIMS_COLUMNS = TABLE_COLUMNS  # from the claim model; queries/export/claims-ta
 
 
 ONTOLOGY_FILE = "ontology/mscsle.ttl"
+OPT_IN_FILE = "mscsle-opt-in"  # .nq and .trig: the hedged-triples and mouse-only-triples graphs
 
 
 class ValidationFailed(ValidationError):
@@ -148,6 +151,30 @@ def make_graph(
     return named_graphs.build({ONTOLOGY: onto, DATA: chain(data_core, data)}), side
 
 
+def with_memberships(merged: BuiltGraph, ontology: Graph, store: ox.Store) -> BuiltGraph:
+    """The release and its `inferred` graph: the members of the defined classes, evaluated on `store` (which
+    receives them too); a definition the build cannot evaluate is a CurationError on the ontology."""
+    try:
+        inferred = list(memberships(ontology, store))
+    except UnsupportedDefinition as e:
+        raise CurationError([Problem(ONTOLOGY_FILE, "", "owl:equivalentClass", str(e))]) from None
+    merged = named_graphs.with_graph(merged, INFERRED, inferred)
+    store.bulk_extend(merged.graphs[named_graphs.graph_iri(INFERRED)])
+    return merged
+
+
+def opt_in_files(records: Records, terms: Terms) -> dict[str, bytes]:
+    """dist/mscsle-opt-in.nq and .trig: the plain triples of hedged and of mouse-only claims, each view in its named
+    graph, kept out of every other artifact so that nobody takes them as stated fact by accident."""
+    views = named_graphs.build({view: view_triples(records.claims, terms.iris, view) for view in OPT_IN})
+    names = b" ".join(f"<{iri}>".encode() for iri in views.graphs)
+    prefixes = serialize.used_prefixes(views.nt) | serialize.used_prefixes(names)
+    return {
+        OPT_IN_FILE + ".nq": serialize.nquads(views.lines()),
+        OPT_IN_FILE + ".trig": serialize.trig(views.graphs, prefixes),
+    }
+
+
 def project_entity_iris(project: Project) -> dict[str, URIRef]:
     """Entity id -> its one IRI in the build of `project` (for tests, the site and users of the records)."""
     ontology = read_ontology(project)
@@ -176,11 +203,12 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     release = project.settings()["release"]
     terms = read_terms(project, records, mapping_set)
     merged, side = make_graph(ontology, records, vocab, mapping_set, release, terms)
+    store = _store(merged.quads)
+    merged = with_memberships(merged, ontology, store)
     report = validate(merged.nt, load_shapes(project.shapes_dir))
     if not report.conforms:
         raise ValidationFailed(report)
     nt, triples = merged.nt, merged.quads
-    store = _store(triples)
     qc = run_checks(store, project.queries_dir)
     if counts(qc)["ERROR"]:
         raise QCFailed(qc)
@@ -192,6 +220,7 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
         "mscsle.trig": serialize.trig(
             merged.graphs, serialize.used_prefixes(nt) | serialize.used_prefixes(graph_names)
         ),
+        **opt_in_files(records, terms),
         "mscsle.owl": serialize.rdfxml_from_triples(nt, triples),
         "mscsle.jsonld": serialize.jsonld_from_triples(triples),
         "context.jsonld": serialize.context_file(),
