@@ -13,10 +13,10 @@ from rdflib import OWL, RDF, Graph, URIRef
 from mscsle.checks.reason import Reasoned, _imports, inferred_graph, run_hermit
 from mscsle.model.prefixes import sparql_prologue
 from mscsle.model.vocab import MSCSLE
+from mscsle.project import Project
 from mscsle.release.catalog import read_catalog
 from mscsle.release.memberships import UnsupportedDefinition, defined_classes, membership_query
 from mscsle.release.named_graphs import DATA, INFERRED, ONTOLOGY, graph_iri, read_nquads
-from mscsle.project import Project
 from mscsle.release.pipeline import project_entity_iris
 
 from .conftest import ROOT

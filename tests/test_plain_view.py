@@ -141,13 +141,16 @@ def test_oxigraph_reads_the_annotations(dist: Path, claims):
     """A SPARQL user finds the claims behind a plain triple, and their quotes, in the release as it is."""
     store = ox.Store()
     store.bulk_load(path=dist / "mscsle.nq", format=ox.RdfFormat.N_QUADS)
-    query = sparql_prologue() + """
+    query = (
+        sparql_prologue()
+        + """
         SELECT ?s ?p ?o ?claim WHERE {
           ?axiom a owl:Axiom ; owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
                  mscsle:supported_by ?claim .
           ?s ?p ?o .
           ?claim mscsle:has_certainty mscsle:stated .
         }"""
+    )
     rows = list(store.query(query, use_default_graph_as_union=True))
     expected = {c.id for c in claims.values() if view_of(c) == DEFAULT}
     assert {r["claim"].value.removeprefix(str(CLAIM)) for r in rows} == expected

@@ -30,8 +30,8 @@ from mscsle.release.import_modules import link
 from mscsle.release.interop import interop_files
 from mscsle.release.memberships import UnsupportedDefinition, memberships
 from mscsle.release.named_graphs import DATA, INFERRED, ONTOLOGY, BuiltGraph, file_core
-from mscsle.release.plain_view import OPT_IN, view_triples
 from mscsle.release.paused_gc import paused_gc
+from mscsle.release.plain_view import OPT_IN, view_triples
 from mscsle.release.publish import check_output, publish
 from mscsle.release.references import TABLE as BIBLIOGRAPHY
 from mscsle.release.references import read_bibliography, unlisted_references
@@ -152,8 +152,9 @@ def make_graph(
 
 
 def with_memberships(merged: BuiltGraph, ontology: Graph, store: ox.Store) -> BuiltGraph:
-    """The release and its `inferred` graph: the members of the defined classes, evaluated on `store` (which
-    receives them too); a definition the build cannot evaluate is a CurationError on the ontology."""
+    """The release and its `inferred` graph: the members of the defined classes of `ontology` (its class and
+    property hierarchies included), evaluated on `store` (which receives them too); a definition the build cannot
+    evaluate is a CurationError on the ontology."""
     try:
         inferred = list(memberships(ontology, store))
     except UnsupportedDefinition as e:
@@ -204,7 +205,7 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     terms = read_terms(project, records, mapping_set)
     merged, side = make_graph(ontology, records, vocab, mapping_set, release, terms)
     store = _store(merged.quads)
-    merged = with_memberships(merged, ontology, store)
+    merged = with_memberships(merged, side, store)  # side: the ontology with its imports and mapped relations
     report = validate(merged.nt, load_shapes(project.shapes_dir))
     if not report.conforms:
         raise ValidationFailed(report)
