@@ -55,25 +55,26 @@ class _Compiler:
 
     def properties(self, prop: Node) -> list[tuple[URIRef, bool]]:
         """(property, inverted) pairs whose triples entail `prop`: sub-properties, equivalents and inverses."""
-        start = (self.g.value(prop, OWL.inverseOf), True) if isinstance(prop, BNode) else (prop, False)
-        if not isinstance(start[0], URIRef):
+        named, inverse = (self.g.value(prop, OWL.inverseOf), True) if isinstance(prop, BNode) else (prop, False)
+        if not isinstance(named, URIRef):
             raise UnsupportedDefinition(f"an owl:onProperty that is not a property or its inverse: {prop}")
-        todo, seen = [start], {start}
+        todo: list[tuple[URIRef, bool]] = [(named, inverse)]
+        seen = set(todo)
         while todo:
             p, inverted = todo.pop()
-            near = [(q, inverted) for q in self.g.subjects(RDFS.subPropertyOf, p)]
+            near: list[tuple[Node, bool]] = [(q, inverted) for q in self.g.subjects(RDFS.subPropertyOf, p)]
             near += [(q, inverted) for q in self.g.objects(p, OWL.equivalentProperty)]
             near += [(q, inverted) for q in self.g.subjects(OWL.equivalentProperty, p)]
             near += [(q, not inverted) for q in self.g.objects(p, OWL.inverseOf)]
             near += [(q, not inverted) for q in self.g.subjects(OWL.inverseOf, p)]
             if (p, RDF.type, OWL.SymmetricProperty) in self.g:
                 near.append((p, not inverted))
-            for q in near:
-                if isinstance(q[0], URIRef) and q not in seen:
-                    seen.add(q)
-                    todo.append(q)
+            for q, inv in near:
+                if isinstance(q, URIRef) and (q, inv) not in seen:
+                    seen.add((q, inv))
+                    todo.append((q, inv))
         if any((p, RDF.type, OWL.TransitiveProperty) in self.g for p, _ in seen):
-            raise UnsupportedDefinition(f"a restriction on a transitive property: {start[0]}")
+            raise UnsupportedDefinition(f"a restriction on a transitive property: {named}")
         return sorted(seen)
 
     def path(self, prop: Node) -> str:
