@@ -9,8 +9,8 @@ a hedged or speculative claim goes to the `hedged-triples` view, that of a state
 
 Every plain triple carries the claims behind it as an OWL axiom annotation (an owl:Axiom node naming the triple by
 owl:annotatedSource / owl:annotatedProperty / owl:annotatedTarget, with one `mscsle:supported_by` per claim), the
-form Protégé, the OWL API, Oxigraph and rdflib all read. The node is a blank node labelled by a hash of its view
-and triple, so the artifacts stay byte-identical from build to build.
+form Protégé, the OWL API, Oxigraph and rdflib all read. The node is a blank node labelled by a hash of its own
+triples (as serialize.canonical labels such nodes), so the artifacts stay byte-identical from build to build.
 """
 
 from __future__ import annotations
@@ -47,23 +47,18 @@ def view_of(c: Claim) -> str:
     return DEFAULT
 
 
-def _axiom(view: str, triple: tuple[URIRef, URIRef, URIRef]) -> BNode:
-    key = " ".join([view, *(t.n3() for t in triple)])
-    return BNode("pt" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32])
-
-
 def view_triples(claims: Iterable[Claim], iris: Mapping[str, URIRef], view: str) -> Iterator[Triple]:
     """The plain triples of the claims that fall in `view`, each with its annotated axiom."""
     behind: dict[tuple[URIRef, URIRef, URIRef], list[str]] = {}
     for c in claims:
         if view_of(c) == view:
             behind.setdefault((iris[c.subject], MSCSLE[c.relation], iris[c.object]), []).append(c.id)
-    for triple, ids in behind.items():
-        yield triple
-        node = _axiom(view, triple)
-        yield node, RDF.type, OWL.Axiom
-        yield node, OWL.annotatedSource, triple[0]
-        yield node, OWL.annotatedProperty, triple[1]
-        yield node, OWL.annotatedTarget, triple[2]
-        for cid in ids:
-            yield node, SUPPORTED_BY, CLAIM[cid]
+    for (s, p, o), ids in behind.items():
+        yield s, p, o
+        about = [(RDF.type, OWL.Axiom), (OWL.annotatedSource, s), (OWL.annotatedProperty, p), (OWL.annotatedTarget, o)]
+        about += [(SUPPORTED_BY, CLAIM[cid]) for cid in ids]
+        # labelled as serialize.canonical labels a blank node that nothing points to: by a hash of its own triples
+        lines = "\n".join(sorted(f"{q.n3()} {v.n3()}" for q, v in about))
+        node = BNode("h" + hashlib.sha256(lines.encode("utf-8")).hexdigest()[:32])
+        for q, v in about:
+            yield node, q, v
