@@ -6,8 +6,11 @@ can then reload or drop the claims without touching the ontology, or query one o
 
 Each triple is filed as it is made, by what it is about: the ontology's own axioms, the version stamp, the
 merged import modules and the mappings of ontology terms go to `ontology`; entities (under their one IRI, external
-or the project's), references, claims and the mappings of entities (their axiom annotations included) to `data`. The triples stream straight from the
-generators into pyoxigraph terms (each distinct term converted once); no rdflib graph of the data is made.
+or the project's), references, claims, the honest plain triples and the mappings of entities (their axiom
+annotations included) to `data`; the members of the defined classes, materialised by the build, to `inferred`
+(added last, by `with_graph`). The triples stream straight from the generators into pyoxigraph terms (each distinct
+term converted once); no rdflib graph of the data is made. The plain triples of hedged and mouse-only claims are
+built the same way into graphs of their own (release/plain_view.py), written apart from the release.
 """
 
 from __future__ import annotations
