@@ -131,11 +131,12 @@ def claim_triples(c: Claim, vocab: Vocab, label: str, iris: Mapping[str, URIRef]
 @dataclass(frozen=True)
 class Terms:
     """How entities and references are described: each entity's IRI, the source label of those that are external
-    terms, and the verified bibliographic fields of each reference."""
+    terms, the verified bibliographic fields of each reference, and the verified is_a edges between external terms."""
 
     iris: Mapping[str, URIRef]
     source_labels: Mapping[URIRef, str]
     bibliography: Mapping[int, dict[str, str]] = field(default_factory=dict)  # reference number -> verified fields
+    superclasses: Mapping[str, frozenset[str]] = field(default_factory=dict)  # verified is_a among external terms
 
     @classmethod
     def own(cls, records: Records) -> Terms:

@@ -1,21 +1,25 @@
-"""MIREOT-style import modules: the external terms that mscsle maps to, declared with their labels.
+"""MIREOT-style import modules: the external terms that mscsle maps to, with their labels and superclasses.
 
 One module per source (ontology/imports/<prefix>_import.ttl), generated from the mapping table by
 `mscsle imports` and committed, so that Protégé shows names instead of numbers; ontology/catalog-v001.xml
-maps each module's IRI to its file for offline use. The build merges the same declarations into the
-released graph and drops the owl:imports that point at them (the released artifact is self-contained).
+maps each module's IRI to its file for offline use. Each term is placed under its nearest ancestors among the
+module's other terms, as data/reference/external-hierarchy.tsv verifies them in the source (never an id the
+reference table does not hold). The build merges the same declarations into the released graph and drops the
+owl:imports that point at them (the released artifact is self-contained).
 """
 
 from __future__ import annotations
 
+import csv
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from mscsle.curation.mappings import DECLARATIONS, MappingSet, Source
+from mscsle.errors import CurationError, Problem
 from mscsle.model.prefixes import converter
 from mscsle.model.triples import Triple
 from mscsle.project import Project
@@ -24,29 +28,100 @@ from mscsle.release.graph import ontology_iri
 from mscsle.release.term_iris import XREF_ONLY, EntityIris, linked_mapping_triples, relation_links
 
 IMPORTS_DIR = "imports"
+HIERARCHY = "data/reference/external-hierarchy.tsv"
+HIERARCHY_COLUMNS = ("child", "child_label", "parent", "parent_label", "source", "verified_in", "is_a_path", "axioms")
+
+Hierarchy = Mapping[str, frozenset[str]]  # child CURIE -> its direct parents among the reference table's terms
 
 
-def declaration_triples(source: Source, terms: dict[str, str]) -> Iterator[Triple]:
-    """Each term of one source: its declaration and its label, exactly as the source spells it."""
-    for curie, label in terms.items():
-        if curie.split(":", 1)[0] != source.prefix:
-            continue
+def read_hierarchy(root: Path) -> tuple[Hierarchy, dict[str, frozenset[str]]]:
+    """The verified is_a edges between the reference table's terms, and per prefix where they were checked.
+
+    A missing table means no hierarchy; a malformed row, a self-loop or a cycle is bad input."""
+    path = root / HIERARCHY
+    if not path.is_file():
+        return {}, {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    problems = []
+    if not rows or tuple(rows[0]) != HIERARCHY_COLUMNS:
+        problems.append(Problem(HIERARCHY, "line 1", "", f"header must be the columns {', '.join(HIERARCHY_COLUMNS)}"))
+        raise CurationError(problems)
+    parents: dict[str, set[str]] = {}
+    checked: dict[str, set[str]] = {}
+    for n, row in enumerate(rows[1:], start=2):
+        rec = dict(zip(HIERARCHY_COLUMNS, row, strict=False))
+        child, parent = rec.get("child", ""), rec.get("parent", "")
+        for name, value in (("child", child), ("parent", parent)):
+            if converter().expand(value) is None:
+                problems.append(Problem(HIERARCHY, f"line {n}", name, f"{value!r} is not a CURIE of a known prefix"))
+        if child.split(":", 1)[0] != parent.split(":", 1)[0] or child == parent:
+            problems.append(
+                Problem(HIERARCHY, f"line {n}", "parent", f"{parent!r} is not another term of {child!r}'s source")
+            )
+        if not rec.get("verified_in") or not rec.get("is_a_path", "").startswith(child):
+            problems.append(
+                Problem(HIERARCHY, f"line {n}", "is_a_path", "each edge needs its source file and is_a path")
+            )
+        parents.setdefault(child, set()).add(parent)
+        checked.setdefault(child.split(":", 1)[0], set()).add(rec.get("verified_in", ""))
+    for child in parents:
+        if child in _ancestors(child, parents):
+            problems.append(Problem(HIERARCHY, child, "parent", "the is_a edges form a cycle through this term"))
+            break
+    if problems:
+        raise CurationError(problems)
+    return {c: frozenset(ps) for c, ps in parents.items()}, {p: frozenset(v) for p, v in checked.items()}
+
+
+def _ancestors(term: str, parents: Mapping[str, Iterable[str]]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(parents.get(term, ()))
+    while todo:
+        t = todo.pop()
+        if t not in seen:
+            seen.add(t)
+            todo.extend(parents.get(t, ()))
+    return seen
+
+
+def superclasses(hierarchy: Hierarchy, terms: Iterable[str]) -> dict[str, list[str]]:
+    """Each of `terms` -> its nearest ancestors among `terms` (the table's edges closed, then reduced), so that a
+    term whose table parent is not imported still reaches the nearest ancestor that is."""
+    keep = set(terms)
+    above = {t: _ancestors(t, hierarchy) & keep for t in keep}
+    return {
+        t: sorted(a for a in ups if not any(a in above[b] for b in ups if b != a)) for t, ups in above.items() if ups
+    }
+
+
+def declaration_triples(source: Source, terms: dict[str, str], hierarchy: Hierarchy) -> Iterator[Triple]:
+    """Each term of one source: its declaration, its label exactly as the source spells it, its superclasses."""
+    mine = {c: label for c, label in terms.items() if c.split(":", 1)[0] == source.prefix}
+    parents = superclasses(hierarchy, mine) if source.declared_as == "Class" else {}
+    for curie, label in mine.items():
         iri = URIRef(converter().expand_strict(curie))
         yield iri, RDF.type, DECLARATIONS[source.declared_as]
         yield iri, RDFS.label, Literal(label, lang="en")
+        for parent in parents.get(curie, ()):
+            yield iri, RDFS.subClassOf, URIRef(converter().expand_strict(parent))
 
 
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 
-def module_graph(source: Source, terms: dict[str, str], extracted: str) -> Graph:
-    """One import module: a header with title, source, version checked, licence and date of extraction; the terms."""
+def module_graph(
+    source: Source, terms: dict[str, str], extracted: str, hierarchy: Hierarchy, checked: frozenset[str]
+) -> Graph:
+    """One import module: a header with title, source, versions checked, licence and date of extraction; the terms."""
     g = Graph()
     iri = source.iri
     g.add((iri, RDF.type, OWL.Ontology))
     g.add((iri, DCTERMS.title, Literal(f"mscsle import module: {source.title}", lang="en")))
     g.add((iri, DCTERMS.source, URIRef(source.source)))
     g.add((iri, OWL.versionInfo, Literal(f"identifiers and labels as checked in: {source.version}")))
+    if checked:
+        g.add((iri, OWL.versionInfo, Literal(f"superclasses as checked in: {'; '.join(sorted(checked))}")))
     g.add((iri, DCTERMS.license, LICENSE))
     g.add((iri, DCTERMS.date, Literal(extracted)))
     g.add(
@@ -55,25 +130,28 @@ def module_graph(source: Source, terms: dict[str, str], extracted: str) -> Graph
             DCTERMS.description,
             Literal(
                 "The terms of this source that data/mappings.tsv uses, each with its label as the source spells it "
-                "(MIREOT). The verified reference table holds no definitions and no parents, so none are given "
-                "(docs/model.md). The licence is that of this module; the terms are the source's.",
+                "(MIREOT) and, where data/reference/external-hierarchy.tsv verifies one, its nearest ancestors among "
+                "the other terms of this module (rdfs:subClassOf; the source's intermediate classes are left out). "
+                "The verified reference table holds no definitions, so none are given (docs/model.md). The licence "
+                "is that of this module; the terms are the source's.",
                 lang="en",
             ),
         )
     )
     for p in (DCTERMS.title, DCTERMS.source, DCTERMS.license, DCTERMS.date, DCTERMS.description):
         g.add((p, RDF.type, OWL.AnnotationProperty))
-    for t in declaration_triples(source, terms):
+    for t in declaration_triples(source, terms, hierarchy):
         g.add(t)
     return g
 
 
-def modules(ms: MappingSet, extracted: str) -> dict[Source, Graph]:
+def modules(ms: MappingSet, extracted: str, root: Path) -> dict[Source, Graph]:
     """The import module of every source that the table uses, in prefix order."""
     terms = ms.terms()
+    hierarchy, checked = read_hierarchy(root)
     used = {c.split(":", 1)[0] for c in terms} - XREF_ONLY
     return {
-        s: module_graph(s, terms, extracted)
+        s: module_graph(s, terms, extracted, hierarchy, checked.get(s.prefix, frozenset()))
         for s in sorted(ms.sources.values(), key=lambda s: s.module)
         if s.prefix in used
     }
@@ -100,7 +178,7 @@ def catalog(entries: dict[str, str]) -> bytes:
 
 def import_files(project: Project, ontology: Graph, ms: MappingSet) -> dict[str, bytes]:
     """Path under ontology/ -> content, for every file `mscsle imports` writes."""
-    mods = modules(ms, project.settings()["release"])
+    mods = modules(ms, project.settings()["release"], project.root)
     files = {f"{IMPORTS_DIR}/{s.module}.ttl": serialize.turtle(serialize.canonical(g)) for s, g in mods.items()}
     entries = {str(ontology_iri(ontology)): project.ontology.name}
     entries |= {str(s.iri): f"{IMPORTS_DIR}/{s.module}.ttl" for s in mods}
@@ -124,7 +202,7 @@ def write_imports(project: Project, ontology: Graph, ms: MappingSet) -> list[Pat
     return written
 
 
-def merge_imports(g: Graph, ms: MappingSet) -> Graph:
+def merge_imports(g: Graph, ms: MappingSet, hierarchy: Hierarchy) -> Graph:
     """Add the declarations of every source's module to `g` and drop the owl:imports of those modules (in place).
 
     An import of a module that the table's sources do not produce stays, for the catalog to resolve."""
@@ -133,16 +211,16 @@ def merge_imports(g: Graph, ms: MappingSet) -> Graph:
         g.remove((None, OWL.imports, source.iri))
         if source.prefix in XREF_ONLY:
             continue
-        for t in declaration_triples(source, terms):
+        for t in declaration_triples(source, terms, hierarchy):
             g.add(t)
     return g
 
 
-def link(g: Graph, ms: MappingSet, iris: EntityIris | None = None) -> Graph:
+def link(g: Graph, ms: MappingSet, iris: EntityIris | None = None, hierarchy: Hierarchy | None = None) -> Graph:
     """The built graph with its mappings (on each entity's one IRI): SKOS matches, xrefs, unmapped reasons, the
-    relations' RO parents, and the merged import modules."""
+    relations' RO parents, and the merged import modules with their verified superclasses."""
     for t in linked_mapping_triples(ms, iris or {}):
         g.add(t)
     for t in relation_links(ms):
         g.add(t)
-    return merge_imports(g, ms)
+    return merge_imports(g, ms, hierarchy or {})

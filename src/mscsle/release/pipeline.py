@@ -26,7 +26,7 @@ from mscsle.project import Project
 from mscsle.query.stored import load_store, select
 from mscsle.release import named_graphs, serialize
 from mscsle.release.graph import Terms, data_triples, ontology_iri, to_graph, version_triples
-from mscsle.release.import_modules import link
+from mscsle.release.import_modules import link, read_hierarchy
 from mscsle.release.interop import interop_files
 from mscsle.release.memberships import UnsupportedDefinition, memberships
 from mscsle.release.named_graphs import DATA, INFERRED, ONTOLOGY, BuiltGraph, file_core
@@ -142,7 +142,7 @@ def make_graph(
     core = Graph(bind_namespaces="none")
     core.addN((*t, core) for t in chain(released, version_triples(ontology, release)))
     # blank nodes: ontology, mappings (size of the ontology)
-    core = serialize.canonical(link(core, mapping_set, terms.iris))
+    core = serialize.canonical(link(core, mapping_set, terms.iris, terms.superclasses))
     entities = frozenset(terms.iris.values())
     onto, data_core = file_core(core, entities)
     mapped = {m.subject for m in mapping_set.mappings} | entities
@@ -184,12 +184,13 @@ def project_entity_iris(project: Project) -> dict[str, URIRef]:
 
 
 def read_terms(project: Project, records: Records, mapping_set: MappingSet) -> Terms:
-    """Each entity's one IRI, the source labels of the external terms, and the verified bibliography; a cited
-    reference number without a bibliography row is a CurationError."""
+    """Each entity's one IRI, the source labels of the external terms, the verified bibliography and the verified
+    is_a edges between external terms; a cited reference number without a bibliography row is a CurationError."""
     bibliography = read_bibliography(project.root / BIBLIOGRAPHY)
     if bibliography and (problems := unlisted_references(records, bibliography, project.claims_dir)):
         raise CurationError(problems)
-    return Terms(entity_iris(records, mapping_set), source_labels(mapping_set), bibliography)
+    superclasses, _ = read_hierarchy(project.root)
+    return Terms(entity_iris(records, mapping_set), source_labels(mapping_set), bibliography, superclasses)
 
 
 @paused_gc()
