@@ -91,3 +91,30 @@ def test_a_definition_without_a_sparql_reading_is_refused(ontology):
     with pytest.raises(UnsupportedDefinition):
         membership_query(g, MSCSLE.Odd)
     assert graph_iri(INFERRED) == "https://w3id.org/mscsle/graph/inferred"
+
+
+def test_build_refuses_a_definition_it_cannot_materialise(tmp_path: Path):
+    """Bad input, not a traceback: exit 2, one message naming the ontology file and the class; nothing written."""
+    import shutil as sh
+
+    from click.testing import CliRunner
+
+    from mscsle.cli import main
+
+    from .conftest import FIXTURES, make_project
+
+    project = make_project(tmp_path, FIXTURES / "mini")
+    (project.root / "ontology").unlink()
+    sh.copytree(ROOT / "ontology", project.root / "ontology")
+    with open(project.ontology, "a", encoding="utf-8") as fh:
+        fh.write(
+            '\nmscsle:OnlyEntitySubjects a owl:Class ; rdfs:label "only entity subjects"@en ;\n'
+            '    obo:IAO_0000115 "A claim whose subjects are all entities."@en ;\n'
+            "    owl:equivalentClass [ a owl:Restriction ; owl:onProperty mscsle:has_subject ;"
+            " owl:allValuesFrom mscsle:Entity ] .\n"
+        )
+    result = CliRunner().invoke(main, ["--root", str(project.root), "build"])
+    assert result.exit_code == 2, result.output
+    assert "ontology/mscsle.ttl" in result.output and f"{MSCSLE}OnlyEntitySubjects" in result.output
+    assert "Traceback" not in result.output
+    assert not project.dist.exists()
