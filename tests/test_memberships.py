@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 from rdflib import OWL, RDF, Graph, URIRef
 
 from mscsle.checks.reason import Reasoned, _imports, inferred_graph, run_hermit
+from mscsle.cli import main
 from mscsle.model.prefixes import sparql_prologue
 from mscsle.model.vocab import MSCSLE
 from mscsle.project import Project
@@ -19,7 +21,7 @@ from mscsle.release.memberships import UnsupportedDefinition, defined_classes, m
 from mscsle.release.named_graphs import DATA, INFERRED, ONTOLOGY, graph_iri, read_nquads
 from mscsle.release.pipeline import project_entity_iris
 
-from .conftest import ROOT
+from .conftest import FIXTURES, ROOT, make_project
 
 
 @pytest.fixture(scope="module")
@@ -95,17 +97,9 @@ def test_a_definition_without_a_sparql_reading_is_refused(ontology):
 
 def test_build_refuses_a_definition_it_cannot_materialise(tmp_path: Path):
     """Bad input, not a traceback: exit 2, one message naming the ontology file and the class; nothing written."""
-    import shutil as sh
-
-    from click.testing import CliRunner
-
-    from mscsle.cli import main
-
-    from .conftest import FIXTURES, make_project
-
     project = make_project(tmp_path, FIXTURES / "mini")
     (project.root / "ontology").unlink()
-    sh.copytree(ROOT / "ontology", project.root / "ontology")
+    shutil.copytree(ROOT / "ontology", project.root / "ontology")
     with open(project.ontology, "a", encoding="utf-8") as fh:
         fh.write(
             '\nmscsle:OnlyEntitySubjects a owl:Class ; rdfs:label "only entity subjects"@en ;\n'
