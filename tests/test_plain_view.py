@@ -4,12 +4,15 @@ mouse-only triples sit in the named graphs of dist/mscsle-opt-in.nq, never in th
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 from rdflib import OWL, RDF, Dataset, Graph, Literal, URIRef
 
+from mscsle.cli import main
 from mscsle.curation.records import Claim, load
 from mscsle.model.prefixes import sparql_prologue
 from mscsle.model.vocab import CLAIM, MSCSLE, Vocab
@@ -167,3 +170,18 @@ def test_opt_in_triples_stay_out_of_every_release_artifact(dist: Path, opt_in, c
     assert not {t for t in only_there if t in owl}
     quads = (dist / "mscsle.nq").read_text(encoding="utf-8")
     assert GRAPH_HEDGED not in quads and GRAPH_MOUSE not in quads
+
+
+def test_stats_reports_each_view(project: Project, release, opt_in, claims):
+    """`mscsle stats` counts the claims and plain triples of each view: the same numbers as the release's files."""
+    result = CliRunner().invoke(main, ["--root", str(project.root), "stats"])
+    assert result.exit_code == 0, result.output
+    relations = {MSCSLE[c.relation] for c in claims.values()}
+    shipped = {
+        DEFAULT: {t for t in release if t[1] in relations},
+        HEDGED: {t for t in opt_in.graph(URIRef(GRAPH_HEDGED)) if t[1] in relations},
+        MOUSE_ONLY: {t for t in opt_in.graph(URIRef(GRAPH_MOUSE)) if t[1] in relations},
+    }
+    for view, triples in shipped.items():
+        n = sum(view_of(c) == view for c in claims.values())
+        assert re.search(rf"\n{view} +{n} +{len(triples)}\n", result.output), (view, n, len(triples), result.output)

@@ -42,6 +42,7 @@ from mscsle.release.artifacts import built
 from mscsle.release.import_modules import write_imports
 from mscsle.release.named_graphs import GRAPH_BASE
 from mscsle.release.pipeline import build, read_ontology, read_source, read_vocab
+from mscsle.release.plain_view import view_counts
 from mscsle.serve.guard import DEFAULT_MAX_ROWS, guarded, query_url
 from mscsle.serve.oxigraph_server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError
 from mscsle.serve.upload import load as load_graphs
@@ -416,6 +417,7 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
 
     for dim, counts in claim_counts(records).items():
         click.echo(tabulate(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), headers=(dim, "claims")) + "\n")
+    click.echo(tabulate(view_counts(records.claims), headers=("plain-triple view", "claims", "plain triples")) + "\n")
     _echo_mappings(project, ontology, records)
     click.echo()
     if source_text is None:
