@@ -2,7 +2,7 @@
 
 The review gives a few hundred claims; the pipeline must stay fast when many reviews are curated. This writes
 `data/entities.tsv` and `data/claims/<section>.yaml` exactly as a curator would (same columns and fields, every
-controlled value taken from the ontology, the mix of species, conditions, certainty, evidence levels and optional
+controlled value taken from the ontology, the mix of species, disease states, populations, designs, certainty, evidence levels and optional
 fields of the curated review), into a throw-away project folder that links the real ontology, shapes, queries and
 pyproject.toml, so that the real pipeline runs on it unchanged. Quotes are sentences of the review's text, each
 with the reference numbers its sentence cites and, for hedged claims, the hedging word it contains, so quote
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,16 +33,11 @@ SEED = 20180149  # fixed: the same size always gives the same records
 
 # The mix of the curated review (data/claims at the time of writing), as relative weights; a value the ontology
 # does not have is ignored and a value it has that is not listed gets weight 1.
-SPECIES = {"human": 24, "mouse": 6, "species_not_stated": 70}
-CONDITIONS = {
-    "condition_not_stated": 46,
-    "sle_patients": 20,
-    "sle_unspecified": 22,
-    "in_vitro": 5,
-    "lupus_mice": 4,
-    "healthy": 2,
-    "autoimmune_disease": 1,
-}
+# "": the record omits the field (species: [] where the review names none).
+SPECIES = {"human": 24, "mouse": 6, "": 70}
+DISEASE_STATES = {"": 46, "sle": 45, "healthy": 2, "autoimmune_disease": 1}
+POPULATIONS = {"": 74, "sle_patients": 20, "lupus_mice": 4, "healthy_donors": 2}
+DESIGNS = {"": 85, "in_vitro": 6, "knockdown": 4, "knockout": 2, "overexpression": 2, "clinical_study": 1}
 HEDGED = 0.28  # share of hedged claims
 EVIDENCE_LEVEL = 0.32  # share of claims with a Table 1 evidence level
 CELL_CONTEXT, VIA, MODEL = 0.30, 0.08, 0.5  # shares of claims with these optional fields (model: of mouse claims)
@@ -109,8 +105,9 @@ def ontology_quotes(ontology: Graph) -> list[Quote]:
     return [Quote(d, (), _hedge(d)) for d in defs if len(d) >= 20]
 
 
-def _weighted(rng: random.Random, allowed: frozenset[str], weights: dict[str, int], k: int) -> list[str]:
-    names = sorted(allowed)
+def _weighted(rng: random.Random, allowed: Iterable[str], weights: dict[str, int], k: int) -> list[str]:
+    """k values of `allowed` (or "" for none, where the weights give "" a weight)."""
+    names = sorted({*allowed, *("" for n in weights if n == "")})
     return rng.choices(names, weights=[weights.get(n, 1) for n in names], k=k)
 
 
@@ -140,6 +137,9 @@ def generate(claims: int, ontology: Graph, review: ReviewText | None) -> tuple[s
         for i in range(n)
     ]
     ids = [f"E{i:06d}" for i in range(n)]
+    by_kind: dict[str, list[str]] = {}
+    for eid, kind in zip(ids, entity_kinds, strict=False):
+        by_kind.setdefault(kind, []).append(eid)
     by_group: dict[str, list[str]] = {"cell": [], "model": []}
     lines = ["id\tlabel\tkind\tsynonyms\tdefinition"]
     for eid, kind in zip(ids, entity_kinds, strict=False):
@@ -154,36 +154,71 @@ def generate(claims: int, ontology: Graph, review: ReviewText | None) -> tuple[s
 
     sections = sorted(vocab.sections, key=vocab.sections.__getitem__)
     species = _weighted(rng, vocab.species, SPECIES, claims)
-    conditions = _weighted(rng, vocab.conditions, CONDITIONS, claims)
-    relations = sorted(vocab.relations)
+    disease_states = _weighted(rng, vocab.disease_states, DISEASE_STATES, claims)
+    populations = _weighted(rng, vocab.populations, POPULATIONS, claims)
+    designs = _weighted(rng, vocab.designs, DESIGNS, claims)
+
+    def of_kinds(kinds: frozenset[str]) -> list[str]:
+        return [e for k in sorted(kinds) for e in by_kind.get(k, ())]
+
+    # each relation with the entities its domain and range allow (one direction per relation)
+    sides = {r: (of_kinds(vocab.domains[r]), of_kinds(vocab.ranges[r])) for r in sorted(vocab.relations)}
+    relations = [r for r, (subjects, objects) in sides.items() if subjects and objects]
     levels = sorted(vocab.evidence_levels)
     records: dict[str, list[dict]] = {s: [] for s in sections}
+    keys: set[tuple] = set()
     for i in range(claims):
         is_hedged = rng.random() < HEDGED
         q = rng.choice(hedged if is_hedged else quotes)
+        relation = rng.choice(relations)
         rec: dict = {
             "id": f"syn-{i + 1:06d}",
-            "subject": rng.choice(ids),
-            "relation": rng.choice(relations),
-            "object": rng.choice(ids),
-            "species": species[i],
-            "condition": conditions[i],
+            "subject": rng.choice(sides[relation][0]),
+            "relation": relation,
+            "object": rng.choice(sides[relation][1]),
         }
-        if rng.random() < CELL_CONTEXT:
-            rec["cell_context"] = rng.choice(by_group["cell"])
         if rng.random() < VIA:
-            rec["via"] = rng.choice(ids)
+            rec["via"] = [rng.choice(ids)]
+        rec["species"] = [species[i]] if species[i] else []
+        for field, value in (("disease_state", disease_states[i]), ("population", populations[i])):
+            if value:
+                rec[field] = value
         if species[i] == "mouse" and by_group["model"] and rng.random() < MODEL:
             rec["model"] = rng.choice(by_group["model"])
+        if designs[i]:
+            rec["design"] = [designs[i]]
+        if rng.random() < CELL_CONTEXT:
+            rec["cell_context"] = rng.choice(by_group["cell"])
         rec["certainty"] = "hedged" if is_hedged else "stated"
         if is_hedged:
             rec["hedge"] = q.hedge
         if levels and rng.random() < EVIDENCE_LEVEL:
             rec["evidence_level"] = rng.choice(levels)
         rec["references"] = list(q.references)
-        rec["quote"] = q.text
+        rec["quote"] = [q.text]
+        while (key := _key(rec)) in keys:  # one statement is one claim: a repeat gets another mediator
+            rec["via"] = [*rec.get("via", ()), rng.choice(ids)]
+        keys.add(key)
         records[rng.choice(sections)].append(rec)
+    _use_every_entity(ids, [r for rs in records.values() for r in rs])
     return "\n".join(lines) + "\n", {s: r for s, r in records.items() if r}
+
+
+def _key(rec: dict) -> tuple:
+    """What makes two records the same statement (as the record checks compare them)."""
+    fields = ("subject", "relation", "object", "model", "disease_state", "population", "cell_context")
+    lists = ("via", "species", "design")
+    return tuple(rec.get(f) for f in fields) + tuple(frozenset(rec.get(f, ())) for f in lists)
+
+
+def _use_every_entity(ids: list[str], recs: list[dict]) -> None:
+    """Every entity is named by some claim (QC rule unused_entity): an unused one becomes a mediator (via)."""
+    used = {
+        e for r in recs for e in (r["subject"], r["object"], r.get("model"), r.get("cell_context"), *r.get("via", ()))
+    }
+    for n, eid in enumerate(e for e in ids if e not in used):
+        rec = recs[n % len(recs)]
+        rec["via"] = [*rec.get("via", ()), eid]
 
 
 def write_project(claims: int, folder: Path, source_text: Path | None = None) -> Project:

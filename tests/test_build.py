@@ -51,7 +51,9 @@ def test_claims_table_has_every_claim(dist: Path):
     g = Graph().parse(dist / "mscsle.nt", format="nt")
     claims = {str(r.i) for r in g.query("SELECT ?i WHERE { ?c <https://w3id.org/mscsle/claim_id> ?i }")}
     assert {r["claim_id"] for r in rows} == claims
-    assert all(r["quote"] and r["species"] and r["certainty"] for r in rows)
+    assert all(r["quote"] and r["certainty"] for r in rows)
+    assert {s for r in rows for s in r["species"].split(" | ") if s} == {"human", "mouse"}  # "" where not stated
+    assert any(r["species"] == "human | mouse" and " | " not in r["quote"] for r in rows)  # one claim, two species
 
 
 def _build_in_subprocess(root: Path, out: Path, seed: str) -> None:

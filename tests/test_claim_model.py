@@ -24,12 +24,19 @@ from mscsle.model.prefixes import sparql_prologue
 from mscsle.model.vocab import CLAIM, MSCSLE, Vocab
 from mscsle.project import Project
 from mscsle.release.graph import Terms, claim_triples
-from mscsle.release.pipeline import read_ontology
-from mscsle.site.data import LABELLED
+from mscsle.release.pipeline import LIST_COLUMNS, read_ontology
+from mscsle.site.data import LABELLED, LIST_LABELLED
 
 from .conftest import FIXTURES, ROOT, make_project
 
 CLAIM_SHAPES = ROOT / "shapes" / "claim.shacl.ttl"
+OBO = "http://purl.obolibrary.org/obo/"
+NCBITAXON_9606, NCBITAXON_10090 = URIRef(f"{OBO}NCBITaxon_9606"), URIRef(f"{OBO}NCBITaxon_10090")
+MONDO_SLE, ECO_KNOCKDOWN, ECO_IN_VITRO = (
+    URIRef(f"{OBO}MONDO_0007915"),
+    URIRef(f"{OBO}ECO_0001583"),
+    URIRef(f"{OBO}ECO_0000181"),
+)
 EVERY_FIELD = model.FIELDS + model.DERIVED
 
 
@@ -110,24 +117,30 @@ def _patterns(node: object, optional: bool = False) -> list[tuple[URIRef, bool]]
 
 
 def test_claims_table_query_selects_the_model_columns():
-    """The export query selects every column of the model but the references (fetched apart), in the model's order,
-    and reads each field through its property: inside OPTIONAL exactly when the field is optional."""
+    """The export query selects every single-valued column of the model, in the model's order, and reads each field
+    through its property: inside OPTIONAL exactly when the field is optional. The list query gives every list
+    column but the references (fetched apart), each through its property."""
     path = ROOT / "queries" / "export" / "claims-table.rq"
-    assert _select_variables(path) == [c for c in model.TABLE_COLUMNS if c != "references"]
+    single = [f for f in model.FIELDS if not f.multi]
+    assert _select_variables(path) == [c for c in model.TABLE_COLUMNS if c not in LIST_COLUMNS]
     patterns = _patterns(prepareQuery(sparql_prologue() + path.read_text(encoding="utf-8")).algebra)
-    for f in model.FIELDS:
-        if f.multi:
-            continue
+    for f in single:
         found = {optional for p, optional in patterns if p == f.property}
         where = "only inside OPTIONAL" if f.min_count == 0 else "outside OPTIONAL"
         assert found == {f.min_count == 0}, f"{f.name}: <{f.property}> must be read {where}"
+    lists = ROOT / "queries" / "export" / "claim-lists.rq"
+    text = lists.read_text(encoding="utf-8")
+    read = {p for p, _ in _patterns(prepareQuery(sparql_prologue() + text).algebra)}
+    for f in model.FIELDS:
+        if f.multi and f.name != "references":
+            assert f.property in read and f'"{f.column}"' in text, f"{f.name}: not in claim-lists.rq"
 
 
 def test_site_query_selects_the_model_columns_and_their_labels():
     names = _select_variables(ROOT / "queries" / "site" / "claims.rq")
     columns = [f.column for f in model.FIELDS if f.column and not f.multi]
     assert set(columns) <= set(names), f"missing: {set(columns) - set(names)}"
-    assert {f"{n}_label" for n in LABELLED} <= set(names)
+    assert {f"{n}_label" for n in LABELLED if n not in LIST_LABELLED} <= set(names)
 
 
 def test_claims_table_columns_come_from_the_model():
@@ -153,7 +166,7 @@ def _records_project(tmp: Path, claim: dict) -> tuple[Project, Vocab]:
     project = make_project(tmp, FIXTURES / "mini")
     for f in project.claims_dir.glob("*.yaml"):
         f.unlink()
-    text = yaml.safe_dump({"section": "direct_genes", "claims": [claim]}, sort_keys=False)
+    text = yaml.safe_dump({"section": "table1", "claims": [claim]}, sort_keys=False)  # supported_by: Table 1 only
     (project.claims_dir / "one.yaml").write_text(text, encoding="utf-8")
     return project, Vocab.from_ontology(read_ontology(project))
 
@@ -163,17 +176,22 @@ GOOD = {
     "subject": "OAZ",
     "relation": "overexpressed_in",
     "object": "MSC",
-    "species": "human",
-    "condition": "sle_patients",
+    "via": ["CCL2"],
+    "species": ["human", "mouse"],
+    "disease_state": "sle",
+    "population": "sle_patients",
+    "model": "OAZ",
+    "design": ["knockdown", "in_vitro"],
+    "cell_source": "bone_marrow",
     "cell_context": "MSC",
     "certainty": "hedged",
+    "hedge": "may",
     "evidence_level": "direct_evidence",
     "references": [41],
-    "quote": "OAZ is over-expressed in MSCs from SLE patients",
-    "hedge": "may",
-    "via": "CCL2",
-    "model": "OAZ",
+    "supported_by": ["dg-01"],
+    "quote": ["OAZ is over-expressed in MSCs from SLE patients", "The effect of OAZ is mediated by the chemokine CCL2"],
 }
+LISTS = {f.name for f in model.FIELDS if f.multi}
 
 
 def test_a_record_with_every_field_loads_into_the_model_claim(tmp_path: Path):
@@ -181,9 +199,8 @@ def test_a_record_with_every_field_loads_into_the_model_claim(tmp_path: Path):
     (c,) = load(project.root, project.entities, project.claims_dir, vocab).claims
     assert isinstance(c, model.Claim)
     assert {f.name: getattr(c, f.name) for f in model.FIELDS} == {
-        **GOOD,
-        "references": (41,),
-        "section": "direct_genes",
+        **{k: tuple(v) if k in LISTS else v for k, v in GOOD.items()},
+        "section": "table1",
     }
 
 
@@ -209,6 +226,10 @@ def test_claim_triples_write_every_field_through_its_property(tmp_path: Path):
     (c,) = records.claims
     node = CLAIM[c.id]
     iris = Terms.own(records).iris  # every entity under its project IRI
-    props = [p for s, p, _ in claim_triples(c, vocab, "a label", iris) if s == node and p != RDF.type]
-    expected = [f.property for f in model.FIELDS] + [d.property for d in model.DERIVED]
-    assert sorted(props) == sorted(expected)
+    triples = [(p, o) for s, p, o in claim_triples(c, vocab, "a label", iris) if s == node and p != RDF.type]
+    props = [p for p, _ in triples]
+    per_value = [f.property for f in model.FIELDS for _ in (getattr(c, f.name) if f.multi else [f.name])]
+    assert sorted(props) == sorted(per_value + [d.property for d in model.DERIVED] + [MSCSLE.has_evidence_type] * 2)
+    values = {o for p, o in triples}
+    assert {NCBITAXON_9606, NCBITAXON_10090, MONDO_SLE} <= values  # the external terms are the values themselves
+    assert {ECO_KNOCKDOWN, ECO_IN_VITRO, model.ECO_TRACEABLE_AUTHOR_STATEMENT} <= values  # each design's ECO type

@@ -93,14 +93,11 @@ def test_hedged_direct_genes(ask):
 def test_overexpressed_in_sle_msc(ask):
     rows = {(entity_id(r["factor"]), r["species"], r["reference"]) for r in ask("overexpressed-in-sle-msc")}
     assert rows == {
-        ("OAZ", "human", "41"),  # "OAZ is over-expressed in MSCs from SLE patients [41]"
-        ("p16INK4A", "human", "52"),  # "p16INK4A ... significantly increase in MSCs from SLE patients [52]"
-        ("Pbx1-d", "mouse", "40"),  # "Sle1a1 MSCs express higher levels of Pbx1-d than normal MSCs [40]"
-        (
-            "STAT4-risk-allele",
-            "species not stated",
-            "59",
-        ),  # "A risk allele of STAT4 ... over-expressed in SLE mesenchymal cells [59]"
+        # species: the label of the claim's NCBITaxon term; "" where the review names none (schema v2)
+        ("OAZ", "Homo sapiens", "41"),  # "OAZ is over-expressed in MSCs from SLE patients [41]"
+        ("p16INK4A", "Homo sapiens", "52"),  # "p16INK4A ... significantly increase in MSCs from SLE patients [52]"
+        ("Pbx1-d", "Mus musculus", "40"),  # "Sle1a1 MSCs express higher levels of Pbx1-d than normal MSCs [40]"
+        ("STAT4-risk-allele", "", "59"),  # "A risk allele of STAT4 ... over-expressed in SLE mesenchymal cells [59]"
     }
 
 
@@ -124,7 +121,7 @@ def test_mouse_claims(ask):
         ("Pbx1-d", "has_deletion_of", "Pbx1-exon-7", "NZM2410"),
         # "Sle1a1 MSCs express higher levels of Pbx1-d than normal MSCs, resulting in the generation of activated
         #  auto-reactive CD4+ T cells and increased anti-chromatin IgG production by B cells [40]"
-        ("Pbx1-d", "overexpressed_in", "MSC", "Sle1a1"),
+        ("Pbx1-d", "overexpressed_in", "SLE-MSC", "Sle1a1"),
         ("Pbx1-d", "induces", "autoreactive-CD4-T-cell", "Sle1a1"),
         ("Pbx1-d", "promotes", "anti-chromatin-IgG-production", "Sle1a1"),
         # "murine MSCs secrete nitric oxide (NO) to inhibit T-cell production [13]"
@@ -140,11 +137,12 @@ def test_mouse_claims(ask):
         ("MSC", "inhibits", "Tfh-expansion", ""),
         # "the function of MSCs from SLE patients or lupus animal models is severely damaged and not sufficient to
         #  suppress various immune cells [40, 41]"
-        ("MSC", "has_impaired_effect_on", "immune-cell", ""),
+        # (one claim with species [human, mouse] since schema v2, no "-mouse" twin)
+        ("SLE-MSC", "has_impaired_effect_on", "immune-cell", ""),
         # "BM MSCs from SLE patients and lupus mice are less effective at preventing the proliferation and
-        #  inhibition of B cells, as well as the secretion of autoantibodies [6]"
-        ("BM-MSC", "has_impaired_effect_on", "B-cell-proliferation", ""),
-        ("BM-MSC", "has_impaired_effect_on", "autoantibody-production", ""),
+        #  inhibition of B cells, as well as the secretion of autoantibodies [6]" (SLE MSCs, cell source bone marrow)
+        ("SLE-MSC", "has_impaired_effect_on", "B-cell-proliferation", ""),
+        ("SLE-MSC", "has_impaired_effect_on", "autoantibody-production", ""),
         # "mice lacking PD-1 are capable of developing an SLE-like disease [43]"
         ("PD-1", "inhibits", "SLE-like-disease", ""),
         # "Macrophages from either lupus mice or SLE patients display decreased CD206 expression and inefficient

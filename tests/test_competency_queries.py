@@ -28,14 +28,17 @@ Row = tuple[str, ...]
 
 
 def short(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
-    """The answer file's spelling of a value: entity id, mscsle: local name, literal text, "" if unbound."""
+    """The answer file's spelling of a value: entity id, mscsle: local name, another external term's CURIE
+    (NCBITaxon:9606), literal text, "" if unbound."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
         if entity_id(term.value) != term.value:
             return entity_id(term.value)
         local = term.value[len(str(MSCSLE)) :]
-        return local if term.value.startswith(str(MSCSLE)) and "/" not in local else term.value
+        if term.value.startswith(str(MSCSLE)) and "/" not in local:
+            return local
+        return converter().compress(term.value, passthrough=True)
     return term.value
 
 

@@ -56,7 +56,17 @@ def test_stats_command(project, review_text):
     assert result.exit_code == 0, result.output
     records = _records(project)
     assert f"{len(records.claims)} claims, {len(records.entities)} entities" in result.output
-    for heading in ("section", "species", "certainty", "evidence_level", "relation", "condition"):
+    for heading in (
+        "section",
+        "species",
+        "disease_state",
+        "population",
+        "design",
+        "cell_source",
+        "certainty",
+        "evidence_level",
+        "relation",
+    ):
         assert f"\n{heading} " in result.output
     for section in (
         "abstract",

@@ -27,11 +27,12 @@ from mscsle.checks.shacl import load_shapes, validate
 from mscsle.curation.records import CLAIM_ID, OPTIONAL, REQUIRED, UNSAFE_CHARACTER, Claim, Records, load
 from mscsle.curation.review_text import ReviewText
 from mscsle.errors import CurationError
+from mscsle.model.claim import BY_NAME, KEY_FIELDS
 from mscsle.model.vocab import Vocab
 from mscsle.project import Project
 from mscsle.release import serialize
 from mscsle.release.graph import data_triples, merged_graph
-from mscsle.release.pipeline import CLAIMS_COLUMNS, claims_table, read_ontology
+from mscsle.release.pipeline import CLAIMS_COLUMNS, LIST_SEPARATOR, claims_table, read_ontology
 
 from .conftest import FIXTURES, ROOT
 
@@ -79,8 +80,9 @@ def project_with(tmp: Path, placed: list[tuple[str, dict[str, Any]]]) -> Project
 # --- strategies -----------------------------------------------------------------------------------------------------
 
 # Any text the loader accepts: every Unicode character but those records.UNSAFE_CHARACTER refuses.
+# (No "|": the claims table joins a list's values with " | ".)
 TEXT = st.text(
-    st.characters(codec="utf-8").filter(lambda c: not UNSAFE_CHARACTER.match(c)), min_size=1, max_size=30
+    st.characters(codec="utf-8").filter(lambda c: not UNSAFE_CHARACTER.match(c) and c != "|"), min_size=1, max_size=30
 ).filter(lambda s: s.strip())
 CLAIM_IDS = st.from_regex(r"[a-z0-9]{1,4}(-[a-z0-9]{1,3}){0,2}", fullmatch=True)
 WORDS = re.sub(r"-\n", "-", EXCERPT.raw).split()  # a word broken at a line end, joined with its hyphen
@@ -95,39 +97,66 @@ def quotes(draw: st.DrawFn, verbatim: bool) -> str:
     return " ".join(WORDS[start : start + draw(st.integers(3, 8))])
 
 
+def sides(vocab: Vocab) -> dict[str, tuple[list[str], list[str]]]:
+    """relation -> (the registry's entities its subject may be, those its object may be): one direction each."""
+    kind = {i: k for i, _, k in REGISTRY}
+    out = {}
+    for r in sorted(vocab.relations):
+        subjects = [e for e in ENTITY_IDS if kind[e] in vocab.domains[r]]
+        objects = [e for e in ENTITY_IDS if kind[e] in vocab.ranges[r]]
+        if subjects and objects:
+            out[r] = (subjects, objects)
+    return out
+
+
+def _sorted_list(draw: st.DrawFn, values: list[str], max_size: int = 2) -> tuple[str, ...]:
+    """A list field's values as the table gives them back: unique, in order."""
+    return tuple(sorted(draw(st.sets(st.sampled_from(values), max_size=max_size)))) if values else ()
+
+
 @st.composite
 def claim_sets(draw: st.DrawFn, vocab: Vocab, verbatim: bool = False) -> list[Claim]:
-    """1-4 valid claims, each in a random section (so they spread over several files)."""
-    out = []
-    for cid in draw(st.lists(CLAIM_IDS, min_size=1, max_size=4, unique=True)):
+    """1-4 valid claims, each in a random section (so they spread over several files), none repeating another."""
+    out: list[Claim] = []
+    keys = set()
+    allowed = sides(vocab)
+    ids = draw(st.lists(CLAIM_IDS, min_size=1, max_size=4, unique=True))
+    for cid in ids:
         certainty = draw(st.sampled_from(sorted(vocab.certainties)))
-        optional = {f: draw(st.none() | st.sampled_from(ENTITY_IDS)) for f in ("via", "model")}
-        out.append(
-            Claim(
-                id=cid,
-                section=draw(st.sampled_from(sorted(vocab.sections))),
-                subject=draw(st.sampled_from(ENTITY_IDS)),
-                relation=draw(st.sampled_from(sorted(vocab.relations))),
-                object=draw(st.sampled_from(ENTITY_IDS)),
-                species=draw(st.sampled_from(sorted(vocab.species))),
-                condition=draw(st.sampled_from(sorted(vocab.conditions))),
-                certainty=certainty,
-                references=tuple(sorted(draw(st.sets(st.integers(1, vocab.reference_count), max_size=4)))),
-                quote=draw(quotes(verbatim)),
-                cell_context=draw(st.none() | st.sampled_from(CELLS)),
-                hedge=draw(TEXT) if certainty == "hedged" else None,
-                evidence_level=draw(st.none() | st.sampled_from(sorted(vocab.evidence_levels))),
-                **optional,
-            )
+        relation = draw(st.sampled_from(sorted(allowed)))
+        section = draw(st.sampled_from(sorted(vocab.sections)))
+        claim = Claim(
+            id=cid,
+            section=section,
+            subject=draw(st.sampled_from(allowed[relation][0])),
+            relation=relation,
+            object=draw(st.sampled_from(allowed[relation][1])),
+            via=_sorted_list(draw, ENTITY_IDS),
+            species=_sorted_list(draw, sorted(vocab.species)),
+            disease_state=draw(st.none() | st.sampled_from(sorted(vocab.disease_states))),
+            population=draw(st.none() | st.sampled_from(sorted(vocab.populations))),
+            model=draw(st.none() | st.sampled_from(ENTITY_IDS)),
+            design=_sorted_list(draw, sorted(vocab.designs)),
+            cell_source=draw(st.none() | st.sampled_from(sorted(vocab.cell_sources))),
+            cell_context=draw(st.none() | st.sampled_from(CELLS)),
+            certainty=certainty,
+            hedge=draw(TEXT) if certainty != "stated" else None,
+            evidence_level=draw(st.none() | st.sampled_from(sorted(vocab.evidence_levels))),
+            references=tuple(sorted(draw(st.sets(st.integers(1, vocab.reference_count), max_size=4)))),
+            supported_by=_sorted_list(draw, ids) if section == "table1" else (),
+            quote=tuple(sorted(draw(st.sets(quotes(verbatim), min_size=1, max_size=2)))),
         )
+        key = (section == "table1", *(getattr(claim, f) for f in KEY_FIELDS))
+        if key not in keys:  # one statement is one claim
+            keys.add(key)
+            out.append(claim)
     return out
 
 
 def as_record(c: Claim) -> tuple[str, dict[str, Any]]:
-    """A claim as a curator writes it: the section of its file, and the fields that are set."""
+    """A claim as a curator writes it: the section of its file, and the fields that are set (lists as lists)."""
     record = {f: getattr(c, f) for f in (*REQUIRED, *OPTIONAL) if getattr(c, f) is not None}
-    record["references"] = list(c.references)
-    return c.section, record
+    return c.section, {f: list(v) if isinstance(v, tuple) else v for f, v in record.items()}
 
 
 def claims_from_table(tsv: bytes) -> list[Claim]:
@@ -138,6 +167,9 @@ def claims_from_table(tsv: bytes) -> list[Claim]:
     def opt(v: str) -> str | None:
         return v or None
 
+    def many(v: str) -> tuple[str, ...]:
+        return tuple(v.split(LIST_SEPARATOR)) if v else ()
+
     return [
         Claim(
             id=r["claim_id"],
@@ -145,16 +177,20 @@ def claims_from_table(tsv: bytes) -> list[Claim]:
             subject=r["subject_id"],
             relation=r["relation_id"],
             object=r["object_id"],
-            species=r["species"],
-            condition=r["condition"],
-            certainty=r["certainty"],
-            references=tuple(int(n) for n in r["references"].split(", ") if n),
-            quote=r["quote"],
-            cell_context=opt(r["cell_context"]),
-            via=opt(r["via"]),
+            via=many(r["via"]),
+            species=many(r["species"]),
+            disease_state=opt(r["disease_state"]),
+            population=opt(r["population"]),
             model=opt(r["model"]),
+            design=many(r["design"]),
+            cell_source=opt(r["cell_source"]),
+            cell_context=opt(r["cell_context"]),
+            certainty=r["certainty"],
             hedge=opt(r["hedge"]),
             evidence_level=opt(r["evidence_level"]),
+            references=tuple(int(n) for n in r["references"].split(", ") if n),
+            supported_by=many(r["supported_by"]),
+            quote=many(r["quote"]),
         )
         for r in rows
     ]
@@ -234,13 +270,18 @@ def corruptions(draw: st.DrawFn, claims: list[Claim], vocab: Vocab) -> tuple[int
     """(index of the claim, field, what was done, the new value or a marker) for one single-field corruption."""
     i = draw(st.integers(0, len(claims) - 1))
     claims[i]
-    controlled = {
+    controlled: dict[str, Any] = {
         "relation": vocab.relations,
         "species": vocab.species,
-        "condition": vocab.conditions,
+        "disease_state": vocab.disease_states,
+        "population": vocab.populations,
+        "design": vocab.designs,
+        "cell_source": vocab.cell_sources,
         "certainty": vocab.certainties,
         "evidence_level": vocab.evidence_levels,
     }
+    kind_of = {e: k for e, _, k in REGISTRY}
+    wrong_subjects = [e for e in ENTITY_IDS if kind_of[e] not in vocab.domains[claims[i].relation]]
     kinds = [
         "delete",
         "blank",
@@ -255,6 +296,8 @@ def corruptions(draw: st.DrawFn, claims: list[Claim], vocab: Vocab) -> tuple[int
         "unknown field",
         "section",
     ]
+    if wrong_subjects:
+        kinds.append("direction")
     if len(claims) > 1:
         kinds.append("duplicate id")
     kind = draw(st.sampled_from(kinds))
@@ -268,14 +311,20 @@ def corruptions(draw: st.DrawFn, claims: list[Claim], vocab: Vocab) -> tuple[int
             draw(st.sampled_from(["", "  "])),
         )
     if kind == "not text":
-        return i, draw(st.sampled_from([f for f in (*REQUIRED, *OPTIONAL) if f != "references"])), kind, draw(NOT_TEXT)
+        f = draw(st.sampled_from([f for f in (*REQUIRED, *OPTIONAL) if f != "references"]))
+        return i, f, kind, draw(NOT_TEXT.filter(lambda v: v != []))  # [] is a valid (empty) list
     if kind == "unknown entity":
-        return i, draw(st.sampled_from(ENTITY_FIELDS)), kind, draw(TEXT.filter(lambda s: s not in ENTITY_IDS))
+        f = draw(st.sampled_from(ENTITY_FIELDS))
+        value = draw(TEXT.filter(lambda s: s not in ENTITY_IDS))
+        return i, f, kind, [value] if BY_NAME[f].multi else value
+    if kind == "direction":  # a subject of a kind the relation's domain does not allow
+        return i, "subject", kind, draw(st.sampled_from(wrong_subjects))
     if kind == "not a cell":
         return i, "cell_context", kind, draw(st.sampled_from([e for e in ENTITY_IDS if e not in CELLS]))
     if kind == "unknown value":
         f = draw(st.sampled_from(sorted(controlled)))
-        return i, f, kind, draw(TEXT.filter(lambda s, f=f: s not in controlled[f]))
+        value = draw(TEXT.filter(lambda s, f=f: s not in controlled[f]))
+        return i, f, kind, [value] if BY_NAME[f].multi else value
     if kind == "bad id":
         return i, "id", kind, draw(TEXT.filter(lambda s: not CLAIM_ID.match(s)))
     if kind == "duplicate id":
@@ -291,7 +340,7 @@ def corruptions(draw: st.DrawFn, claims: list[Claim], vocab: Vocab) -> tuple[int
         )
         return i, "references", kind, draw(bad)
     if kind == "quote":
-        return i, "quote", kind, draw(TEXT.filter(lambda s: not EXCERPT.contains(s)))
+        return i, "quote", kind, [draw(TEXT.filter(lambda s: not EXCERPT.contains(s)))]
     if kind == "hedge":  # a stated claim gains a hedge, a hedged one loses it, or certainty flips
         return i, draw(st.sampled_from(["hedge", "certainty"])), kind, draw(TEXT)
     if kind == "unknown field":
@@ -312,7 +361,7 @@ def corrupt(
             else:
                 del record["hedge"]  # from a hedged claim
         else:
-            record["certainty"] = "stated" if claims[i].certainty == "hedged" else "hedged"
+            record["certainty"] = "hedged" if claims[i].certainty == "stated" else "stated"
     elif kind == "section":
         placed[i] = (value, record)
     else:

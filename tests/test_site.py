@@ -158,19 +158,21 @@ def test_claim_rows_carry_what_the_graph_says(site: Path, graph: Graph):
     facts = select(
         graph,
         """
-        SELECT ?i ?s ?o ?sp ?ce ?el ?r (GROUP_CONCAT(STR(?x); separator=" ") AS ?ctx) WHERE {
-          ?c mscsle:claim_id ?i ; mscsle:has_subject ?s ; mscsle:has_object ?o ; mscsle:in_species ?sp ;
+        SELECT ?i ?s ?o ?ce ?el ?r (GROUP_CONCAT(STR(?x); separator=" ") AS ?ctx)
+               (GROUP_CONCAT(STR(?n); separator=" ") AS ?sp) WHERE {
+          ?c mscsle:claim_id ?i ; mscsle:has_subject ?s ; mscsle:has_object ?o ;
              mscsle:has_certainty ?ce ; mscsle:has_relation ?r .
           OPTIONAL { ?c mscsle:has_evidence_level ?el }
-          OPTIONAL { ?c mscsle:in_cell_context|mscsle:via|mscsle:in_model ?x } }
-        GROUP BY ?i ?s ?o ?sp ?ce ?el ?r""",
+          OPTIONAL { ?c mscsle:in_cell_context|mscsle:via|mscsle:in_model ?x }
+          OPTIONAL { ?c mscsle:in_species/<http://www.w3.org/2004/02/skos/core#notation> ?n } }
+        GROUP BY ?i ?s ?o ?ce ?el ?r""",
     )
 
     def local(iri):
         return iri.rsplit("/", 1)[-1]
 
     assert len(facts) == len(rows) > 0  # every claim of the graph, each a row
-    for cid, s, o, sp, ce, el, r, ctx in facts:
+    for cid, s, o, ce, el, r, ctx, sp in facts:
         row = rows[cid]
         # every role counts: subject, object, then cell context, mediator and model
         assert row["data-entities"].split()[:2] == [eid(graph, s), eid(graph, o)]
@@ -179,7 +181,11 @@ def test_claim_rows_carry_what_the_graph_says(site: Path, graph: Graph):
             eid(graph, o),
             *(eid(graph, URIRef(x)) for x in ctx.split()),
         }
-        assert (row["data-species"], row["data-certainty"]) == (local(sp), local(ce))
+        # species: the record's values (human, mouse), "none" where the review names none
+        assert (sorted(row["data-species"].split()), row["data-certainty"]) == (
+            sorted(set(sp.split())) or ["none"],
+            local(ce),
+        )
         assert row["data-evidence"] == (local(el) if el else "none")
         assert row["data-relation"] == local(r)
     refs = Counter(cid for (cid,) in select(graph, "SELECT ?i WHERE { ?c mscsle:claim_id ?i ; mscsle:cites ?r }"))
@@ -473,7 +479,7 @@ def visible_rows(dom: str) -> tuple[int, int, str]:
 @pytest.mark.parametrize(
     "fragment, query",
     [
-        ("species=mouse", "?c mscsle:in_species mscsle:mouse"),
+        ("species=mouse", "?c mscsle:in_species <http://purl.obolibrary.org/obo/NCBITaxon_10090>"),
         (
             "entity=OAZ&certainty=hedged",
             "{ ?c mscsle:has_subject <http://identifiers.org/hgnc/16762> } UNION "
@@ -528,7 +534,9 @@ def test_docs_without_a_build_says_to_build_first(mini, tmp_path: Path):
 def test_docs_after_the_records_changed_says_the_build_is_stale(mini, tmp_path: Path):
     build(mini)
     claims = mini.claims_dir / "direct_genes.yaml"
-    claims.write_text(claims.read_text(encoding="utf-8").replace("species: human", "species: mouse"), encoding="utf-8")
+    claims.write_text(
+        claims.read_text(encoding="utf-8").replace("species: [human]", "species: [mouse]"), encoding="utf-8"
+    )
     os.utime(claims, (time.time() + 5, time.time() + 5))  # later than the build, whatever the clock's resolution
     result = CliRunner().invoke(main, ["--root", str(mini.root), "docs", "--out", str(tmp_path / "site")])
     assert result.exit_code == 2
@@ -542,7 +550,7 @@ def test_docs_reads_the_built_graph_and_never_rebuilds(mini, tmp_path: Path):
     build(mini)
     claims = mini.claims_dir / "direct_genes.yaml"
     claims.write_text(
-        claims.read_text(encoding="utf-8").replace("species: human", "species: hamster"), encoding="utf-8"
+        claims.read_text(encoding="utf-8").replace("species: [human]", "species: [hamster]"), encoding="utf-8"
     )
     nt = mini.dist / "mscsle.nt"
     os.utime(nt, (time.time() + 5, time.time() + 5))  # the build is newer than the (now broken) records

@@ -403,8 +403,8 @@ def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int, max_rows
 )
 @click.pass_context
 def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool) -> None:
-    """Claims by section, species, certainty, evidence level, relation and condition; mapped share per kind;
-    paragraphs without claims."""
+    """Claims by section, species, disease state, population, design, cell source, certainty, evidence level and
+    relation; mapped share per kind; paragraphs without claims."""
     project = _project(ctx)
     source_text = _source_text(project, source_text)
     ontology = read_ontology(project)

@@ -206,19 +206,28 @@ def test_reference_numbers_yaml_11_reads_surprisingly_are_refused(mini: Project,
     edit(mini.root / CLAIMS, "references: [41]", f"references: [{written}]")
     err = refused(mini, tmp_path / "dist")
     assert (
-        f"{CLAIMS}: claim dg-01 (line 3): field 'references': '{written}' (line 12) is not a plain decimal number; "
+        f"{CLAIMS}: claim dg-01 (line 3): field 'references': '{written}' (line 13) is not a plain decimal number; "
         f"YAML reads it as {read}"
     ) in err
 
 
-@pytest.mark.parametrize(("field", "value"), [("species", "yes"), ("hedge", "off"), ("object", "2018-01-02")])
-def test_yaml_11_booleans_and_dates_are_refused_where_text_is_wanted(mini: Project, tmp_path: Path, field, value):
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("species", "[yes]", "must be a list of text values, got a list [True]"),
+        ("population", "off", "must be text, but YAML read a yes/no value False"),
+        ("object", "2018-01-02", "must be text, but YAML read"),
+    ],
+)
+def test_yaml_11_booleans_and_dates_are_refused_where_text_is_wanted(
+    mini: Project, tmp_path: Path, field, value, message
+):
     path = mini.root / CLAIMS
     text = path.read_text(encoding="utf-8")
     line = next(ln for ln in text.splitlines() if ln.strip().startswith(f"{field}:"))
     path.write_text(text.replace(line, f"{line.split(':')[0]}: {value}", 1), encoding="utf-8")
     err = refused(mini, tmp_path / "dist")
-    assert f"field '{field}': must be text, but YAML read" in err
+    assert f"field '{field}': {message}" in err
 
 
 # --- item 4: TSV cells ------------------------------------------------------------------------------------------------

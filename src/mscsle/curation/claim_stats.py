@@ -13,12 +13,29 @@ from mscsle.curation.review_text import ReviewText
 from mscsle.model.vocab import MSCSLE
 from mscsle.project import Project
 
-DIMENSIONS = ("section", "species", "certainty", "evidence_level", "relation", "condition")
+DIMENSIONS = (
+    "section",
+    "species",
+    "disease_state",
+    "population",
+    "design",
+    "cell_source",
+    "certainty",
+    "evidence_level",
+    "relation",
+)
+
+
+def _values(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """A field's values ('none' where a claim has no value); a list counts each of its values."""
+    if isinstance(value, tuple):
+        return value or ("none",)
+    return (value or "none",)
 
 
 def claim_counts(records: Records) -> dict[str, Counter[str]]:
-    """For each dimension, how many claims have each value ('none' where a claim has no value)."""
-    return {d: Counter(getattr(c, d) or "none" for c in records.claims) for d in DIMENSIONS}
+    """For each dimension, how many claims have each value (a claim with two species counts under both)."""
+    return {d: Counter(v for c in records.claims for v in _values(getattr(c, d))) for d in DIMENSIONS}
 
 
 def headings(ontology: Graph) -> list[str]:
@@ -35,5 +52,5 @@ class Coverage:
 def coverage(project: Project, ontology: Graph, records: Records, review: ReviewText) -> Coverage:
     paras = paragraphs(review, headings(ontology))
     exclusions = read_exclusions(project.root / "data" / "coverage-exclusions.yaml")
-    silent = [p for p in paras if not any(p.holds(c.quote) for c in records.claims)]
+    silent = [p for p in paras if not any(p.holds(q) for c in records.claims for q in c.quote)]
     return Coverage(paras, uncovered(paras, records.claims, exclusions), silent)

@@ -116,6 +116,6 @@ def uncovered(paras: list[Paragraph], claims: list[Claim], exclusions: list[Excl
             p.opening.startswith(e.opening[:60]) or e.opening.startswith(p.opening) for e in exclusions
         ):
             continue
-        if not any(p.holds(c.quote) for c in claims):
+        if not any(p.holds(q) for c in claims for q in c.quote):
             missing.append(p)
     return missing

@@ -19,10 +19,11 @@ from mscsle.curation.input_files import UNSAFE_CHARACTER as UNSAFE_CHARACTER
 from mscsle.curation.input_files import read_bytes, text_problem, tsv_rows
 from mscsle.curation.review_text import ReviewText
 from mscsle.errors import CurationError, Problem, cut, show
-from mscsle.model.claim import BY_NAME, FIELDS, RECORD_FIELDS, Claim
+from mscsle.model.claim import BY_NAME, FIELDS, KEY_FIELDS, RECORD_FIELDS, Claim
 from mscsle.model.claim import ENTITY_FIELDS as MODEL_ENTITY_FIELDS
 from mscsle.model.vocab import Vocab
 
+TABLE1 = "table1"  # the section of the review's Table 1 (the only one whose claims name supporting claims)
 ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 CLAIM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ENTITY_COLUMNS = ("id", "label", "kind", "synonyms", "definition")
@@ -388,8 +389,10 @@ def _check_claim(
     registry: Registry | None,
     source: ReviewText | None,
     problems: list[Problem],
+    reported: bool = False,
 ) -> Claim | None:
-    """One claim record checked field by field; None if it has any problem (all are recorded)."""
+    """One claim record checked field by field; None if it has any problem (all are recorded). `reported`: the
+    record already has a problem (a repeated key), so its direction is not judged on what YAML kept."""
     if not isinstance(raw, dict):
         problems.append(
             Problem(
@@ -406,71 +409,103 @@ def _check_claim(
         if f not in raw or raw[f] is None or (isinstance(raw[f], str) and not raw[f].strip()):
             problems.append(Problem(name, rec, f, f"is missing; it is required: {EXPECTED[f]}"))
     for f in sorted(set(raw) - set(REQUIRED) - set(OPTIONAL), key=str):
+        hint = "; a claim's context is written as species, disease_state, population and design" * (f == "condition")
         problems.append(
             Problem(
                 name,
                 rec,
                 str(f),
                 f"unknown field{_suggest(str(f), REQUIRED + OPTIONAL)}; the fields "
-                f"are {', '.join(REQUIRED + OPTIONAL)}",
+                f"are {', '.join(REQUIRED + OPTIONAL)}{hint}",
             )
         )
     for f in (*REQUIRED, *OPTIONAL):
-        if not BY_NAME[f].multi and raw.get(f) is not None and not isinstance(raw[f], BY_NAME[f].value_type):
+        spec, value = BY_NAME[f], raw.get(f)
+        if value is None or f == "references":  # the references have their own messages
+            continue
+        if not spec.multi and not isinstance(value, spec.value_type):
             problems.append(
                 Problem(
                     name,
                     rec,
                     f,
-                    f"must be text, but YAML read {_describe(raw[f])}; "
+                    f"must be text, but YAML read {_describe(value)}; "
                     f"expected {EXPECTED[f]} (put the value in quotes if it is meant "
                     f"literally)",
                 )
             )
+        elif spec.multi and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
+            colon = isinstance(value, list) and any(isinstance(v, dict) for v in value)
+            hint = " (YAML read 'text: more text' as a mapping: put the value in quotes)" if colon else ""
+            problems.append(
+                Problem(
+                    name, rec, f, f"must be a list of text values, got {_describe(value)}{hint}; expected {EXPECTED[f]}"
+                )
+            )
+        elif spec.multi and spec.at_least_one and not [v for v in value if v.strip()]:
+            problems.append(Problem(name, rec, f, f"is an empty list; expected {EXPECTED[f]}"))
     for f in (*REQUIRED, *OPTIONAL):
-        if isinstance(raw.get(f), str) and (bad := text_problem(raw[f])):
-            problems.append(Problem(name, rec, f, bad))
+        for v in _values(raw.get(f)):
+            if isinstance(v, str) and (bad := text_problem(v)):
+                problems.append(Problem(name, rec, f, bad))
     if len(problems) > before:
         return None
 
-    def one_of(f: str, allowed: frozenset[str] | dict[str, int]) -> None:
-        if raw.get(f) is not None and raw[f] not in allowed:
-            problems.append(
-                Problem(
-                    name,
-                    rec,
-                    f,
-                    f"unknown value {show(raw[f])}{_suggest(raw[f], allowed)}; expected {_choices(allowed, EXPECTED[f])}",
-                )
-            )
-
-    if not CLAIM_ID.match(raw["id"]):
-        problems.append(
-            Problem(name, rec, "id", f"{show(raw['id'])} is not a valid claim id; expected {EXPECTED['id']}")
-        )
-    if registry is not None:  # without a registry, its own problem says why
-        for f in ENTITY_FIELDS:
-            entities, value = registry.entities, raw.get(f)
-            if value is None or value in registry.broken:
-                continue
-            if value not in entities:
-                problems.append(Problem(name, rec, f, _unknown_entity(value, entities)))
-            elif BY_NAME[f].values == "cells" and entities[value].kind not in vocab.cell_kinds:
+    def one_of(f: str, allowed: Iterable[str]) -> None:
+        for v in _values(raw.get(f)):
+            if v not in allowed:
                 problems.append(
                     Problem(
                         name,
                         rec,
                         f,
-                        f"entity {value!r} is a {entities[value].kind}, not a cell type; expected {EXPECTED[f]}",
+                        f"unknown value {show(v)}{_suggest(v, allowed)}; expected {_choices(allowed, EXPECTED[f])}",
                     )
                 )
+
+    if not CLAIM_ID.match(raw["id"]):
+        problems.append(
+            Problem(name, rec, "id", f"{show(raw['id'])} is not a valid claim id; expected {EXPECTED['id']}")
+        )
+    elif raw["id"].endswith("-mouse"):
+        problems.append(
+            Problem(
+                name,
+                rec,
+                "id",
+                f"{show(raw['id'])} ends in '-mouse'; a finding in patients and in mice is one claim with "
+                "species: [human, mouse] (docs/curation.md)",
+            )
+        )
+    if registry is not None:  # without a registry, its own problem says why
+        for f in ENTITY_FIELDS:
+            entities = registry.entities
+            for value in _values(raw.get(f)):
+                if value in registry.broken:
+                    continue
+                if value not in entities:
+                    problems.append(Problem(name, rec, f, _unknown_entity(value, entities)))
+                elif BY_NAME[f].values == "cells" and entities[value].kind not in vocab.cell_kinds:
+                    problems.append(
+                        Problem(
+                            name,
+                            rec,
+                            f,
+                            f"entity {value!r} is a {entities[value].kind}, not a cell type; expected {EXPECTED[f]}",
+                        )
+                    )
     for spec in RECORD_FIELDS:
         if spec.vocab is not None:
             one_of(spec.name, getattr(vocab, spec.vocab))
-    if raw["certainty"] == "hedged" and not (raw.get("hedge") or "").strip():
+    if registry is not None and raw["relation"] in vocab.relations and not reported:
+        _check_direction(raw, rec, name, vocab, registry, problems)
+    if raw["certainty"] in ("hedged", "speculative") and not (raw.get("hedge") or "").strip():
         problems.append(
             Problem(
-                name, rec, "hedge", "is missing; a hedged claim names the review's hedging word(s), e.g. hedge: may"
+                name,
+                rec,
+                "hedge",
+                f"is missing; a {raw['certainty']} claim names the review's cue word(s), e.g. hedge: may",
             )
         )
     if raw["certainty"] == "stated" and raw.get("hedge") is not None:
@@ -482,6 +517,20 @@ def _check_claim(
                 f"is {raw['hedge']!r} but certainty is 'stated'; set certainty: hedged, or remove the hedge",
             )
         )
+    if raw.get("supported_by") and section != TABLE1:
+        problems.append(
+            Problem(
+                name,
+                rec,
+                "supported_by",
+                f"is only for Table 1's rows (data/claims/{TABLE1}.yaml); a claim of the text is supported by its "
+                "quotes and references",
+            )
+        )
+    for f in ("via", "species", "design", "supported_by", "quote"):
+        listed = _values(raw.get(f))
+        if len(set(listed)) != len(listed):
+            problems.append(Problem(name, rec, f, f"lists a value twice: {listed}; list each once"))
     refs = raw["references"]
     if not isinstance(refs, list) or not all(isinstance(r, int) and not isinstance(r, bool) for r in refs):
         problems.append(
@@ -508,12 +557,70 @@ def _check_claim(
                 )
         if len(set(refs)) != len(refs):
             problems.append(Problem(name, rec, "references", f"lists a reference twice: {refs}; list each once"))
-    if source is not None and not source.contains(raw["quote"]):
-        problems.append(Problem(name, rec, "quote", _quote_not_found(raw["quote"], source)))
+    if source is not None:
+        for quote in raw["quote"]:
+            if not source.contains(quote):
+                problems.append(Problem(name, rec, "quote", _quote_not_found(quote, source)))
     if len(problems) > before:
         return None
-    values: dict[str, Any] = {spec.name: raw.get(spec.name) for spec in RECORD_FIELDS if not spec.multi}
-    return Claim(section=section, references=tuple(sorted(refs)), **values)
+    values: dict[str, Any] = {
+        spec.name: tuple(raw.get(spec.name) or ()) if spec.multi else raw.get(spec.name) for spec in RECORD_FIELDS
+    }
+    values |= {"section": section, "references": tuple(sorted(refs))}
+    return Claim(**values)
+
+
+def _values(value: Any) -> list[Any]:
+    """The values of a field as a list: none, the one value, or the list's."""
+    return [] if value is None else value if isinstance(value, list) else [value]
+
+
+def _check_direction(
+    raw: dict[str, Any], rec: str, name: str, vocab: Vocab, registry: Registry, problems: list[Problem]
+) -> None:
+    """Subject and object have the entity kinds of the relation's domain and range (one direction per relation)."""
+    relation = raw["relation"]
+    for f, allowed, side in (("subject", vocab.domains, "domain"), ("object", vocab.ranges, "range")):
+        entity = registry.entities.get(raw[f])
+        if entity is None or entity.kind not in vocab.kinds or entity.kind in allowed[relation]:
+            continue  # an unknown entity or kind has its own problem
+        kinds = " or ".join(f"a {k} (or below)" for k in vocab.declared[(relation, side)])
+        problems.append(
+            Problem(
+                name,
+                rec,
+                f,
+                f"entity {entity.id!r} is a {entity.kind}, but the {f} of {relation} is {kinds} (its {side} in "
+                f"ontology/mscsle.ttl); check the direction (docs/curation.md, '{relation}') or choose another relation",
+            )
+        )
+
+
+def _check_links(claims: list[tuple[str, str, Claim]], problems: list[Problem]) -> None:
+    """Across all files: supported_by names claims that exist; no two claims state the same thing."""
+    ids = {c.id for _, _, c in claims}
+    seen: dict[tuple[Any, ...], str] = {}
+    for name, rec, c in claims:
+        for other in c.supported_by:
+            if other not in ids:
+                problems.append(
+                    Problem(name, rec, "supported_by", f"names {other!r}, which is no claim id of data/claims/")
+                )
+        key = (
+            c.section == TABLE1,  # a Table 1 row restates text claims by design (it names them in supported_by)
+            *(frozenset(v) if isinstance(v := getattr(c, f), tuple) else v for f in KEY_FIELDS),
+        )
+        if key in seen:
+            problems.append(
+                Problem(
+                    name,
+                    rec,
+                    "quote",
+                    f"states the same as claim {seen[key]} (same subject, relation, object, via and context); "
+                    "one statement is one claim: add this quote to that claim's quote list and remove this one",
+                )
+            )
+        seen.setdefault(key, c.id)
 
 
 def _unknown_entity(value: str, entities: dict[str, Entity]) -> str:
@@ -595,6 +702,7 @@ def load(root: Path, entities_path: Path, claims_dir: Path, vocab: Vocab, source
     problems: list[Problem] = []
     registry = read_entities(entities_path, vocab, _rel(entities_path, root), problems)
     claims: list[Claim] = []
+    located: list[tuple[str, str, Claim]] = []  # (file, record, claim) for the checks across files
     seen: dict[str, str] = {}
     files = sorted(claims_dir.glob("*.yaml"))
     if not files:
@@ -632,7 +740,7 @@ def load(root: Path, entities_path: Path, claims_dir: Path, vocab: Vocab, source
                         f"{yaml.safe_load(written)}: write reference numbers in digits without a leading 0, e.g. 10",
                     )
                 )
-            claim = _check_claim(raw, section, rec, name, vocab, registry, source, problems)
+            claim = _check_claim(raw, section, rec, name, vocab, registry, source, problems, i in cf.duplicates)
             if claim is None:
                 continue
             if claim.id in seen:
@@ -648,6 +756,8 @@ def load(root: Path, entities_path: Path, claims_dir: Path, vocab: Vocab, source
                 continue
             seen[claim.id] = f"in {name}" + (f" line {cf.lines[i]}" if i in cf.lines else "")
             claims.append(claim)
+            located.append((name, rec, claim))
+    _check_links(located, problems)
     if problems:
         raise CurationError(problems)
     claims.sort(key=lambda c: vocab.sections[c.section])  # stable: file order within a section

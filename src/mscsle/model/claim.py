@@ -2,7 +2,8 @@
 
 `Claim` is the record a curator writes (plus the section, taken from the file); each of its fields carries a
 `Slot` in its metadata, and the Python annotation gives the type and the cardinality (`str`: exactly one,
-`str | None`: at most one, `tuple[int, ...]`: any number). `DERIVED` declares the properties that the build adds
+`str | None`: at most one, `tuple[int, ...]`: a list, written even when empty, or omitted when the slot is
+optional; `at_least_one` makes a list 1..*). `DERIVED` declares the properties that the build adds
 to every claim node from the record. The record checks (curation/records.py), the triples (release/graph.py),
 the claims-table columns (release/pipeline.py, queries/export/claims-table.rq) and the site (site/data.py) read
 what they need from `FIELDS`; tests/test_claim_model.py proves that shapes/claim.shacl.ttl and the stored queries
@@ -37,6 +38,8 @@ class Slot:
     column: str | None = None  # the claims-table column of the value (its id); None: not in the table
     label_column: str | None = None  # the claims-table column of the value's label, where the table has one
     in_record: bool = True  # False: not written by the curator (the section comes from the file)
+    optional: bool = False  # the record may omit it (a list: omitted means empty)
+    at_least_one: bool = False  # a list with one value at least
 
 
 # Where a field's values come from: the Vocab attribute that lists them (None: not a controlled value), and the
@@ -45,8 +48,12 @@ VALUE_SOURCES: dict[str, tuple[str | None, URIRef | None]] = {
     "entities": (None, MSCSLE.Entity),  # an id of data/entities.tsv
     "cells": (None, MSCSLE.Cell),  # an id of data/entities.tsv whose kind is mscsle:Cell or below
     "relations": ("relations", None),  # a sub-property of mscsle:relation (shapes: mscsle:RelationShape)
+    "claims": (None, MSCSLE.Claim),  # a claim id of data/claims/
     "species": ("species", MSCSLE.SpeciesContext),
-    "conditions": ("conditions", MSCSLE.Condition),
+    "disease_states": ("disease_states", MSCSLE.DiseaseState),
+    "populations": ("populations", MSCSLE.Population),
+    "designs": ("designs", MSCSLE.StudyDesign),
+    "cell_sources": ("cell_sources", MSCSLE.CellSource),
     "certainties": ("certainties", MSCSLE.Certainty),
     "evidence_levels": ("evidence_levels", MSCSLE.EvidenceLevel),
     "sections": ("sections", MSCSLE.Section),
@@ -63,12 +70,16 @@ def slot(
     label_column: str | None = None,
     in_record: bool = True,
     optional: bool = False,
+    many: bool = False,
+    at_least_one: bool = False,
 ) -> Any:
-    """A dataclass field declared with its Slot (optional fields default to None)."""
+    """A dataclass field declared with its Slot (optional fields default to None, optional lists to ())."""
     if values is not None and values not in VALUE_SOURCES:
         raise ValueError(f"unknown value source {values!r}")
-    meta = {SLOT: Slot(MSCSLE[prop], description, values, column, label_column, in_record)}
-    return dataclasses.field(default=None, metadata=meta) if optional else dataclasses.field(metadata=meta)
+    meta = {SLOT: Slot(MSCSLE[prop], description, values, column, label_column, in_record, optional, at_least_one)}
+    if optional:
+        return dataclasses.field(default=() if many else None, metadata=meta)
+    return dataclasses.field(metadata=meta)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,12 +111,51 @@ class Claim:
     object: str = slot(
         "has_object", "an entity id of data/entities.tsv", values="entities", column="object_id", label_column="object"
     )
-    species: str = slot("in_species", "human, mouse or species_not_stated", values="species", column="species")
-    condition: str = slot(
-        "in_condition",
-        "a condition of the ontology (e.g. sle_patients, lupus_mice, healthy, condition_not_stated)",
-        values="conditions",
-        column="condition",
+    via: tuple[str, ...] = slot(
+        "via",
+        "a list of entity ids of data/entities.tsv: the mediators of the subject's effect, e.g. [CCL2]",
+        values="entities",
+        column="via",
+        optional=True,
+        many=True,
+    )
+    species: tuple[str, ...] = slot(
+        "in_species",
+        "a list of species, e.g. [human] or [human, mouse]; [] when not stated",
+        values="species",
+        column="species",
+    )
+    disease_state: str | None = slot(
+        "in_disease_state",
+        "sle, autoimmune_disease or healthy",
+        values="disease_states",
+        column="disease_state",
+        optional=True,
+    )
+    population: str | None = slot(
+        "in_population",
+        "sle_patients, healthy_donors, lupus_mice or normal_mice",
+        values="populations",
+        column="population",
+        optional=True,
+    )
+    model: str | None = slot(
+        "in_model",
+        "an entity id of data/entities.tsv (the mouse strain or locus)",
+        values="entities",
+        column="model",
+        optional=True,
+    )
+    design: tuple[str, ...] = slot(
+        "has_design",
+        "a list of study designs, e.g. [knockdown, in_vitro]",
+        values="designs",
+        column="design",
+        optional=True,
+        many=True,
+    )
+    cell_source: str | None = slot(
+        "has_cell_source", "bone_marrow or umbilical_cord", values="cell_sources", column="cell_source", optional=True
     )
     cell_context: str | None = slot(
         "in_cell_context",
@@ -114,7 +164,8 @@ class Claim:
         column="cell_context",
         optional=True,
     )
-    certainty: str = slot("has_certainty", "stated or hedged", values="certainties", column="certainty")
+    certainty: str = slot("has_certainty", "stated, hedged or speculative", values="certainties", column="certainty")
+    hedge: str | None = slot("hedge_cue", "the review's hedging word(s), e.g. may", column="hedge", optional=True)
     evidence_level: str | None = slot(
         "has_evidence_level",
         "direct_evidence or indirect_evidence",
@@ -128,16 +179,20 @@ class Claim:
         values="references",
         column="references",
     )
-    section: str = slot("in_section", "a section of the review", values="sections", column="section", in_record=False)
-    quote: str = slot("quote", "the verbatim span of the review that states the claim", column="quote")
-    hedge: str | None = slot("hedge_cue", "the review's hedging word(s), e.g. may", column="hedge", optional=True)
-    via: str | None = slot("via", "an entity id of data/entities.tsv", values="entities", column="via", optional=True)
-    model: str | None = slot(
-        "in_model",
-        "an entity id of data/entities.tsv (the mouse strain or locus)",
-        values="entities",
-        column="model",
+    supported_by: tuple[str, ...] = slot(
+        "supported_by",
+        "a list of claim ids of the review's text that back this Table 1 row (only in table1.yaml)",
+        values="claims",
+        column="supported_by",
         optional=True,
+        many=True,
+    )
+    section: str = slot("in_section", "a section of the review", values="sections", column="section", in_record=False)
+    quote: tuple[str, ...] = slot(
+        "quote",
+        "a list of verbatim spans of the review that state the claim (one at least; two when it says it twice)",
+        column="quote",
+        at_least_one=True,
     )
 
 
@@ -156,11 +211,13 @@ class Field:
     column: str | None
     label_column: str | None
     in_record: bool
+    optional: bool
+    at_least_one: bool
     vocab: str | None  # the Vocab attribute that lists the allowed values (None: entities, references, free text)
     rdf_class: URIRef | None  # the class of every value in the graph (None for a literal, or a relation)
     datatype: URIRef | None  # the datatype of a literal value (None for an IRI value)
     multi: bool  # any number of values (a list in the record)
-    required: bool  # a record must hold it: one value at least, or a list (written [] when empty, never forgotten)
+    required: bool  # a record must hold it: one value, or a list (written [] when empty, never forgotten)
 
 
 def _cardinality(annotation: Any) -> tuple[type, int, int | None]:
@@ -184,14 +241,14 @@ def _fields() -> tuple[Field, ...]:
             Field(
                 f.name,
                 value_type,
-                lo,
+                1 if declared.at_least_one else lo,
                 hi,
                 **dataclasses.asdict(declared),
                 vocab=vocab,
                 rdf_class=rdf_class,
                 datatype=XSD.string if declared.values is None else None,
                 multi=hi is None,
-                required=lo >= 1 or hi is None,
+                required=not declared.optional,
             )
         )
     return tuple(out)
@@ -206,7 +263,7 @@ def owl_kind(f: Field | Derived) -> URIRef:
     else an object property."""
     if f.datatype is not None:
         return OWL.DatatypeProperty
-    if getattr(f, "values", None) == "relations":
+    if getattr(f, "values", None) in ("relations", "claims"):  # a property or a claim (also on plain-triple axioms)
         return OWL.AnnotationProperty
     return OWL.ObjectProperty
 
@@ -214,6 +271,20 @@ def owl_kind(f: Field | Derived) -> URIRef:
 RECORD_FIELDS = tuple(f for f in FIELDS if f.in_record)
 BY_NAME = {f.name: f for f in FIELDS}
 ENTITY_FIELDS = tuple(f for f in FIELDS if f.values in ("entities", "cells"))
+# A claim's key: two claims with the same values of these fields state the same thing (one claim, several quotes).
+KEY_FIELDS = (
+    "subject",
+    "relation",
+    "object",
+    "via",
+    "species",
+    "disease_state",
+    "population",
+    "model",
+    "design",
+    "cell_source",
+    "cell_context",
+)
 
 
 @dataclass(frozen=True)
@@ -226,7 +297,7 @@ class Derived:
     max_count: int | None
     description: str
     rdf_class: URIRef | None = None
-    one_of: tuple[URIRef, ...] = ()  # the only values allowed (sh:in)
+    one_of: tuple[URIRef, ...] = ()  # the values allowed (sh:in)
     datatype: URIRef | None = None
 
 
@@ -237,10 +308,11 @@ DERIVED: tuple[Derived, ...] = (
         "evidence_type",
         MSCSLE.has_evidence_type,
         1,
-        1,
+        None,
         "ECO traceable author statement (ECO:0000304) when the claim cites a reference, else non-traceable author "
-        "statement (ECO:0000303)",
-        one_of=(ECO_TRACEABLE_AUTHOR_STATEMENT, ECO_NON_TRACEABLE_AUTHOR_STATEMENT),
+        "statement (ECO:0000303); and the experimental ECO type of each study design (the ontology's "
+        "mscsle:design_evidence_type)",
+        rdf_class=MSCSLE.EvidenceType,
     ),
 )
 

@@ -79,7 +79,7 @@ def entity_triples(e: Entity, iri: URIRef | None = None, source_label: str | Non
 
 def claim_label(c: Claim, entities: dict[str, Entity], relation_labels: dict[str, str]) -> str:
     """A readable label that is unique: subject, relation, object, the species and the claim's id."""
-    species = "" if c.species == "species_not_stated" else f" ({c.species})"
+    species = f" ({', '.join(c.species)})" if c.species else ""
     return f"{entities[c.subject].label} – {relation_labels[c.relation]} – {entities[c.object].label}{species} [{c.id}]"
 
 
@@ -99,11 +99,14 @@ _NODE: dict[str | None, Callable[[Any], Node]] = {  # a field's value -> its RDF
     None: _text,
     "references": _ref,
     "sections": _section,
-    **{source: _term for source in ("relations", "species", "conditions", "certainties", "evidence_levels")},
+    "relations": _term,
+    "claims": lambda cid: CLAIM[cid],
 }
 _ENTITY_VALUES = ("entities", "cells")  # values that are entities: their one IRI comes from the term model
-# Per field of the claim model: its name, RDF property, where its values come from, and whether it holds a list.
-_FIELDS = tuple((f.name, f.property, f.values, f.multi) for f in FIELDS)
+# Per field of the claim model: its name, RDF property, where its values come from, the Vocab attribute that maps a
+# controlled value to its IRI, and whether it holds a list.
+_NOT_IRIS = ("relations", "sections")  # Vocab attributes that are not a value -> IRI map
+_FIELDS = tuple((f.name, f.property, f.values, f.vocab if f.vocab not in _NOT_IRIS else None, f.multi) for f in FIELDS)
 
 
 def claim_triples(c: Claim, vocab: Vocab, label: str, iris: Mapping[str, URIRef]) -> Iterator[Triple]:
@@ -111,7 +114,9 @@ def claim_triples(c: Claim, vocab: Vocab, label: str, iris: Mapping[str, URIRef]
     has one in the default view, comes from release/plain_view.py)."""
     s = CLAIM[c.id]
 
-    def node(values: str | None, v: Any) -> Node:
+    def node(values: str | None, controlled: str | None, v: Any) -> Node:
+        if controlled is not None:
+            return getattr(vocab, controlled)[v]
         return iris[v] if values in _ENTITY_VALUES else _NODE[values](v)
 
     yield s, _TYPE, _INDIVIDUAL
@@ -119,13 +124,16 @@ def claim_triples(c: Claim, vocab: Vocab, label: str, iris: Mapping[str, URIRef]
     yield s, _LABEL, Literal(label, lang="en")
     yield s, _ASSERTED_IN, vocab.review
     yield s, _EVIDENCE_TYPE, _CITED if c.references else _OWN
-    for name, prop, values, multi in _FIELDS:
+    for d in c.design:  # the experimental ECO type of each design that has one
+        if d in vocab.design_evidence:
+            yield s, _EVIDENCE_TYPE, vocab.design_evidence[d]
+    for name, prop, values, controlled, multi in _FIELDS:
         value = getattr(c, name)
         if multi:
             for v in value:
-                yield s, prop, node(values, v)
+                yield s, prop, node(values, controlled, v)
         elif value:
-            yield s, prop, node(values, value)
+            yield s, prop, node(values, controlled, value)
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,7 @@
 One node per entity that a claim names (its Biolink category from the entity's mscsle class, its label, its exact
 external matches as xrefs) and one edge per claim: the Biolink predicate nearest to the claim's relation, the
 relation itself as `original_predicate` (so no meaning is lost), species as `species_context_qualifier` (the
-NCBITaxon term the species maps to), evidence as `has_evidence` (the claim's evidence type and level, and their
-exact ECO matches), certainty as `has_confidence_level`, `knowledge_level` knowledge_assertion and `agent_type`
+claim's NCBITaxon terms), evidence as `has_evidence` (the claim's ECO evidence types and its evidence level), certainty as `has_confidence_level`, `knowledge_level` knowledge_assertion and `agent_type`
 manual_agent (every claim is a statement of the review, curated by hand). Ids are the project's CURIEs.
 """
 
@@ -57,7 +56,6 @@ PREDICATES = {
     "inhibits": "biolink:affects",
     "interacts_with": "biolink:interacts_with",
     "located_in": "biolink:located_in",
-    "mediates_effect_of": "biolink:related_to",
     "overexpressed_in": "biolink:associated_with",
     "participates_in": "biolink:participates_in",
     "promotes": "biolink:affects",
@@ -157,8 +155,8 @@ def kgx_files(graph: Graph) -> dict[str, bytes]:
         relation = str(r)[len(str(MSCSLE)) :]
         if relation not in PREDICATES:
             raise KgxMappingMissing(f"no Biolink predicate for the relation {curie(r)}")
-        species = _iri(graph, claim, "in_species")
-        evidence = [graph.value(claim, MSCSLE.has_evidence_type), graph.value(claim, MSCSLE.has_evidence_level)]
+        species = sorted(curie(t) for t in graph.objects(claim, MSCSLE.in_species))  # NCBITaxon terms themselves
+        evidence = [*graph.objects(claim, MSCSLE.has_evidence_type), graph.value(claim, MSCSLE.has_evidence_level)]
         evidence_ids = sorted(
             {curie(e) for e in evidence if e} | {m for e in evidence if e for m in _exact(graph, cast(URIRef, e))}
         )
@@ -170,7 +168,7 @@ def kgx_files(graph: Graph) -> dict[str, bytes]:
                 "object": curie(o),
                 "original_predicate": curie(r),
                 "category": "biolink:Association",
-                "species_context_qualifier": MULTI.join(_exact(graph, species)),
+                "species_context_qualifier": MULTI.join(species),
                 "has_evidence": MULTI.join(evidence_ids),
                 "has_confidence_level": curie(graph.value(claim, MSCSLE.has_certainty)),
                 "knowledge_level": "knowledge_assertion",

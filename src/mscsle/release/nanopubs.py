@@ -3,8 +3,9 @@
 One nanopublication per claim, its IRI https://w3id.org/mscsle/np/<claim_id>/ (ending in `/`, so that the graph
 IRIs derived from it stay well formed for the nanopub tools), its four graphs named under it:
 - assertion: the claim's statement itself (subject relation object) and the claim node with what qualifies it
-  (species, condition, cell context, model, via, certainty, hedge cue, label);
-- provenance: the assertion was quoted from the review (prov:wasQuotedFrom, the verbatim quote as prov:value),
+  (species, disease state, population, design, cell source, cell context, model, via, certainty, hedge cue,
+  label);
+- provenance: the assertion was quoted from the review (prov:wasQuotedFrom, each verbatim quote as prov:value),
   with the claim's review, cited references, evidence level and type, and section;
 - pubinfo: licence, creator (the ontology's own) and the release date at midnight UTC (never the wall clock).
 The URIs are not trusty URIs and the nanopublications are not signed: signing needs a private key, which a
@@ -71,7 +72,7 @@ def nanopub_quads(graph: Graph, claim: URIRef, release: str) -> list[ox.Quad]:
     assertion.append((node[MSCSLE.has_subject], node[MSCSLE.has_relation], node[MSCSLE.has_object]))
     provenance += [
         (assertion_iri, PROV.wasQuotedFrom, node[MSCSLE.asserted_in]),
-        (assertion_iri, PROV.value, node[MSCSLE.quote]),
+        *((assertion_iri, PROV.value, quote) for quote in graph.objects(claim, MSCSLE.quote)),
         (assertion_iri, PROV.wasDerivedFrom, claim),
         *((assertion_iri, DCTERMS.references, ref) for ref in graph.objects(claim, MSCSLE.cites)),
     ]

@@ -18,7 +18,7 @@ from mscsle.curation.mappings import MappingSet, load_mappings
 from mscsle.curation.records import Records, load
 from mscsle.curation.review_text import ReviewText
 from mscsle.errors import CurationError, Problem, ValidationError
-from mscsle.model.claim import TABLE_COLUMNS
+from mscsle.model.claim import FIELDS, TABLE_COLUMNS
 from mscsle.model.prefixes import sparql_prologue
 from mscsle.model.triples import Triple
 from mscsle.model.vocab import Vocab
@@ -38,7 +38,8 @@ from mscsle.release.references import read_bibliography, unlisted_references
 from mscsle.release.sssom_tsv import sssom_tsv
 from mscsle.release.term_iris import entity_iris, relation_problems, source_labels
 
-CLAIMS_COLUMNS = TABLE_COLUMNS  # from the claim model; queries/export/claims-table.rq selects them
+CLAIMS_COLUMNS = TABLE_COLUMNS  # from the claim model; queries/export/claims-table.rq selects the single-valued ones
+LIST_COLUMNS = tuple(f.column for f in FIELDS if f.multi and f.column)  # claim-lists.rq, claim-references.rq
 
 
 ONTOLOGY_FILE = "ontology/mscsle.ttl"
@@ -96,23 +97,32 @@ def read_source(path: Path) -> ReviewText:
     raise CurationError([Problem(str(path), "", "", f"{why}; it must be the review's text (--source-text)")])
 
 
+LIST_SEPARATOR = " | "  # between the values of a list column (references: ", ")
+
+
 def claims_table(store: ox.Store | bytes, project: Project) -> bytes:
     """dist/claims.tsv, read back from the graph itself (so the table shows what the RDF says): a store of it,
     or its N-Triples."""
     if isinstance(store, bytes):
         store = load_store(store)
     export = project.queries_dir / "export"
-    query = sparql_prologue() + (export / "claims-table.rq").read_text(encoding="utf-8")
-    names, rows = select(store, query)
-    refs_query = sparql_prologue() + (export / "claim-references.rq").read_text(encoding="utf-8")
-    _, refs = select(store, refs_query)
-    cited: dict[str, list[int]] = {}
-    for cid, n in refs:
-        cited.setdefault(cid, []).append(int(n))
+
+    def run(name: str) -> tuple[list[str], list[tuple[str, ...]]]:
+        return select(store, sparql_prologue() + (export / f"{name}.rq").read_text(encoding="utf-8"))
+
+    names, rows = run("claims-table")
+    lists: dict[tuple[str, str], list[str]] = {}
+    for cid, column, value, *_ in run("claim-lists")[1]:
+        lists.setdefault((cid, column), []).append(value)
+    for cid, n in sorted(run("claim-references")[1], key=lambda r: int(r[1])):
+        lists.setdefault((cid, "references"), []).append(n)
     out = []
     for row in rows:
         values = dict(zip(names, row, strict=False))
-        values["references"] = ", ".join(str(n) for n in sorted(cited.get(values["claim_id"], [])))
+        cid = values["claim_id"]
+        for column in LIST_COLUMNS:
+            sep = ", " if column == "references" else LIST_SEPARATOR
+            values[column] = sep.join(lists.get((cid, column), []))
         out.append(tuple(values[c] for c in CLAIMS_COLUMNS))
     return serialize.tsv(CLAIMS_COLUMNS, out)
 

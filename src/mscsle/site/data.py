@@ -17,7 +17,8 @@ from mscsle.model import claim as model
 from mscsle.model.prefixes import converter, sparql_prologue
 from mscsle.query.stored import select
 
-LABELLED = (*(f.name for f in model.FIELDS if f.vocab and f.vocab != "relations"), "evidence_type")  # *_label columns
+LABELLED = (*(f.name for f in model.FIELDS if f.vocab and f.vocab != "relations"), "evidence_type")  # have labels
+LIST_LABELLED = ("species", "design", "evidence_type")  # labelled lists: labels from export/claim-lists.rq
 TABLE1 = "table1"  # the section of the review's Table 1: its subjects are the factors
 
 
@@ -95,7 +96,7 @@ class Claim(model.Claim):
     @property
     def context_entities(self) -> tuple[tuple[str, str], ...]:
         """(role, entity id) of the entities that qualify the claim: cell context, mediator, model."""
-        roles = (("in cell", self.cell_context), ("via", self.via), ("in model", self.model))
+        roles = (("in cell", self.cell_context), *(("via", v) for v in self.via), ("in model", self.model))
         return tuple((role, e) for role, e in roles if e)
 
 
@@ -136,13 +137,18 @@ class Section:
 
 @dataclass(frozen=True)
 class Value:
-    """A controlled value of a claim (species, condition, ...) or a section of the review."""
+    """A controlled value of a claim (species, population, design, ...) or a section of the review."""
 
     set: str
     set_label: str
-    id: str
+    id: str  # as a record writes it
+    iri: str
     label: str
     definition: str
+
+    @property
+    def curie(self) -> str:
+        return converter().compress(self.iri, passthrough=True)
 
 
 @dataclass(frozen=True)
@@ -263,11 +269,21 @@ def read_site_data(store: ox.Store, queries_dir: Path) -> SiteData:
     }
     relations = {r["id"]: Relation(**r) for r in _rows(store, queries, "relations")}
     refs = _grouped(_rows(store, queries_dir / "export", "claim-references"), "claim_id", "number")
+    lists: dict[tuple[str, str], list[dict[str, str]]] = {}
+    for row in _rows(store, queries_dir / "export", "claim-lists"):
+        lists.setdefault((row["claim_id"], row["column"]), []).append(row)
     claims = []
     for r in _rows(store, queries, "claims"):
+        cid = r["claim_id"]
         given: dict[str, Any] = {f.name: r[f.column] or None for f in model.FIELDS if f.column and not f.multi}
-        labels = {name: r[f"{name}_label"] for name in LABELLED if r[f"{name}_label"]}
-        refs_of = tuple(sorted(int(n) for n in refs.get(r["claim_id"], ())))
+        given |= {
+            f.name: tuple(v["value"] for v in lists.get((cid, f.column), ()))
+            for f in model.FIELDS
+            if f.multi and f.column and f.name != "references"
+        }
+        labels = {name: r[f"{name}_label"] for name in LABELLED if r.get(f"{name}_label")}
+        labels |= {n: ", ".join(v["label"] for v in lists[(cid, n)]) for n in LIST_LABELLED if (cid, n) in lists}
+        refs_of = tuple(sorted(int(n) for n in refs.get(cid, ())))
         claims.append(Claim(**given, references=refs_of, section_order=int(r["section_order"]), labels=labels))
     values = [Value(**{k: v for k, v in r.items() if k != "order"}) for r in _rows(store, queries, "values")]
     references = _references(_rows(store, queries, "references"))

@@ -47,17 +47,19 @@ def _cited(html: str, root: str) -> str:
     return CITATION.sub(numbers, html)
 
 
-def _highlight(p: Paragraph, spans: list[tuple[int, int, str]], root: str) -> Markup:
+def _highlight(p: Paragraph, spans: list[tuple[int, int, str]], root: str, anchored: set[str]) -> Markup:
     """The paragraph's text cut at every quote boundary; covered pieces marked, each quote's start anchored."""
     cuts = sorted({0, len(p.text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
     starts: dict[int, list[str]] = {}
     for s, _, cid in spans:
         starts.setdefault(s, []).append(cid)
-    out = []
+    out = []  # a claim with several quotes is anchored at the first in reading order (`anchored` so far)
     for a, b in zip(cuts, cuts[1:], strict=False):
         for cid in starts.get(a, ()):
+            anchor = "" if cid in anchored else f' id="q-{escape(cid)}"'
+            anchored.add(cid)
             out.append(
-                f'<a class="qref" id="q-{escape(cid)}" href="{root}claims.html#claim-{escape(cid)}" '
+                f'<a class="qref"{anchor} href="{root}claims.html#claim-{escape(cid)}" '
                 f'title="claim {escape(cid)} in the claims browser">{escape(cid)}</a>'
             )
         covering = [cid for s, e, cid in spans if s <= a and b <= e]
@@ -75,14 +77,18 @@ def provenance(review: ReviewText, headings: list[str], claims: list[Claim], roo
     located: dict[str, int] = {}
     spans: dict[int, list[tuple[int, int, str]]] = {}
     for c in claims:
-        pattern = _pattern(c.quote)
-        for p in paras:
-            if m := pattern.search(p.text):
-                located[c.id] = p.number
-                spans.setdefault(p.number, []).append((m.start(), m.end(), c.id))
-                break
+        for quote in c.quote:  # each quote where it stands; the claim is located at its first
+            pattern = _pattern(quote)
+            for p in paras:
+                if m := pattern.search(p.text):
+                    located[c.id] = min(located.get(c.id, p.number), p.number)
+                    spans.setdefault(p.number, []).append((m.start(), m.end(), c.id))
+                    break
     shown = []
+    anchored: set[str] = set()
     for p in paras:
         mine = sorted(spans.get(p.number, []))
-        shown.append(ShownParagraph(p.number, p.section, _highlight(p, mine, root), tuple(c for _, _, c in mine)))
+        shown.append(
+            ShownParagraph(p.number, p.section, _highlight(p, mine, root, anchored), tuple(c for _, _, c in mine))
+        )
     return Provenance(shown, located, [c.id for c in claims if c.id not in located])

@@ -47,16 +47,26 @@ class Filter:
     options: tuple[tuple[str, str, int], ...]  # value, label, number of claims
 
 
+def _as_list(v: tuple[str, str] | list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return v if isinstance(v, list) else [v]
+
+
 def _filter(
     name: str,
     label: str,
     claims: list[Claim],
-    value: Callable[[Claim], tuple[str, str]],
+    value: Callable[[Claim], tuple[str, str] | list[tuple[str, str]]],
     order: Callable[[str], object],
 ) -> Filter:
-    counts = Counter(value(c) for c in claims)
+    counts = Counter(v for c in claims for v in _as_list(value(c)))
     options = sorted(((v, lbl, n) for (v, lbl), n in counts.items()), key=lambda o: (order(o[0]), o[1]))
     return Filter(name, label, name, tuple(options))
+
+
+def _species(c: Claim) -> list[tuple[str, str]]:
+    """A claim's species as filter options (one for each; a claim in humans and mice is found under both)."""
+    labels = c.labels.get("species", "").split(", ")
+    return list(zip(c.species, labels, strict=True)) if c.species else [("none", "species not stated")]
 
 
 def claim_filters(data: SiteData) -> list[Filter]:
@@ -81,7 +91,7 @@ def claim_filters(data: SiteData) -> list[Filter]:
             lambda c: (c.relation, data.relations[c.relation].label),
             lambda v: data.relations[v].label if v in data.relations else v,
         ),
-        _filter("species", "species", data.claims, lambda c: (c.species, c.labels["species"]), by_rank),
+        _filter("species", "species", data.claims, _species, by_rank),
         _filter("certainty", "certainty", data.claims, lambda c: (c.certainty, c.labels["certainty"]), by_rank),
         _filter(
             "evidence",
