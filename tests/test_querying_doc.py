@@ -71,6 +71,7 @@ def test_every_idiom_of_the_guide_is_tested():
         "claims-about-an-entity",
         "direct-versus-indirect-factors",
         "species-and-certainty",
+        "context-qualifiers",
         "following-mediation",
         "subclass-closure",
         "subproperty-closure",
@@ -105,6 +106,19 @@ def test_direct_versus_indirect_factors(store):
 def test_species_and_certainty(store, records):
     expected = {c.id for c in records.claims if c.certainty == "stated" and species_of(c) == {"mouse"}}
     assert expected and _ids(_rows(store, "species-and-certainty")) == expected
+
+
+def test_context_qualifiers(store, records):
+    rows = _rows(store, "context-qualifiers")
+    perturbed = [c for c in records.claims if {"knockout", "knockdown"} & set(c.design)]
+    assert perturbed and _ids(rows) == {c.id for c in perturbed}
+    species = {(r["claim"].removeprefix(str(CLAIM)), r.get("species", "")) for r in rows}
+    taxa = {
+        "human": "http://purl.obolibrary.org/obo/NCBITaxon_9606",
+        "mouse": "http://purl.obolibrary.org/obo/NCBITaxon_10090",
+    }
+    assert {s for _, s in species} - {""} <= set(taxa.values())
+    assert {c.id for c in perturbed if "mouse" in c.species} == {i for i, s in species if s == taxa["mouse"]}
 
 
 def test_following_mediation(store, records):
