@@ -408,14 +408,15 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
     project = _project(ctx)
     source_text = _source_text(project, source_text)
     ontology = read_ontology(project)
-    records = load(project.root, project.entities, project.claims_dir, read_vocab(ontology))
+    vocab = read_vocab(ontology)
+    records = load(project.root, project.entities, project.claims_dir, vocab)
     if mappings_only:
         _echo_mappings(project, ontology, records)
         return
     click.echo(f"{len(records.claims)} claims, {len(records.entities)} entities\n")
     from tabulate import tabulate  # imported on use: `mscsle build` does not need it
 
-    for dim, counts in claim_counts(records).items():
+    for dim, counts in claim_counts(records, vocab).items():
         click.echo(tabulate(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), headers=(dim, "claims")) + "\n")
     click.echo(tabulate(view_counts(records.claims), headers=("plain-triple view", "claims", "plain triples")) + "\n")
     _echo_mappings(project, ontology, records)
