@@ -44,7 +44,7 @@ def changed_mini(tmp: Path) -> Project:
     claims = project.claims_dir / "direct_genes.yaml"
     text = claims.read_text(encoding="utf-8")
     claims.write_text(
-        text.replace("quote: OAZ is over-expressed in MSCs from SLE patients", "quote: OAZ is over-expressed in MSCs"),
+        text.replace("- OAZ is over-expressed in MSCs from SLE patients", "- OAZ is over-expressed in MSCs"),
         encoding="utf-8",
     )
     return project
