@@ -64,7 +64,8 @@ def test_edges_give_back_the_claims(dist: Path):
         )
     edges = _rows(dist / EDGES)
     # 241 claims since schema v2 merged the "-mouse" twins, the mediation claims and repeated statements (258 before)
-    assert len(edges) == len({e["id"] for e in edges}) == len(claims) >= 240
+    # fewer after the curators' re-reading (issue 14): 234 once C1 removed the immunomodulation mediator copies
+    assert len(edges) == len({e["id"] for e in edges}) == len(claims) >= 220
     back = {
         e["id"]: (
             e["subject"],

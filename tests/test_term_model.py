@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from mscsle.checks.qc import counts, qc_rules, run_checks
+from mscsle.checks.qc import counts, qc_rules, release_checks, run_checks
 from mscsle.cli import main
 from mscsle.curation.records import load
 from mscsle.model.vocab import ENTITY, EXACT_SYNONYM, MSCSLE, Vocab
@@ -102,7 +102,9 @@ def test_kind_classes_are_not_mirrored_and_relations_are_never_individuals(graph
 def test_claim_labels_are_generated_and_unique(graph: Graph):
     claims = set(graph.subjects(RDF.type, MSCSLE.Claim))
     labels = [str(graph.value(c, RDFS.label)) for c in claims]
-    assert len(labels) == len(set(labels)) >= 240  # 241 in schema v2 (twins and repeated statements merged)
+    # 241 after the mechanical schema v2 migration; fewer after the curators' re-reading (issue 14): C1 removed the
+    # mediator-as-subject copies of the immunomodulation section and merged its repeated statements (234 then).
+    assert len(labels) == len(set(labels)) >= 220
     for c, label in zip(claims, labels, strict=True):
         cid = str(graph.value(c, MSCSLE.claim_id))
         assert label.endswith(f" [{cid}]") and label.count(" – ") == 2, label
@@ -154,12 +156,10 @@ def test_duplicate_claim_and_unused_entity_name_exactly_the_culprits():
 
 
 def test_release_has_no_error_and_no_warning(store: ox.Store):
-    results = run_checks(store, ROOT / "queries")
+    results = release_checks(store, ROOT / "queries", ROOT / "data" / "qc-exceptions.tsv")  # explained ones apart
     assert counts(results)["ERROR"] == counts(results)["WARN"] == 0
     info = {(n, row[0]) for n, v in results.items() for row in v.rows}
-    roots = {
-        f"{MSCSLE}{r}" for r in ("Entity", "Claim", "Reference", "Review", "Section", "ValueSet", "DiseaseState")
-    }
+    roots = {f"{MSCSLE}{r}" for r in ("Entity", "Claim", "Reference", "Review", "Section", "ValueSet", "DiseaseState")}
     # the imported OBO classes that the verified edge table places under no other imported term
     modules = Graph()
     for module in (ROOT / "ontology" / "imports").glob("*_import.ttl"):
@@ -228,6 +228,22 @@ def test_release_metadata_and_no_editor_comment(graph: Graph):
     assert graph.value(header, OWL.versionIRI) is not None
     assert graph.value(header, URIRef(DCT + "license")) == URIRef("https://creativecommons.org/licenses/by/4.0/")
     assert graph.value(header, RDFS.comment) is None  # the edit file's note to editors stays in the edit file
+
+
+FOAF = "http://xmlns.com/foaf/0.1/"
+
+
+def test_creators_are_agent_nodes_never_strings(graph: Graph):
+    """The ontology's creator is the team (an organisation node: no person is on record); the review's creators are
+    its two authors as person nodes, named as the citation names them, with no invented ORCID."""
+    header = URIRef("https://w3id.org/mscsle/mscsle.owl")
+    review = URIRef("https://doi.org/10.1186/s13287-018-0898-x")
+    (team,) = graph.objects(header, URIRef(DCT + "creator"))
+    assert isinstance(team, URIRef) and (team, RDF.type, URIRef(FOAF + "Organization")) in graph
+    authors = set(graph.objects(review, URIRef(DCT + "creator")))
+    assert {str(graph.value(a, URIRef(FOAF + "name"))) for a in authors} == {"Zhu Y", "Feng X"}
+    assert all((a, RDF.type, URIRef(FOAF + "Person")) in graph for a in authors)
+    assert not any("orcid" in str(o) for a in authors for o in graph.objects(a, None))
 
 
 def test_import_modules_state_title_source_version_licence_and_date():

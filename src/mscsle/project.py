@@ -47,6 +47,11 @@ class Project:
         return self.root / "data" / "mapping-sources.tsv"
 
     @property
+    def qc_exceptions(self) -> Path:
+        """The QC violations that the curators explain, each with its reason (optional)."""
+        return self.root / "data" / "qc-exceptions.tsv"
+
+    @property
     def claims_dir(self) -> Path:
         return self.root / "data" / "claims"
 

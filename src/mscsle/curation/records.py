@@ -23,6 +23,7 @@ from mscsle.model.claim import BY_NAME, FIELDS, KEY_FIELDS, RECORD_FIELDS, Claim
 from mscsle.model.claim import ENTITY_FIELDS as MODEL_ENTITY_FIELDS
 from mscsle.model.vocab import Vocab
 
+MEDIATION_HINT = "; a mediator is written as via: [mediator] on the claim whose subject acts on the object"
 TABLE1 = "table1"  # the section of the review's Table 1 (the only one whose claims name supporting claims)
 ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 CLAIM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -454,12 +455,14 @@ def _check_claim(
     def one_of(f: str, allowed: Iterable[str]) -> None:
         for v in _values(raw.get(f)):
             if v not in allowed:
+                hint = MEDIATION_HINT if (f, v) == ("relation", "mediates_effect_of") else ""
                 problems.append(
                     Problem(
                         name,
                         rec,
                         f,
-                        f"unknown value {show(v)}{_suggest(v, allowed)}; expected {_choices(allowed, EXPECTED[f])}",
+                        f"unknown value {show(v)}{_suggest(v, allowed)}; expected {_choices(allowed, EXPECTED[f])}"
+                        f"{hint}",
                     )
                 )
 

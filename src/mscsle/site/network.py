@@ -38,7 +38,6 @@ NODE_STYLES: dict[str, NodeStyle] = {
     "SmallMolecule": NodeStyle("hexagon", "#c3f0ca"),
     "Pathway": NodeStyle("parallelogram", "#d3f4f0"),
     "BiologicalProcess": NodeStyle("box", "#eeeeee", "filled,rounded"),
-    "ImmunologicalEffect": NodeStyle("octagon", "#fcd5e5"),
     "Disease": NodeStyle("doubleoctagon", "#f8c4c4"),
     "Therapy": NodeStyle("house", "#d1f0ff"),
     "CellularComponent": NodeStyle("component", "#f1e7d0"),
@@ -106,7 +105,7 @@ OVERVIEW_LAYERED = {"layout": "dot", "rankdir": "LR", "nodesep": "0.15", "rankse
 
 
 # The kind of entity that the overview shows as what the Table 1 factors act on: the processes (MSC senescence,
-# B-cell proliferation, ...). Table 1's own "immunological effect" rows restate them and are left to the factor pages.
+# B-cell proliferation, ...), which are also the objects of Table 1's own rows.
 FUNCTION_KINDS = ("BiologicalProcess",)
 MAX_OVERVIEW_NODES = 60
 
@@ -193,7 +192,7 @@ def network(
 
 
 def overview_claims(data: SiteData, max_nodes: int = MAX_OVERVIEW_NODES) -> list[Claim]:
-    """The claims of the overview: Table 1 factors acting on processes and immunological effects.
+    """The claims of the overview: Table 1 factors acting on processes.
 
     Where that would exceed `max_nodes` labelled nodes, the targets named by the fewest claims are left out
     (the full network stays on its own page).
