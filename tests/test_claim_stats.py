@@ -34,7 +34,7 @@ def tables(project: Project) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for block in result.output.split("\n\n"):
         lines = block.strip("\n").splitlines()
-        if len(lines) > 2 and lines[0].split()[-1] == "claims" and set(lines[1]) <= {"-", " "}:
+        if len(lines) > 2 and len(lines[0].split()) == 2 and lines[0].split()[-1] == "claims":
             out[lines[0].split()[0]] = {ln.split()[0]: int(ln.split()[1]) for ln in lines[2:]}
     return out
 

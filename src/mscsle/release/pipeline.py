@@ -177,12 +177,14 @@ def with_memberships(merged: BuiltGraph, ontology: Graph, store: ox.Store) -> Bu
 def opt_in_files(records: Records, terms: Terms) -> dict[str, bytes]:
     """dist/mscsle-opt-in.nq and .trig: the plain triples of hedged and of mouse-only claims, each view in its named
     graph, kept out of every other artifact so that nobody takes them as stated fact by accident."""
-    views = named_graphs.build({view: view_triples(records.claims, terms.iris, view) for view in OPT_IN})
-    names = b" ".join(f"<{iri}>".encode() for iri in views.graphs)
-    prefixes = serialize.used_prefixes(views.nt) | serialize.used_prefixes(names)
+    # one build per view: a triple that a hedged and a stated mouse-only claim both give belongs in both graphs
+    views = [named_graphs.build({view: view_triples(records.claims, terms.iris, view)}) for view in OPT_IN]
+    graphs = {iri: quads for v in views for iri, quads in v.graphs.items()}
+    names = b" ".join(f"<{iri}>".encode() for iri in graphs)
+    prefixes = serialize.used_prefixes(b"".join(v.nt for v in views)) | serialize.used_prefixes(names)
     return {
-        OPT_IN_FILE + ".nq": serialize.nquads(views.lines()),
-        OPT_IN_FILE + ".trig": serialize.trig(views.graphs, prefixes),
+        OPT_IN_FILE + ".nq": b"".join(serialize.nquads(v.lines()) for v in views),
+        OPT_IN_FILE + ".trig": serialize.trig(graphs, prefixes),
     }
 
 
