@@ -168,6 +168,7 @@ def test_the_owl_api_reads_the_claims_behind_each_plain_triple(owlapi, dist: Pat
     axioms = {
         (g.value(a, OWL.annotatedSource), g.value(a, OWL.annotatedProperty), g.value(a, OWL.annotatedTarget))
         for a in g.subjects(MSCSLE.supported_by, None)
+        if (a, RDF.type, OWL.Axiom) in g  # Table 1 claims name their text claims with the same property
     }
     assert len(axioms) > 100 and all(t in g for t in axioms)
     run = owlapi(dist / "mscsle.owl", dist / "mscsle.ttl", catalog=CATALOG)
