@@ -14,12 +14,14 @@ from mscsle.release import serialize
 from mscsle.release.named_graphs import (
     DATA,
     GRAPH_BASE,
+    INFERRED,
     NAMES,
     ONTOLOGY,
     build,
     file_core,
     graph_iri,
     read_nquads,
+    with_graph,
 )
 
 
@@ -30,16 +32,31 @@ def graphs(dist: Path) -> dict[str, Graph]:
     return {str(g.identifier): g for g in ds.graphs() if len(g)}
 
 
-def test_nquads_hold_exactly_the_two_named_graphs(graphs):
-    assert set(graphs) == {graph_iri(ONTOLOGY), graph_iri(DATA)}
+def test_nquads_hold_exactly_the_three_named_graphs(graphs):
+    """The hedged and mouse-only plain triples are not among them: they ship apart (tests/test_plain_view.py)."""
+    assert set(graphs) == {graph_iri(ONTOLOGY), graph_iri(DATA), graph_iri(INFERRED)}
 
 
 def test_union_of_named_graphs_is_the_merged_graph(dist: Path):
     nt = set((dist / "mscsle.nt").read_text(encoding="utf-8").splitlines()) - {""}
     named = read_nquads((dist / "mscsle.nq").read_bytes())
     lines = [set(named[n].decode("utf-8").splitlines()) - {""} for n in NAMES]
-    assert lines[0] | lines[1] == nt
-    assert not lines[0] & lines[1], "a triple is in both graphs"
+    assert set().union(*lines) == nt
+    assert sum(map(len, lines)) == len(nt), "a triple is in two graphs"
+
+
+def test_with_graph_merges_a_graph_into_the_sorted_order():
+    """The build adds the materialised memberships after the rest: the lines stay sorted, each triple once, and
+    the result is what one build of the three graphs gives."""
+    p = URIRef("http://e/p")
+    onto = [(URIRef("http://e/b"), p, Literal(1)), (URIRef("http://e/d"), p, Literal(2))]
+    data = [(URIRef("http://e/f"), p, Literal(3))]
+    extra = [(URIRef("http://e/a"), p, Literal(0)), (URIRef("http://e/e"), p, Literal(9)), onto[1]]
+    g = with_graph(build({ONTOLOGY: onto, DATA: data}), INFERRED, extra)
+    once = build({ONTOLOGY: onto, DATA: data, INFERRED: extra})
+    assert g.nt == once.nt == serialize.ntriples(onto + data + extra)
+    assert g.quads == once.quads and g.graph_of == once.graph_of
+    assert g.lines() == once.lines() and len(g.lines()[graph_iri(INFERRED)]) == 2
 
 
 def test_trig_is_the_same_dataset(dist: Path):

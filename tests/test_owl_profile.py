@@ -159,3 +159,18 @@ def test_every_term_has_a_label_and_a_definition():
         if str(t).startswith(str(MSCSLE)) and len(list(g.objects(t, IAO_DEFINITION))) != 1:
             problems.append(f"{t}: no single definition")
     assert not problems, "\n".join(problems)
+
+
+def test_the_owl_api_reads_the_claims_behind_each_plain_triple(owlapi, dist: Path):
+    """Protégé's library turns every plain triple of the release, with its owl:Axiom node, into one property
+    assertion annotated with mscsle:supported_by (issue 14: the claims behind a plain triple, readable in Protégé)."""
+    g = Graph().parse(dist / "mscsle.ttl", format="turtle")
+    axioms = {
+        (g.value(a, OWL.annotatedSource), g.value(a, OWL.annotatedProperty), g.value(a, OWL.annotatedTarget))
+        for a in g.subjects(MSCSLE.supported_by, None)
+        if (a, RDF.type, OWL.Axiom) in g  # Table 1 claims name their text claims with the same property
+    }
+    assert len(axioms) > 100 and all(t in g for t in axioms)
+    run = owlapi(dist / "mscsle.owl", dist / "mscsle.ttl", catalog=CATALOG)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.count(f" supported={len(axioms)}\n") == 2, run.stdout

@@ -17,6 +17,7 @@ from mscsle.checks.reason import INFERRED_FILE
 from mscsle.curation.records import load
 from mscsle.model.vocab import CLAIM, MSCSLE, Vocab
 from mscsle.project import Project
+from mscsle.release.named_graphs import DATA, ONTOLOGY, read_nquads
 from mscsle.release.pipeline import build, project_entity_iris
 
 from .conftest import FIXTURES, ROOT, make_project
@@ -40,19 +41,20 @@ DEFINED_ENTITY_CLASSES = {
     # "Several cytokines and chemokines, such as IL-6, IL-7, IDO, and CCL2, have been found to be down-regulated
     #  in MSCs from SLE patients"
     "FactorUnderexpressedInSLEMSC": _entities("IL-6", "IL-7", "IDO", "CCL2"),
-    # "OAZ is over-expressed in MSCs from SLE patients", Pbx1-d "over-expressed in MSCs from ... lupus-prone mice",
-    # "p16INK4A ... over-expressed in SLE MSCs", "A risk allele of STAT4 has been found to be over-expressed in
-    #  SLE mesenchymal cells"
-    "FactorOverexpressedInSLEMSC": _entities("OAZ", "Pbx1-d", "p16INK4A", "STAT4-risk-allele"),
+    # "OAZ is over-expressed in MSCs from SLE patients", "p16INK4A ... over-expressed in SLE MSCs", "A risk allele
+    #  of STAT4 has been found to be over-expressed in SLE mesenchymal cells". Not Pbx1-d: "Sle1a1 MSCs express higher
+    #  levels of Pbx1-d than normal MSCs" is seen in mice only, so its plain triple is in the mouse-only-triples
+    #  graph, not in the release's default view that the definition reads (issue 14, point 4).
+    "FactorOverexpressedInSLEMSC": _entities("OAZ", "p16INK4A", "STAT4-risk-allele"),
     # "Immunomodulatory effect of MSCs": MSCs inhibit immune cells, promote Tregs and CD8+ Tregs, induce
     # CD4+CD25+FoxP3+ Tregs and M2 macrophages, regulate B cells, macrophages, DCs and NK cells, and T cells
     # ("MSC-induced T-cell regulation"). (Tfh and Th17 cells are reached only through processes, e.g. "inhibit Tfh
-    # cell expansion", so they are not members.)
+    # cell expansion", so they are not members.) Not CD4+CD25+FoxP3+ Tregs nor CD8+ Tregs: the review hedges both
+    # ("These cells could be induced ... by allogeneic human MSCs", "CD8+ Treg cells could also be proliferated"),
+    # so their plain triples are in the hedged-triples graph, not in the default view (issue 14, point 4).
     "ImmuneCellRegulatedByMSC": _entities(
         "immune-cell",
         "Treg",
-        "CD8-Treg",
-        "CD4-CD25-FoxP3-Treg",
         "M2",
         "B-cell",
         "macrophage",
@@ -97,7 +99,9 @@ def records(project):
 
 @pytest.fixture(scope="module")
 def asserted(dist: Path) -> Graph:
-    return Graph().parse(dist / "mscsle.nt", format="nt")
+    """The release without the members that the build materialises from the definitions (graph `inferred`)."""
+    graphs = read_nquads((dist / "mscsle.nq").read_bytes())
+    return Graph().parse(data=graphs[ONTOLOGY] + graphs[DATA], format="nt")
 
 
 @pytest.mark.parametrize("name", sorted(DEFINED_ENTITY_CLASSES))

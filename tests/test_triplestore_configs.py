@@ -219,3 +219,19 @@ def test_without_the_union_setting_jena_answers_nothing(jena, tdb2: Path, dist: 
     (run_dir / "databases").symlink_to(tdb2 / "databases")
     query = ROOT / "queries" / "mouse-claims.rq"
     assert _jena_answers(jena, config, run_dir, [query])[query].rows == ()
+
+
+def test_default_view_is_honest_until_the_opt_in_graphs_are_loaded(dist: Path):
+    """The set-ups load mscsle.nq alone: with the union default graph, every plain triple has a stated claim behind
+    it (the QC rule answers nothing, in Fuseki and Oxigraph too: see the tests above). Loaded on purpose, the
+    opt-in file brings hedged and mouse-only plain triples into the default graph, and the rule lists them."""
+    for setup in (FUSEKI, OXIGRAPH):
+        text = (dist / setup).read_text(encoding="utf-8")
+        assert "mscsle.nq" in text and "mscsle-opt-in.nq" in text  # named, as what to add on purpose
+    assert "--file mscsle.nq\n" in (dist / OXIGRAPH).read_text(encoding="utf-8")
+    rule = (ROOT / "queries" / "qc" / "unsupported_plain_triple.rq").read_text(encoding="utf-8")
+    store = ox.Store()
+    store.bulk_load(path=dist / "mscsle.nq", format=ox.RdfFormat.N_QUADS)
+    assert not list(store.query(rule, use_default_graph_as_union=True))
+    store.bulk_load(path=dist / "mscsle-opt-in.nq", format=ox.RdfFormat.N_QUADS)
+    assert len(list(store.query(rule, use_default_graph_as_union=True))) > 20

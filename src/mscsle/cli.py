@@ -43,6 +43,7 @@ from mscsle.release.artifacts import built
 from mscsle.release.import_modules import write_imports
 from mscsle.release.named_graphs import GRAPH_BASE
 from mscsle.release.pipeline import build, read_ontology, read_source, read_vocab
+from mscsle.release.plain_view import view_counts
 from mscsle.serve.guard import DEFAULT_MAX_ROWS, guarded, query_url
 from mscsle.serve.oxigraph_server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError
 from mscsle.serve.upload import load as load_graphs
@@ -417,15 +418,17 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
     project = _project(ctx)
     source_text = _source_text(project, source_text)
     ontology = read_ontology(project)
-    records = load(project.root, project.entities, project.claims_dir, read_vocab(ontology))
+    vocab = read_vocab(ontology)
+    records = load(project.root, project.entities, project.claims_dir, vocab)
     if mappings_only:
         _echo_mappings(project, ontology, records)
         return
     click.echo(f"{len(records.claims)} claims, {len(records.entities)} entities\n")
     from tabulate import tabulate  # imported on use: `mscsle build` does not need it
 
-    for dim, counts in claim_counts(records).items():
+    for dim, counts in claim_counts(records, vocab).items():
         click.echo(tabulate(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), headers=(dim, "claims")) + "\n")
+    click.echo(tabulate(view_counts(records.claims), headers=("plain-triple view", "claims", "plain triples")) + "\n")
     click.echo(tabulate(table1_table(table1_rows(records)), headers=TABLE1_HEADERS) + "\n")
     _echo_mappings(project, ontology, records)
     click.echo()

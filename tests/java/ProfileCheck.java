@@ -5,7 +5,9 @@
  * Usage:   java -cp <OWL API jars>:<dir of this class> ProfileCheck [--catalog catalog-v001.xml] FILE...
  *
  * For each FILE it prints
- *   FILE <path> <format> axioms=<n>
+ *   FILE <path> <format> axioms=<n> supported=<m>
+ *                                  m: the property assertions annotated with mscsle:supported_by (the release's
+ *                                  plain triples with the claims behind them, as Protégé shows them)
  *   UNPARSED <triple>              an RDF triple the OWL API could not turn into an axiom or annotation
  *   GUESSED <iri> <type>           an entity used but not declared (the parser had to guess what it is)
  *   VIOLATION <text>               an OWL 2 DL profile violation (OWL2DLProfile, imports closure included)
@@ -27,6 +29,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.semanticweb.owlapi.apibinding.OWLManager;
 import org.semanticweb.owlapi.io.OWLOntologyLoaderMetaData;
+import org.semanticweb.owlapi.model.AxiomType;
 import org.semanticweb.owlapi.model.IRI;
 import org.semanticweb.owlapi.model.MissingImportHandlingStrategy;
 import org.semanticweb.owlapi.model.OWLDocumentFormat;
@@ -39,6 +42,8 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 public final class ProfileCheck {
+
+    static final String SUPPORTED_BY = "https://w3id.org/mscsle/supported_by";
 
     private ProfileCheck() {
     }
@@ -79,7 +84,11 @@ public final class ProfileCheck {
             return -1;
         }
         OWLDocumentFormat format = manager.getOntologyFormat(ontology);
-        System.out.println("FILE " + file + " " + format.getKey() + " axioms=" + ontology.getAxiomCount());
+        long supported = ontology.axioms(AxiomType.OBJECT_PROPERTY_ASSERTION)
+                .filter(a -> a.annotations().anyMatch(an -> an.getProperty().getIRI().toString().equals(SUPPORTED_BY)))
+                .count();
+        System.out.println("FILE " + file + " " + format.getKey() + " axioms=" + ontology.getAxiomCount()
+                + " supported=" + supported);
         List<String> problems = new ArrayList<>();
         OWLOntologyLoaderMetaData meta = format.getOntologyLoaderMetaData().orElse(null);
         if (meta != null) {

@@ -207,8 +207,9 @@ def inferred_graph(asserted: Graph, answers: Graph, ontology: URIRef) -> Graph:
             Literal(
                 f"What HermiT (run through owlready2 {owlready2.VERSION}, by `mscsle reason`) entails from the merged "
                 f"ontology {version or ontology}: for every named class its direct named superclasses, for every named "
-                "individual its direct named types, asserted or inferred. Members of the defined classes (e.g. 'factor with "
-                "direct evidence') appear only here. Generated; do not edit.",
+                "individual its direct named types, asserted or inferred. The members of the defined classes (e.g. 'factor "
+                "with direct evidence') are also in the release itself, materialised by the build in the graph "
+                "https://w3id.org/mscsle/graph/inferred. Generated; do not edit.",
                 lang="en",
             ),
         )

@@ -10,7 +10,8 @@ from rdflib import Graph
 from mscsle.curation.coverage import Paragraph, paragraphs, read_exclusions, uncovered
 from mscsle.curation.records import Records
 from mscsle.curation.review_text import ReviewText
-from mscsle.model.vocab import MSCSLE
+from mscsle.model.claim import BY_NAME
+from mscsle.model.vocab import MSCSLE, Vocab
 from mscsle.project import Project
 
 DIMENSIONS = (
@@ -33,9 +34,22 @@ def _values(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
     return (value or "none",)
 
 
-def claim_counts(records: Records) -> dict[str, Counter[str]]:
-    """For each dimension, how many claims have each value (a claim with two species counts under both)."""
-    return {d: Counter(v for c in records.claims for v in _values(getattr(c, d))) for d in DIMENSIONS}
+def allowed(vocab: Vocab, dimension: str) -> tuple[str, ...]:
+    """The values the ontology allows in a dimension (its value set, sections or relations)."""
+    if dimension == "section":
+        return tuple(vocab.sections)
+    source = BY_NAME[dimension].vocab
+    return tuple(getattr(vocab, source)) if source else ()
+
+
+def claim_counts(records: Records, vocab: Vocab | None = None) -> dict[str, Counter[str]]:
+    """For each dimension, how many claims have each value (a claim with two species counts under both); with the
+    vocabulary, every value it allows is listed, 0 where no claim has it (a value set nobody uses shows)."""
+    out = {d: Counter(v for c in records.claims for v in _values(getattr(c, d))) for d in DIMENSIONS}
+    for d, counts in out.items():
+        for value in allowed(vocab, d) if vocab else ():
+            counts.setdefault(value, 0)
+    return out
 
 
 def headings(ontology: Graph) -> list[str]:

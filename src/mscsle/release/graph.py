@@ -23,6 +23,7 @@ from mscsle.model.claim import (
 )
 from mscsle.model.triples import Triple
 from mscsle.model.vocab import CLAIM, ENTITY, EXACT_SYNONYM, IAO_DEFINITION, MSCSLE, REF, Vocab
+from mscsle.release.plain_view import DEFAULT, view_triples
 from mscsle.release.references import reference_triples
 
 SCOPE_NOTE = URIRef("http://www.w3.org/2004/02/skos/core#scopeNote")
@@ -109,7 +110,8 @@ _FIELDS = tuple((f.name, f.property, f.values, f.vocab if f.vocab not in _NOT_IR
 
 
 def claim_triples(c: Claim, vocab: Vocab, label: str, iris: Mapping[str, URIRef]) -> Iterator[Triple]:
-    """The claim node with one triple per value of each model field, the derived ones, and the plain triple."""
+    """The claim node with one triple per value of each model field and the derived ones (its plain triple, if it
+    has one in the default view, comes from release/plain_view.py)."""
     s = CLAIM[c.id]
 
     def node(values: str | None, controlled: str | None, v: Any) -> Node:
@@ -117,7 +119,6 @@ def claim_triples(c: Claim, vocab: Vocab, label: str, iris: Mapping[str, URIRef]
             return getattr(vocab, controlled)[v]
         return iris[v] if values in _ENTITY_VALUES else _NODE[values](v)
 
-    yield iris[c.subject], _term(c.relation), iris[c.object]  # the claim read as a plain triple
     yield s, _TYPE, _INDIVIDUAL
     yield s, _TYPE, _CLAIM
     yield s, _LABEL, Literal(label, lang="en")
@@ -152,7 +153,7 @@ class Terms:
 
 
 def data_triples(records: Records, vocab: Vocab, ontology: Graph, terms: Terms | None = None) -> Iterator[Triple]:
-    """Everything the build adds to the ontology: entities, references and claims."""
+    """Everything the build adds to the ontology: entities, references, claims and the default plain triples."""
     terms = terms or Terms.own(records)
     relation_labels = {r: str(ontology.value(MSCSLE[r], RDFS.label)) for r in vocab.relations}
     for e in records.entities.values():
@@ -161,6 +162,7 @@ def data_triples(records: Records, vocab: Vocab, ontology: Graph, terms: Terms |
     yield from reference_triples(vocab.review, vocab.reference_count, dict(terms.bibliography))
     for c in records.claims:
         yield from claim_triples(c, vocab, claim_label(c, records.entities, relation_labels), terms.iris)
+    yield from view_triples(records.claims, terms.iris, DEFAULT)  # the honest plain triples, annotated
 
 
 def merged_triples(

@@ -6,12 +6,16 @@ can then reload or drop the claims without touching the ontology, or query one o
 
 Each triple is filed as it is made, by what it is about: the ontology's own axioms, the version stamp, the
 merged import modules and the mappings of ontology terms go to `ontology`; entities (under their one IRI, external
-or the project's), references, claims and the mappings of entities (their axiom annotations included) to `data`. The triples stream straight from the
-generators into pyoxigraph terms (each distinct term converted once); no rdflib graph of the data is made.
+or the project's), references, claims, the honest plain triples and the mappings of entities (their axiom
+annotations included) to `data`; the members of the defined classes, materialised by the build, to `inferred`
+(added last, by `with_graph`). The triples stream straight from the generators into pyoxigraph terms (each distinct
+term converted once); no rdflib graph of the data is made. The plain triples of hedged and mouse-only claims are
+built the same way into graphs of their own (release/plain_view.py), written apart from the release.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import cast
@@ -26,8 +30,9 @@ from mscsle.release.serialize import OxSubject, OxTerm, oxigraph_term, written
 
 GRAPH_BASE = "https://w3id.org/mscsle/graph/"
 ONTOLOGY = "ontology"  # the ontology's own axioms and annotations, with the build's version stamp
-DATA = "data"  # entities, the review's references and its claims, generated from data/
-NAMES = (ONTOLOGY, DATA)
+DATA = "data"  # entities, the review's references, its claims and their plain triples, generated from data/
+INFERRED = "inferred"  # the members of the defined classes, materialised by the build (release/memberships.py)
+NAMES = (ONTOLOGY, DATA, INFERRED)
 DATA_NAMESPACES = (str(ENTITY), str(CLAIM), str(REF))  # a triple about one of these belongs to the data
 # what the mapping table says of an entity: these follow an entity that is an external term into the data graph
 MAPPING_PREDICATES = frozenset(
@@ -88,7 +93,8 @@ class BuiltGraph:
 
 
 def build(graphs: Mapping[str, Iterable[Triple]], base: str = GRAPH_BASE) -> BuiltGraph:
-    """One pass over the generators of each named graph (NAMES order); a triple already filed is not repeated."""
+    """One pass over the generators of each named graph (in the order given: NAMES for the release, OPT_IN for the
+    plain triples a user adds on purpose); a triple already filed is not repeated."""
     iris: dict[str, tuple[OxTerm, str]] = {}  # keyed by plain str: compared in C, not by rdflib's __eq__
     others: dict[object, tuple[OxTerm, str]] = {}
 
@@ -107,7 +113,8 @@ def build(graphs: Mapping[str, Iterable[Triple]], base: str = GRAPH_BASE) -> Bui
         return hit
 
     filed: dict[str, tuple[str, OxTerm, OxTerm, OxTerm]] = {}  # N-Triples line -> graph, terms
-    for name in NAMES:
+    names = tuple(graphs)
+    for name in names:
         for s, p, o in graphs[name]:
             (a, sa), (b, sb), (c, sc) = term(s), term(p), term(o)
             line = f"{sa} {sb} {sc} ."
@@ -115,8 +122,8 @@ def build(graphs: Mapping[str, Iterable[Triple]], base: str = GRAPH_BASE) -> Bui
                 filed[line] = (name, a, b, c)
     lines = sorted(filed)
     quads: list[ox.Quad] = []
-    by_graph: dict[str, list[ox.Quad]] = {name: [] for name in NAMES}
-    index = {name: i for i, name in enumerate(NAMES)}
+    by_graph: dict[str, list[ox.Quad]] = {name: [] for name in names}
+    index = {name: i for i, name in enumerate(names)}
     graph_of = bytearray()
     for line in lines:
         name, a, b, c = filed[line]
@@ -125,7 +132,40 @@ def build(graphs: Mapping[str, Iterable[Triple]], base: str = GRAPH_BASE) -> Bui
         by_graph[name].append(q)
         graph_of.append(index[name])
     nt = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-    return BuiltGraph(nt, quads, {graph_iri(n, base): by_graph[n] for n in NAMES}, bytes(graph_of))
+    return BuiltGraph(nt, quads, {graph_iri(n, base): by_graph[n] for n in names}, bytes(graph_of))
+
+
+def with_graph(built: BuiltGraph, name: str, triples: Iterable[Triple], base: str = GRAPH_BASE) -> BuiltGraph:
+    """`built` and one more named graph: its triples (those not filed yet) merged into the sorted order, so the
+    graphs made before it are not sorted again."""
+    old = built.nt.split(b"\n")[:-1] if built.nt else []
+    present = set(old)
+    new: dict[bytes, ox.Quad] = {}
+    for t in triples:
+        a, b, c = (oxigraph_term(cast(Node, x)) for x in t)
+        line = f"{a} {b} {c} .".encode()
+        if line not in present:
+            new[line] = ox.Quad(cast(OxSubject, a), cast(ox.NamedNode, b), c)
+    lines: list[bytes] = []
+    quads: list[ox.Quad] = []
+    graph_of = bytearray()
+    index = len(built.graphs)
+    start = 0
+    for line in sorted(new):
+        at = bisect.bisect(old, line, lo=start)
+        lines += old[start:at]
+        quads += built.quads[start:at]
+        graph_of += built.graph_of[start:at]
+        lines.append(line)
+        quads.append(new[line])
+        graph_of.append(index)
+        start = at
+    lines += old[start:]
+    quads += built.quads[start:]
+    graph_of += built.graph_of[start:]
+    nt = b"\n".join(lines) + b"\n" if lines else b""
+    graphs = {**built.graphs, graph_iri(name, base): [new[line] for line in sorted(new)]}
+    return BuiltGraph(nt, quads, graphs, bytes(graph_of))
 
 
 def read_nquads(nq: bytes) -> dict[str, bytes]:

@@ -29,8 +29,10 @@ from mscsle.release.claims_tsv import LIST_SEPARATOR, claims_tsv
 from mscsle.release.graph import Terms, data_triples, ontology_iri, to_graph, version_triples
 from mscsle.release.import_modules import link, read_hierarchy
 from mscsle.release.interop import interop_files
-from mscsle.release.named_graphs import DATA, ONTOLOGY, BuiltGraph, file_core
+from mscsle.release.memberships import UnsupportedDefinition, memberships
+from mscsle.release.named_graphs import DATA, INFERRED, ONTOLOGY, BuiltGraph, file_core
 from mscsle.release.paused_gc import paused_gc
+from mscsle.release.plain_view import OPT_IN, view_triples
 from mscsle.release.publish import check_output, publish
 from mscsle.release.quad_graph import QuadGraph
 from mscsle.release.references import TABLE as BIBLIOGRAPHY
@@ -43,6 +45,7 @@ LIST_COLUMNS = tuple(f.column for f in FIELDS if f.multi and f.column)  # claim-
 
 
 ONTOLOGY_FILE = "ontology/mscsle.ttl"
+OPT_IN_FILE = "mscsle-opt-in"  # .nq and .trig: the hedged-triples and mouse-only-triples graphs
 
 
 class ValidationFailed(ValidationError):
@@ -158,6 +161,33 @@ def make_graph(
     return named_graphs.build({ONTOLOGY: onto, DATA: chain(data_core, data)}), side
 
 
+def with_memberships(merged: BuiltGraph, ontology: Graph, store: ox.Store) -> BuiltGraph:
+    """The release and its `inferred` graph: the members of the defined classes of `ontology` (its class and
+    property hierarchies included), evaluated on `store` (which receives them too); a definition the build cannot
+    evaluate is a CurationError on the ontology."""
+    try:
+        inferred = list(memberships(ontology, store))
+    except UnsupportedDefinition as e:
+        raise CurationError([Problem(ONTOLOGY_FILE, "", "owl:equivalentClass", str(e))]) from None
+    merged = named_graphs.with_graph(merged, INFERRED, inferred)
+    store.bulk_extend(merged.graphs[named_graphs.graph_iri(INFERRED)])
+    return merged
+
+
+def opt_in_files(records: Records, terms: Terms) -> dict[str, bytes]:
+    """dist/mscsle-opt-in.nq and .trig: the plain triples of hedged and of mouse-only claims, each view in its named
+    graph, kept out of every other artifact so that nobody takes them as stated fact by accident."""
+    # one build per view: a triple that a hedged and a stated mouse-only claim both give belongs in both graphs
+    views = [named_graphs.build({view: view_triples(records.claims, terms.iris, view)}) for view in OPT_IN]
+    graphs = {iri: quads for v in views for iri, quads in v.graphs.items()}
+    names = b" ".join(f"<{iri}>".encode() for iri in graphs)
+    prefixes = serialize.used_prefixes(b"".join(v.nt for v in views)) | serialize.used_prefixes(names)
+    return {
+        OPT_IN_FILE + ".nq": b"".join(serialize.nquads(v.lines()) for v in views),
+        OPT_IN_FILE + ".trig": serialize.trig(graphs, prefixes),
+    }
+
+
 def project_entity_iris(project: Project) -> dict[str, URIRef]:
     """Entity id -> its one IRI in the build of `project` (for tests, the site and users of the records)."""
     ontology = read_ontology(project)
@@ -187,11 +217,12 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     release = project.settings()["release"]
     terms = read_terms(project, records, mapping_set)
     merged, side = make_graph(ontology, records, vocab, mapping_set, release, terms)
+    store = _store(merged.quads)
+    merged = with_memberships(merged, side, store)  # side: the ontology with its imports and mapped relations
     report = validate(merged.nt, load_shapes(project.shapes_dir))
     if not report.conforms:
         raise ValidationFailed(report)
     nt, triples = merged.nt, merged.quads
-    store = _store(triples)
     qc = release_checks(store, project.queries_dir, project.qc_exceptions)
     del store
     if counts(qc)["ERROR"]:
@@ -203,6 +234,7 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
         "mscsle.nt": nt,
         "mscsle.nq": serialize.nquads(merged.lines()),
         "mscsle.trig": serialize.trig(merged.graphs, used | serialize.used_prefixes(graph_names)),
+        **opt_in_files(records, terms),
         "mscsle.owl": serialize.rdfxml_from_triples(nt, triples, used),
         "mscsle.jsonld": serialize.jsonld_from_triples(triples),
         "context.jsonld": serialize.context_file(),

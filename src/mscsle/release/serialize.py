@@ -30,8 +30,11 @@ FORMATS = {  # artifact name -> what it is for
     "mscsle.ttl": "Turtle: ontology, entities and claims merged (human-readable, diff-friendly)",
     "mscsle.owl": "RDF/XML of the same graph, for Protégé, the OWL API and owlready2",
     "mscsle.nt": "N-Triples, sorted, for bulk loaders",
-    "mscsle.nq": "N-Quads: the same triples in named graphs (ontology, data), sorted, for bulk loaders",
+    "mscsle.nq": "N-Quads: the same triples in named graphs (ontology, data, inferred), sorted, for bulk loaders",
     "mscsle.trig": "TriG: the same named graphs, readable",
+    "mscsle-opt-in.nq": "N-Quads: the plain triples of hedged and of mouse-only claims (graphs hedged-triples, "
+    "mouse-only-triples), kept out of every other artifact; a user adds them on purpose",
+    "mscsle-opt-in.trig": "TriG: the same two graphs, readable",
     "mscsle.jsonld": "JSON-LD, expanded (full IRIs, no remote context): any JSON-LD 1.1 processor reads it",
     "context.jsonld": "the JSON-LD context of the project's prefixes: compacts mscsle.jsonld to CURIEs",
     "claims.tsv": "one row per claim",

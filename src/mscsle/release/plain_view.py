@@ -1,0 +1,74 @@
+"""The plain-triple view: which claims give a plain triple `subject relation object`, in which view, annotated
+with the claims behind it.
+
+A claim is read as a plain triple so that SPARQL users and reasoners see ordinary data; the triple must then not
+say more than the review. Only a claim the review states (certainty `stated`) about more than mice alone gives a
+triple of the default view, the one every single-graph artifact and triplestore default graph holds. The triple of
+a hedged or speculative claim goes to the `hedged-triples` view, that of a stated claim seen in mice only to
+`mouse-only-triples`: both are shipped apart (dist/mscsle-opt-in.nq, .trig), for a user to add on purpose.
+
+Every plain triple carries the claims behind it as an OWL axiom annotation (an owl:Axiom node naming the triple by
+owl:annotatedSource / owl:annotatedProperty / owl:annotatedTarget, with one `mscsle:supported_by` per claim), the
+form Protégé, the OWL API, Oxigraph and rdflib all read. The node is a blank node labelled by a hash of its own
+triples (as serialize.canonical labels such nodes), so the artifacts stay byte-identical from build to build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping
+
+from rdflib import OWL, RDF, BNode, URIRef
+
+from mscsle.curation.records import Claim
+from mscsle.model.triples import Triple
+from mscsle.model.vocab import CLAIM, MSCSLE
+
+DEFAULT = "default"  # the view of the release's own graphs (filed in the data graph)
+HEDGED = "hedged-triples"  # named graph https://w3id.org/mscsle/graph/hedged-triples
+MOUSE_ONLY = "mouse-only-triples"  # named graph https://w3id.org/mscsle/graph/mouse-only-triples
+OPT_IN = (HEDGED, MOUSE_ONLY)
+SUPPORTED_BY = MSCSLE.supported_by
+
+
+def species_of(c: Claim) -> frozenset[str]:
+    """The species a claim names (none when it states none)."""
+    value = c.species
+    names = (value,) if isinstance(value, str) else tuple(value)
+    return frozenset(n for n in names if n != "species_not_stated")
+
+
+def view_of(c: Claim) -> str:
+    """Where the claim's plain triple goes: hedged or speculative claims first, then stated ones seen in mice only."""
+    if c.certainty != "stated":
+        return HEDGED
+    if species_of(c) == {"mouse"}:
+        return MOUSE_ONLY
+    return DEFAULT
+
+
+def view_triples(claims: Iterable[Claim], iris: Mapping[str, URIRef], view: str) -> Iterator[Triple]:
+    """The plain triples of the claims that fall in `view`, each with its annotated axiom."""
+    behind: dict[tuple[URIRef, URIRef, URIRef], list[str]] = {}
+    for c in claims:
+        if view_of(c) == view:
+            behind.setdefault((iris[c.subject], MSCSLE[c.relation], iris[c.object]), []).append(c.id)
+    for (s, p, o), ids in behind.items():
+        yield s, p, o
+        about = [(RDF.type, OWL.Axiom), (OWL.annotatedSource, s), (OWL.annotatedProperty, p), (OWL.annotatedTarget, o)]
+        about += [(SUPPORTED_BY, CLAIM[cid]) for cid in ids]
+        # labelled as serialize.canonical labels a blank node that nothing points to: by a hash of its own triples
+        lines = "\n".join(sorted(f"{q.n3()} {v.n3()}" for q, v in about))
+        node = BNode("h" + hashlib.sha256(lines.encode("utf-8")).hexdigest()[:32])
+        for q, v in about:
+            yield node, q, v
+
+
+def view_counts(claims: Iterable[Claim]) -> list[tuple[str, int, int]]:
+    """(view, claims, distinct plain triples) for each view, the default first: what `mscsle stats` reports."""
+    found: dict[str, tuple[set[str], set[tuple[str, str, str]]]] = {v: (set(), set()) for v in (DEFAULT, *OPT_IN)}
+    for c in claims:
+        ids, triples = found[view_of(c)]
+        ids.add(c.id)
+        triples.add((c.subject, c.relation, c.object))
+    return [(view, len(ids), len(triples)) for view, (ids, triples) in found.items()]
