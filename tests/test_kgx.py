@@ -71,7 +71,7 @@ def test_edges_give_back_the_claims(dist: Path):
             e["subject"],
             e["original_predicate"],
             e["object"],
-            e["species_context_qualifier"],
+            e["species_context_qualifier"] or e["qualifiers"],  # one species, or several (Biolink allows one)
             e["has_confidence_level"],
             {x for x in e["has_evidence"].split(MULTI) if x.startswith(("mscsle:", "ECO:"))},
             e["publications"],
@@ -79,7 +79,10 @@ def test_edges_give_back_the_claims(dist: Path):
         for e in edges
     }
     assert back == claims
+    assert any(MULTI in e["qualifiers"] for e in edges)  # e.g. findings "in SLE patients and lupus mice"
     for e in edges:
+        assert not (e["species_context_qualifier"] and e["qualifiers"])
+        assert MULTI not in e["species_context_qualifier"]  # single-valued in Biolink
         assert e["predicate"].startswith("biolink:") and e["category"] == "biolink:Association"
         assert (e["knowledge_level"], e["agent_type"]) == ("knowledge_assertion", "manual_agent")
 

@@ -3,7 +3,7 @@
 One node per entity that a claim names (its Biolink category from the entity's mscsle class, its label, its exact
 external matches as xrefs) and one edge per claim: the Biolink predicate nearest to the claim's relation, the
 relation itself as `original_predicate` (so no meaning is lost), species as `species_context_qualifier` (the
-claim's NCBITaxon terms), evidence as `has_evidence` (the claim's ECO evidence types and its evidence level), certainty as `has_confidence_level`, `knowledge_level` knowledge_assertion and `agent_type`
+claim's NCBITaxon term; Biolink allows one, so a claim of several species lists them in `qualifiers` instead), evidence as `has_evidence` (the claim's ECO evidence types and its evidence level), certainty as `has_confidence_level`, `knowledge_level` knowledge_assertion and `agent_type`
 manual_agent (every claim is a statement of the review, curated by hand). Ids are the project's CURIEs.
 """
 
@@ -82,6 +82,7 @@ EDGE_COLUMNS = (
     "original_predicate",
     "category",
     "species_context_qualifier",
+    "qualifiers",
     "has_evidence",
     "has_confidence_level",
     "knowledge_level",
@@ -176,7 +177,8 @@ def kgx_files(graph: QuadGraph) -> dict[str, bytes]:
                 "object": curie(o),
                 "original_predicate": curie(r),
                 "category": "biolink:Association",
-                "species_context_qualifier": MULTI.join(species),
+                "species_context_qualifier": species[0] if len(species) == 1 else "",
+                "qualifiers": MULTI.join(species) if len(species) > 1 else "",
                 "has_evidence": MULTI.join(evidence_ids),
                 "has_confidence_level": curie(cast(OxTerm, graph.value(claim, certainty)).value),
                 "knowledge_level": "knowledge_assertion",

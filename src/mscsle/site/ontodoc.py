@@ -17,6 +17,7 @@ from html import escape
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, FOAF
 from rdflib.term import Node
 
 from mscsle.model.prefixes import converter, prefix_map, sparql_prologue
@@ -155,9 +156,12 @@ def reference_html(terms: Graph, imported: Sequence[ImportedTerm] = ()) -> tuple
     own = Graph(bind_namespaces="core")
     for prefix, uri in terms.namespaces():
         own.bind(prefix, uri, replace=True)
-    for t in terms:
-        if not _is_imported(terms, t[0]):
-            own.add(t)
+    for s, p, o in terms:
+        if _is_imported(terms, s):
+            continue
+        if p == DCTERMS.creator and isinstance(o, URIRef) and (name := terms.value(o, FOAF.name)) is not None:
+            o = name  # pyLODE writes an agent node as JSON-LD in hash-seed order; its name reads the same, stably
+        own.add((s, p, o))
     doc = _import_ontpub()(ontology=own, sort_subjects=True)
     html = doc.make_html(include_css=True)
     if imported:
