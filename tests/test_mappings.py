@@ -375,6 +375,9 @@ def test_mapped_share_per_kind(loaded):
     assert cell.explained == 1  # 'immune cell' has no verified CL term (multipotent stem cell: no claim, removed)
     assert shares["ontology", "evidence levels"].share == 0.0  # the review's own axis, never mapped onto ECO
     assert shares["ontology", "cell-type classes"].missing == 0
+    # the species, SLE and ECO values are the external terms themselves; project values say why they are unmapped
+    assert shares["ontology", "species"].share == shares["ontology", "evidence types"].share == 1.0
+    assert all(s.missing == 0 for (scope, _), s in shares.items() if scope == "ontology")
 
 
 def test_share_counts_the_missing(mini: Project):

@@ -14,7 +14,11 @@ from mscsle.model.vocab import ENTITY, MSCSLE
 TERM_GROUPS = {
     "cell-type classes": lambda g: set(g.transitive_subjects(RDFS.subClassOf, MSCSLE.Cell)),
     "relations": lambda g: set(g.transitive_subjects(RDFS.subPropertyOf, MSCSLE.relation)),
-    "species contexts": lambda g: set(g.subjects(RDF.type, MSCSLE.SpeciesContext)),
+    "species": lambda g: set(g.subjects(RDF.type, MSCSLE.SpeciesContext)),
+    "disease states": lambda g: set(g.subjects(RDF.type, MSCSLE.DiseaseState)),
+    "populations": lambda g: set(g.subjects(RDF.type, MSCSLE.Population)),
+    "study designs": lambda g: set(g.subjects(RDF.type, MSCSLE.StudyDesign)),
+    "cell sources": lambda g: set(g.subjects(RDF.type, MSCSLE.CellSource)),
     "evidence levels": lambda g: set(g.subjects(RDF.type, MSCSLE.EvidenceLevel)),
     "evidence types": lambda g: set(g.subjects(RDF.type, MSCSLE.EvidenceType)),
 }
@@ -58,7 +62,11 @@ def mapping_shares(ontology: Graph, records: Records, ms: MappingSet) -> list[Sh
     for e in records.entities.values():
         by_kind.setdefault(top_kind(ontology, e.kind), set()).add(ENTITY[e.id])
     shares = [_share("entity", k, terms, mapped, explained) for k, terms in sorted(by_kind.items())]
-    shares += [_share("ontology", name, terms(ontology), mapped, explained) for name, terms in TERM_GROUPS.items()]
+    # a value that is itself an external term (NCBITaxon, MONDO, ECO) needs no mapping: it is the mapped term
+    external = {t for terms in TERM_GROUPS.values() for t in terms(ontology) if not str(t).startswith(str(MSCSLE))}
+    shares += [
+        _share("ontology", name, terms(ontology), mapped | external, explained) for name, terms in TERM_GROUPS.items()
+    ]
     return shares
 
 
