@@ -607,11 +607,16 @@ def main() -> None:
     print((args.out / "latest.md").read_text(encoding="utf-8"))
 
 
+def _portable(argv: list[str]) -> list[str]:
+    """The command line as recorded: this machine's folders (--work, --out, --source-text) replaced by DIR."""
+    return ["DIR" if i and argv[i - 1] in ("--work", "--out", "--source-text") else a for i, a in enumerate(argv)]
+
+
 def write_report(args: argparse.Namespace, source: Path | None, results: dict[str, dict]) -> None:
     report = {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-        "command": "python benchmarks/bench.py " + " ".join(sys.argv[1:]),
+        "command": "python benchmarks/bench.py " + " ".join(_portable(sys.argv[1:])),
         "repeat": args.repeat,
         "repeat_large": args.repeat_large,
         "naive_budget_s": args.naive_budget,
