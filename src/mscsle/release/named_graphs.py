@@ -15,10 +15,9 @@ built the same way into graphs of their own (release/plain_view.py), written apa
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import cast
+from functools import cached_property
 
 import pyoxigraph as ox
 from rdflib import OWL, SKOS, BNode, URIRef
@@ -26,7 +25,7 @@ from rdflib.term import Node
 
 from mscsle.model.triples import Triple
 from mscsle.model.vocab import CLAIM, ENTITY, MSCSLE, REF
-from mscsle.release.serialize import OxSubject, OxTerm, oxigraph_term, written
+from mscsle.release.serialize import oxigraph_term, written
 
 GRAPH_BASE = "https://w3id.org/mscsle/graph/"
 ONTOLOGY = "ontology"  # the ontology's own axioms and annotations, with the build's version stamp
@@ -72,100 +71,114 @@ def file_core(core: Iterable[Triple], entities: frozenset[URIRef] = frozenset())
 
 @dataclass
 class BuiltGraph:
-    """The merged graph, every triple once, in N-Triples order: its lines, the same triples for pyoxigraph's
-    writers and store (one object each, in the default graph), and the named graph (IRI) of each."""
+    """The merged graph, every triple once: its sorted N-Triples lines, the named graph (IRI) of each line, and the
+    same triples as pyoxigraph quads (in the default graph) for the writers, read from the lines when first asked.
+
+    Quads for a million triples weigh three times their N-Triples, so the build makes them only once the triplestore
+    it queries is gone (the store is filled from the lines, release/pipeline.py)."""
 
     nt: bytes
-    quads: list[ox.Quad]
-    graphs: dict[str, list[ox.Quad]]
-    graph_of: bytes  # the index (in `graphs`) of each line's named graph
+    graph_of: bytes  # the index (in `iris`) of each line's named graph
+    iris: tuple[str, ...]  # the named graphs' IRIs
+
+    @cached_property
+    def quads(self) -> list[ox.Quad]:
+        """Every triple, in the order of the lines; a line Oxigraph did not write (an invalid IRI) is refused when
+        the lines are first read (`triples`), so it is read here without checking its IRIs again."""
+        return list(ox.parse(self.nt, format=ox.RdfFormat.N_TRIPLES, lenient=True))
+
+    @cached_property
+    def graphs(self) -> dict[str, list[ox.Quad]]:
+        """Graph IRI -> its quads (the objects of `quads`, in their order)."""
+        out: dict[str, list[ox.Quad]] = {iri: [] for iri in self.iris}
+        by_index = list(out.values())
+        for q, i in zip(self.quads, self.graph_of, strict=True):
+            by_index[i].append(q)
+        return out
+
+    def triples(self) -> Iterator[ox.Quad]:
+        """The quads, parsed afresh with every IRI checked (to fill a store without keeping the objects)."""
+        return ox.parse(self.nt, format=ox.RdfFormat.N_TRIPLES)
 
     def lines(self) -> dict[str, list[bytes]]:
         """Graph IRI -> its N-Triples lines (made when asked: the lines of a million triples weigh)."""
-        out: dict[str, list[bytes]] = {iri: [] for iri in self.graphs}
+        out: dict[str, list[bytes]] = {iri: [] for iri in self.iris}
         by_index = list(out.values())
         for line, i in zip(self.nt.split(b"\n"), self.graph_of, strict=False):
             by_index[i].append(line)
         return out
 
     def __len__(self) -> int:
-        return len(self.quads)
+        return len(self.graph_of)
+
+
+def _nt(t: Node) -> str:
+    """A term in N-Triples: an IRI as is (URIRef is a str), a literal or blank node as Oxigraph writes it."""
+    if type(t) is URIRef:
+        return f"<{t}>"
+    return str(oxigraph_term(t))
+
+
+def _line(t: Triple) -> bytes:
+    s, p, o = t
+    return f"{_nt(s)} {_nt(p)} {_nt(o)} .".encode()
 
 
 def build(graphs: Mapping[str, Iterable[Triple]], base: str = GRAPH_BASE) -> BuiltGraph:
     """One pass over the generators of each named graph (in the order given: NAMES for the release, OPT_IN for the
-    plain triples a user adds on purpose); a triple already filed is not repeated."""
-    iris: dict[str, tuple[OxTerm, str]] = {}  # keyed by plain str: compared in C, not by rdflib's __eq__
-    others: dict[object, tuple[OxTerm, str]] = {}
+    plain triples a user adds on purpose); a triple already filed is not repeated.
 
-    def term(t: object) -> tuple[OxTerm, str]:
-        if type(t) is URIRef:
-            key = str(t)
-            hit = iris.get(key)
-            if hit is None:
-                n = ox.NamedNode(key)
-                hit = iris[key] = (n, str(n))
-            return hit
-        hit = others.get(t)
-        if hit is None:
-            o = oxigraph_term(cast(Node, t))  # the generators make rdflib terms only
-            hit = others[t] = (o, str(o))
-        return hit
-
-    filed: dict[str, tuple[str, OxTerm, OxTerm, OxTerm]] = {}  # N-Triples line -> graph, terms
+    Each triple is kept as its N-Triples line only (bytes: UTF-8 sorts as the code points do) with the index of its
+    graph, so no RDF term is held per triple while the lines are made."""
+    filed: dict[bytes, int] = {}  # N-Triples line -> the index of its graph
     names = tuple(graphs)
-    for name in names:
-        for s, p, o in graphs[name]:
-            (a, sa), (b, sb), (c, sc) = term(s), term(p), term(o)
-            line = f"{sa} {sb} {sc} ."
-            if line not in filed:
-                filed[line] = (name, a, b, c)
+    for i, name in enumerate(names):
+        for t in graphs[name]:
+            filed.setdefault(_line(t), i)
     lines = sorted(filed)
-    quads: list[ox.Quad] = []
-    by_graph: dict[str, list[ox.Quad]] = {name: [] for name in names}
-    index = {name: i for i, name in enumerate(names)}
-    graph_of = bytearray()
-    for line in lines:
-        name, a, b, c = filed[line]
-        q = ox.Quad(cast(OxSubject, a), cast(ox.NamedNode, b), c)  # subject an IRI or blank node, predicate an IRI
-        quads.append(q)
-        by_graph[name].append(q)
-        graph_of.append(index[name])
-    nt = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-    return BuiltGraph(nt, quads, {graph_iri(n, base): by_graph[n] for n in names}, bytes(graph_of))
+    graph_of = bytes(filed[line] for line in lines)
+    del filed
+    nt = b"\n".join(lines) + b"\n" if lines else b""
+    return BuiltGraph(nt, graph_of, tuple(graph_iri(n, base) for n in names))
+
+
+def _insertion_point(nt: bytes, line: bytes, lo: int) -> int:
+    """The offset of the first line of the sorted `nt` (from offset `lo`, a line start) that sorts after `line`;
+    -1 if `nt` holds the line. A binary search on the bytes, so that no list of a million lines is made."""
+    hi = len(nt)
+    while lo < hi:
+        start = nt.rfind(b"\n", lo, (lo + hi) // 2) + 1 or lo
+        end = nt.index(b"\n", start)
+        here = nt[start:end]
+        if here == line:
+            return -1
+        if here < line:
+            lo = end + 1
+        else:
+            hi = start
+    return lo
 
 
 def with_graph(built: BuiltGraph, name: str, triples: Iterable[Triple], base: str = GRAPH_BASE) -> BuiltGraph:
-    """`built` and one more named graph: its triples (those not filed yet) merged into the sorted order, so the
+    """`built` and one more named graph: its triples (those not filed yet) merged into the sorted lines, so the
     graphs made before it are not sorted again."""
-    old = built.nt.split(b"\n")[:-1] if built.nt else []
-    present = set(old)
-    new: dict[bytes, ox.Quad] = {}
-    for t in triples:
-        a, b, c = (oxigraph_term(cast(Node, x)) for x in t)
-        line = f"{a} {b} {c} .".encode()
-        if line not in present:
-            new[line] = ox.Quad(cast(OxSubject, a), cast(ox.NamedNode, b), c)
-    lines: list[bytes] = []
-    quads: list[ox.Quad] = []
+    nt, view = built.nt, memoryview(built.nt)
+    index = len(built.iris)
+    pieces: list[bytes | memoryview] = []
     graph_of = bytearray()
-    index = len(built.graphs)
-    start = 0
-    for line in sorted(new):
-        at = bisect.bisect(old, line, lo=start)
-        lines += old[start:at]
-        quads += built.quads[start:at]
-        graph_of += built.graph_of[start:at]
-        lines.append(line)
-        quads.append(new[line])
+    at = row = 0  # offset and number of the next line of `nt` not yet copied
+    for line in sorted({_line(t) for t in triples}):
+        to = _insertion_point(nt, line, at)
+        if to < 0:
+            continue
+        rows = row + nt.count(b"\n", at, to)
+        pieces += (view[at:to], line, b"\n")
+        graph_of += built.graph_of[row:rows]
         graph_of.append(index)
-        start = at
-    lines += old[start:]
-    quads += built.quads[start:]
-    graph_of += built.graph_of[start:]
-    nt = b"\n".join(lines) + b"\n" if lines else b""
-    graphs = {**built.graphs, graph_iri(name, base): [new[line] for line in sorted(new)]}
-    return BuiltGraph(nt, quads, graphs, bytes(graph_of))
+        at, row = to, rows
+    pieces.append(view[at:])
+    graph_of += built.graph_of[row:]
+    return BuiltGraph(b"".join(pieces), bytes(graph_of), (*built.iris, graph_iri(name, base)))
 
 
 def read_nquads(nq: bytes) -> dict[str, bytes]:

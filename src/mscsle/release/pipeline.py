@@ -9,7 +9,7 @@ from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDFS, Graph, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
 
 from mscsle.checks.qc import QCFailed, counts, release_checks
 from mscsle.checks.shacl import Report, load_shapes, validate
@@ -40,6 +40,7 @@ from mscsle.release.references import read_bibliography, unlisted_references
 from mscsle.release.sssom_tsv import sssom_tsv
 from mscsle.release.term_iris import entity_iris, relation_problems, source_labels
 
+_READ = frozenset({str(RDFS.label), str(RDF.type)})  # plain strings: hashed in C, not by rdflib's __hash__
 CLAIMS_COLUMNS = TABLE_COLUMNS  # from the claim model; queries/export/claims-table.rq selects the single-valued ones
 LIST_COLUMNS = tuple(f.column for f in FIELDS if f.multi and f.column)  # claim-lists.rq, claim-references.rq
 
@@ -127,17 +128,21 @@ def claims_table(store: ox.Store | bytes, project: Project) -> bytes:
     return serialize.tsv(CLAIMS_COLUMNS, out)
 
 
-def _store(quads: list[ox.Quad]) -> ox.Store:
-    """An embedded store of the triples (for the QC queries; freed when they are done)."""
+def _store(merged: BuiltGraph) -> ox.Store:
+    """An embedded store of the triples (for the memberships and the QC queries; freed when they are done), filled
+    from the N-Triples lines: the quads of the writers are made only after it is gone."""
     store = ox.Store()
-    store.bulk_extend(quads)
+    store.bulk_extend(merged.triples())
     return store
 
 
-def _tap(triples: Iterator[Triple], about: set, into: Graph) -> Iterator[Triple]:
-    """Pass the triples on, keeping a copy of those about `about` (what the SSSOM table says of each side)."""
+def _tap(triples: Iterator[Triple], about: set[str], into: Graph) -> Iterator[Triple]:
+    """Pass the triples on, keeping a copy of the labels and types of `about` (the IRIs, as plain strings): what
+    the SSSOM table reads of each side (release/sssom_tsv.py). The rest of what the data says of an entity (its
+    id, definition, synonyms, plain triples) is not read there, nor by the memberships' compiler, which reads the
+    ontology's class and property axioms only."""
     for t in triples:
-        if t[0] in about:
+        if str(t[1]) in _READ and str(t[0]) in about:
             into.add(t)
         yield t
 
@@ -155,7 +160,7 @@ def make_graph(
     core = serialize.canonical(link(core, mapping_set, terms.iris, terms.superclasses))
     entities = frozenset(terms.iris.values())
     onto, data_core = file_core(core, entities)
-    mapped = {m.subject for m in mapping_set.mappings} | entities
+    mapped = {str(m.subject) for m in mapping_set.mappings} | {str(e) for e in entities}
     side = to_graph(core, ontology)
     data = _tap(data_triples(records, vocab, ontology, terms), mapped, side)
     return named_graphs.build({ONTOLOGY: onto, DATA: chain(data_core, data)}), side
@@ -169,9 +174,8 @@ def with_memberships(merged: BuiltGraph, ontology: Graph, store: ox.Store) -> Bu
         inferred = list(memberships(ontology, store))
     except UnsupportedDefinition as e:
         raise CurationError([Problem(ONTOLOGY_FILE, "", "owl:equivalentClass", str(e))]) from None
-    merged = named_graphs.with_graph(merged, INFERRED, inferred)
-    store.bulk_extend(merged.graphs[named_graphs.graph_iri(INFERRED)])
-    return merged
+    store.bulk_extend(ox.Quad(*map(serialize.oxigraph_term, t)) for t in inferred)  # type: ignore[arg-type]
+    return named_graphs.with_graph(merged, INFERRED, inferred)
 
 
 def opt_in_files(records: Records, terms: Terms) -> dict[str, bytes]:
@@ -217,7 +221,7 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     release = project.settings()["release"]
     terms = read_terms(project, records, mapping_set)
     merged, side = make_graph(ontology, records, vocab, mapping_set, release, terms)
-    store = _store(merged.quads)
+    store = _store(merged)
     merged = with_memberships(merged, side, store)  # side: the ontology with its imports and mapped relations
     report = validate(merged.nt, load_shapes(project.shapes_dir))
     if not report.conforms:
