@@ -26,8 +26,8 @@ from mscsle.model.vocab import ENTITY, MSCSLE, Vocab
 from mscsle.project import Project
 from mscsle.query.stored import load_store
 from mscsle.release.import_modules import import_files
-from mscsle.release.pipeline import assemble, build, read_ontology
-from mscsle.release.sssom_tsv import COLUMNS
+from mscsle.release.pipeline import assemble, build, read_ontology, read_terms
+from mscsle.release.sssom_tsv import COLUMNS, sssom_tsv
 from mscsle.release.term_iris import HAS_DBXREF, XREF_ONLY, entity_iris
 
 from .conftest import FIXTURES, ROOT, make_project
@@ -215,6 +215,18 @@ def test_no_table_means_no_mappings(mini: Project):
     assert not list(built.graph.triples((None, SKOS.exactMatch, None)))
     body = [line for line in built.files["mscsle.sssom.tsv"].decode("utf-8").splitlines() if not line.startswith("#")]
     assert body == ["\t".join(COLUMNS)]
+
+
+def test_sssom_table_reads_the_same_from_the_build_as_from_the_whole_graph(project: Project, dist: Path, built: Graph):
+    """The build keeps, of the data, only the labels and types of the mapped entities for the SSSOM table
+    (pipeline._tap): the table is what the whole released graph gives."""
+    ontology = read_ontology(project)
+    records = load(project.root, project.entities, project.claims_dir, Vocab.from_ontology(ontology))
+    ms = load_mappings(project, ontology, records)
+    release = project.settings()["release"]
+    whole = sssom_tsv(ms, built, release, read_terms(project, records, ms).iris)
+    assert whole == (dist / "mscsle.sssom.tsv").read_bytes()
+    assert len(whole.splitlines()) > 100
 
 
 # --- the RDF ---------------------------------------------------------------------------------------------

@@ -52,11 +52,28 @@ def test_with_graph_merges_a_graph_into_the_sorted_order():
     onto = [(URIRef("http://e/b"), p, Literal(1)), (URIRef("http://e/d"), p, Literal(2))]
     data = [(URIRef("http://e/f"), p, Literal(3))]
     extra = [(URIRef("http://e/a"), p, Literal(0)), (URIRef("http://e/e"), p, Literal(9)), onto[1]]
+    extra += [onto[0], data[0], (URIRef("http://e/z"), p, Literal(5)), (URIRef("http://e/c"), p, Literal(3))]
     g = with_graph(build({ONTOLOGY: onto, DATA: data}), INFERRED, extra)
     once = build({ONTOLOGY: onto, DATA: data, INFERRED: extra})
     assert g.nt == once.nt == serialize.ntriples(onto + data + extra)
     assert g.quads == once.quads and g.graph_of == once.graph_of
-    assert g.lines() == once.lines() and len(g.lines()[graph_iri(INFERRED)]) == 2
+    assert g.lines() == once.lines() and len(g.lines()[graph_iri(INFERRED)]) == 4
+    assert g.graphs == once.graphs and len(g) == 7
+    assert with_graph(build({ONTOLOGY: []}), DATA, data).nt == serialize.ntriples(data)  # into nothing
+
+
+def test_built_quads_are_the_lines():
+    """The quads the writers read (parsed from the lines when first asked) are the triples given, in the lines'
+    order, each in its graph."""
+    s, p = URIRef("http://e/s"), URIRef("http://e/p")
+    onto = [(s, p, Literal("b")), (s, p, BNode("hb1")), (s, p, Literal("2", datatype=URIRef("http://e/d")))]
+    data = [(URIRef("http://e/a"), p, Literal("é", lang="fr"))]
+    g = build({ONTOLOGY: onto, DATA: data})
+    assert sorted(map(str, g.quads)) == [str(q) for q in g.quads]
+    assert set(g.quads) == {ox.Quad(*map(serialize.oxigraph_term, t)) for t in onto + data}  # type: ignore[misc]
+    assert [q.subject for q in g.graphs[graph_iri(DATA)]] == [ox.NamedNode("http://e/a")]
+    assert ox.BlankNode("hb1") in {q.object for q in g.graphs[graph_iri(ONTOLOGY)]}  # labels kept
+    assert list(g.triples()) == g.quads
 
 
 def test_trig_is_the_same_dataset(dist: Path):
