@@ -45,34 +45,34 @@ def _labeller(records: Records, ontology: Graph, terms: Terms) -> Callable[[str 
     return label
 
 
-def _text(value: Any) -> str:
-    return str(value)
-
-
-def _column(value: Any, multi: bool, column: str) -> str:
-    """A value as the export queries read it back (one triple per distinct value of a list, sorted)."""
-    if multi:
-        return (", " if column == "references" else LIST_SEPARATOR).join(_text(v) for v in sorted(set(value)))
-    return "" if value is None else _text(value)
-
-
 def rows(records: Records, ontology: Graph, terms: Terms, section_order: Mapping[str, int]) -> list[tuple[str, ...]]:
-    """One row per claim in the table's column order, sorted by section order and claim id (as the query)."""
+    """One row per claim in the table's column order, sorted by section order and claim id (as the query).
+
+    A list field's values are written as the export queries read them back: one triple per distinct value, sorted
+    (by number for the references)."""
     label = _labeller(records, ontology, terms)
-    plan = [(f.name, f.values, f.multi, f.label_column, f.column) for f in FIELDS if f.column or f.label_column]
+    plan = [
+        (f.name, f.values, f.multi, f.label_column, f.column, ", " if f.column == "references" else LIST_SEPARATOR)
+        for f in FIELDS
+        if f.column or f.label_column
+    ]
 
     def row(c: Claim) -> tuple[str, ...]:
         out: list[str] = []
-        for name, values, multi, label_column, column in plan:
+        for name, values, multi, label_column, column, separator in plan:
             value = getattr(c, name)
-            if label_column:
-                out.append(
-                    LIST_SEPARATOR.join(sorted({label(values, v) for v in value}))
-                    if multi
-                    else ("" if value is None else label(values, value))
-                )
-            if column:
-                out.append(_column(value, multi, column))
+            if multi:
+                if label_column:
+                    out.append(LIST_SEPARATOR.join(sorted({label(values, v) for v in value})))
+                if column:
+                    out.append(separator.join(map(str, sorted(set(value)))))
+            elif value is None:
+                out += ("",) * (bool(label_column) + bool(column))
+            else:
+                if label_column:
+                    out.append(label(values, value))
+                if column:
+                    out.append(str(value))
         return tuple(out)
 
     claims = sorted(records.claims, key=lambda c: (section_order[c.section], c.id))

@@ -37,6 +37,10 @@ def defined_classes(ontology: Graph) -> list[URIRef]:
     return sorted({c for c, e in ontology.subject_objects(OWL.equivalentClass) if isinstance(c, URIRef)})
 
 
+def _named(e: Node) -> bool:
+    return isinstance(e, URIRef)
+
+
 @dataclass
 class _Compiler:
     """Turns one class expression into a SPARQL group pattern about one variable."""
@@ -105,7 +109,11 @@ class _Compiler:
         if isinstance(e, URIRef):
             return self.named(e, v)
         if (members := g.value(e, OWL.intersectionOf)) is not None:
-            return "{ " + " ".join(self.expression(x, v) for x in Collection(g, members)) + " }"
+            # the first member (a restriction, if there is one: named classes last) binds the variable, the others
+            # only test it: EXISTS stops at a first match, where a join would repeat each member once per
+            # alternative of a named class (a claim matches some twenty), all but one dropped by DISTINCT
+            first, *rest = (self.expression(x, v) for x in sorted(Collection(g, members), key=_named))
+            return "{ " + " ".join([first, *(f"FILTER EXISTS {{ {p} }}" for p in rest)]) + " }"
         if (members := g.value(e, OWL.unionOf)) is not None:
             return "{ " + " UNION ".join(self.expression(x, v) for x in Collection(g, members)) + " }"
         if (members := g.value(e, OWL.oneOf)) is not None:
