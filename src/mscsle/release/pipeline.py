@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
@@ -37,6 +37,7 @@ from mscsle.release.publish import check_output, publish
 from mscsle.release.quad_graph import QuadGraph
 from mscsle.release.references import TABLE as BIBLIOGRAPHY
 from mscsle.release.references import read_bibliography, unlisted_references
+from mscsle.release.spool import Spool
 from mscsle.release.sssom_tsv import sssom_tsv
 from mscsle.release.term_iris import entity_iris, relation_problems, source_labels
 
@@ -64,7 +65,7 @@ class Built:
     records: Records
     merged: BuiltGraph
     report: Report
-    files: dict[str, bytes]
+    files: Mapping[str, bytes]  # artifact name -> its bytes (kept on disk until published: release/spool.py)
 
     @cached_property
     def graph(self) -> Graph:
@@ -226,26 +227,25 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     report = validate(merged.nt, load_shapes(project.shapes_dir))
     if not report.conforms:
         raise ValidationFailed(report)
-    nt, triples = merged.nt, merged.quads
     qc = release_checks(store, project.queries_dir, project.qc_exceptions)
     del store
     if counts(qc)["ERROR"]:
         raise QCFailed(qc)
+    nt, triples = merged.nt, merged.quads  # the quads are made now that the store is gone
     graph_names = b" ".join(f"<{iri}>".encode() for iri in merged.graphs)
     used = serialize.used_prefixes(nt)  # one search of the N-Triples for every writer
-    files = {
-        "mscsle.ttl": serialize.turtle_from_triples(nt, triples, used),
-        "mscsle.nt": nt,
-        "mscsle.nq": serialize.nquads(merged.lines()),
-        "mscsle.trig": serialize.trig(merged.graphs, used | serialize.used_prefixes(graph_names)),
-        **opt_in_files(records, terms),
-        "mscsle.owl": serialize.rdfxml_from_triples(nt, triples, used),
-        "mscsle.jsonld": serialize.jsonld_from_triples(triples),
-        "context.jsonld": serialize.context_file(),
-        "claims.tsv": claims_tsv(records, ontology, terms, vocab.sections),
-        "shacl-report.ttl": serialize.turtle(serialize.canonical(report.graph)),
-        "mscsle.sssom.tsv": sssom_tsv(mapping_set, side, release, terms.iris),
-    }
+    files = Spool()  # each artifact leaves memory as soon as it is made
+    files["mscsle.ttl"] = serialize.turtle_from_triples(nt, triples, used)
+    files["mscsle.nt"] = nt
+    files["mscsle.nq"] = serialize.nquads(merged.lines())
+    files["mscsle.trig"] = serialize.trig(merged.graphs, used | serialize.used_prefixes(graph_names))
+    files.update(opt_in_files(records, terms))
+    files["mscsle.owl"] = serialize.rdfxml_from_triples(nt, triples, used)
+    files["mscsle.jsonld"] = serialize.jsonld_from_triples(triples)
+    files["context.jsonld"] = serialize.context_file()
+    files["claims.tsv"] = claims_tsv(records, ontology, terms, vocab.sections)
+    files["shacl-report.ttl"] = serialize.turtle(serialize.canonical(report.graph))
+    files["mscsle.sssom.tsv"] = sssom_tsv(mapping_set, side, release, terms.iris)
     files.update(interop_files(QuadGraph(triples), release))  # nanopublications and KGX, read by subject
     return Built(records, merged, report, files)
 

@@ -175,5 +175,5 @@ def staged_directory(target: Path) -> Iterator[Path]:
 def publish(target: Path, files: Mapping[str, bytes]) -> None:
     """Make `files` (name -> bytes) the whole content of the folder `target`, at once."""
     with staged_directory(target) as staging:
-        for name, data in sorted(files.items()):
-            _write(staging / name, data)
+        for name in sorted(files):  # one artifact in memory at a time (a Spool holds them on disk)
+            _write(staging / name, files[name])
