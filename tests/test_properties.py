@@ -24,6 +24,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from mscsle.checks.shacl import load_shapes, validate
+from mscsle.curation.mappings import load_mappings
 from mscsle.curation.records import CLAIM_ID, OPTIONAL, REQUIRED, UNSAFE_CHARACTER, Claim, Records, load
 from mscsle.curation.review_text import ReviewText
 from mscsle.errors import CurationError
@@ -32,8 +33,9 @@ from mscsle.model.vocab import Vocab
 from mscsle.project import Project
 from mscsle.release import serialize
 from mscsle.release.claims_tsv import claims_tsv
-from mscsle.release.graph import Terms, data_triples, merged_graph
-from mscsle.release.pipeline import CLAIMS_COLUMNS, LIST_SEPARATOR, claims_table, read_ontology
+from mscsle.release.graph import Terms, data_lines, data_triples, merged_graph
+from mscsle.release.named_graphs import nt_line
+from mscsle.release.pipeline import CLAIMS_COLUMNS, LIST_SEPARATOR, claims_table, read_ontology, read_terms
 
 from .conftest import FIXTURES, ROOT
 
@@ -213,6 +215,31 @@ def test_records_round_trip_through_rdf_and_the_claims_table(base, data: st.Data
         table = claims_table(nt, project)
     assert sorted(claims_from_table(table), key=lambda c: c.id) == sorted(claims, key=lambda c: c.id)
     assert claims_tsv(records, ontology, Terms.own(records), vocab.sections) == table  # what the build writes
+
+
+def _lines(items) -> list[bytes]:
+    return [x if isinstance(x, bytes) else nt_line(x) for x in items]
+
+
+@SETTINGS
+@given(data=st.data())
+def test_the_builds_claim_lines_are_the_claim_triples(base, data: st.DataObject):
+    """The build files claims as N-Triples lines made from strings (graph.ClaimLines): for random claims, the
+    very lines of the rdflib triples of data_triples, in their order."""
+    ontology, vocab = base
+    claims = data.draw(claim_sets(vocab))
+    records = Records({i: _entity(i) for i in ENTITY_IDS}, claims)
+    terms = Terms.own(records)
+    assert _lines(data_lines(records, vocab, ontology, terms)) == _lines(data_triples(records, vocab, ontology, terms))
+
+
+def test_the_builds_claim_lines_are_the_claim_triples_of_the_review(project: Project):
+    ontology = read_ontology(project)
+    vocab = Vocab.from_ontology(ontology)
+    records = load(project.root, project.entities, project.claims_dir, vocab)
+    terms = read_terms(project, records, load_mappings(project, ontology, records))
+    lines = _lines(data_lines(records, vocab, ontology, terms))
+    assert lines == _lines(data_triples(records, vocab, ontology, terms)) and len(lines) > 5000
 
 
 @SETTINGS

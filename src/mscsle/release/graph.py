@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
+import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -23,9 +24,11 @@ from mscsle.model.claim import (
 )
 from mscsle.model.triples import Triple
 from mscsle.model.vocab import CLAIM, ENTITY, EXACT_SYNONYM, IAO_DEFINITION, MSCSLE, REF, Vocab
+from mscsle.release.named_graphs import nt_term
 from mscsle.release.plain_view import DEFAULT, view_triples
 from mscsle.release.references import reference_triples
 
+_T = TypeVar("_T")  # how a claim's triples come: as triples, or as their N-Triples lines
 SCOPE_NOTE = URIRef("http://www.w3.org/2004/02/skos/core#scopeNote")
 _ENTITY_ID = MSCSLE.entity_id
 
@@ -109,16 +112,18 @@ _NOT_IRIS = ("relations", "sections")  # Vocab attributes that are not a value -
 _FIELDS = tuple((f.name, f.property, f.values, f.vocab if f.vocab not in _NOT_IRIS else None, f.multi) for f in FIELDS)
 
 
+def _node(vocab: Vocab, iris: Mapping[str, URIRef], values: str | None, controlled: str | None, v: Any) -> Node:
+    """A field's value as its RDF node: a controlled value's IRI, an entity's one IRI, a reference, section or
+    relation IRI, or a literal."""
+    if controlled is not None:
+        return getattr(vocab, controlled)[v]
+    return iris[v] if values in _ENTITY_VALUES else _NODE[values](v)
+
+
 def claim_triples(c: Claim, vocab: Vocab, label: str, iris: Mapping[str, URIRef]) -> Iterator[Triple]:
     """The claim node with one triple per value of each model field and the derived ones (its plain triple, if it
     has one in the default view, comes from release/plain_view.py)."""
     s = CLAIM[c.id]
-
-    def node(values: str | None, controlled: str | None, v: Any) -> Node:
-        if controlled is not None:
-            return getattr(vocab, controlled)[v]
-        return iris[v] if values in _ENTITY_VALUES else _NODE[values](v)
-
     yield s, _TYPE, _INDIVIDUAL
     yield s, _TYPE, _CLAIM
     yield s, _LABEL, Literal(label, lang="en")
@@ -131,9 +136,54 @@ def claim_triples(c: Claim, vocab: Vocab, label: str, iris: Mapping[str, URIRef]
         value = getattr(c, name)
         if multi:
             for v in value:
-                yield s, prop, node(values, controlled, v)
+                yield s, prop, _node(vocab, iris, values, controlled, v)
         elif value:
-            yield s, prop, node(values, controlled, value)
+            yield s, prop, _node(vocab, iris, values, controlled, value)
+
+
+class ClaimLines:
+    """claim_triples as N-Triples lines, in the same order: what the build files for 100k claims without making
+    an rdflib term per value. A value that is an IRI is written once per distinct value, from the node
+    claim_triples makes of it; a text literal and the label by Oxigraph. tests/test_properties.py proves the lines
+    are those of claim_triples, on the review's records and on random ones."""
+
+    def __init__(self, vocab: Vocab, iris: Mapping[str, URIRef]):
+        self.vocab, self.iris = vocab, iris
+        self._written: dict[tuple[str, Any], str] = {}  # (field, value) -> the value's N-Triples term
+        self._fields = [
+            (name, nt_term(prop), values, controlled, multi) for name, prop, values, controlled, multi in _FIELDS
+        ]
+        self._type = f"{nt_term(_TYPE)} {nt_term(_INDIVIDUAL)} .", f"{nt_term(_TYPE)} {nt_term(_CLAIM)} ."
+        self._label = nt_term(_LABEL)
+        self._asserted = f"{nt_term(_ASSERTED_IN)} {nt_term(vocab.review)} ."
+        self._evidence = nt_term(_EVIDENCE_TYPE)
+        self._cited, self._own = (f"{self._evidence} {nt_term(e)} ." for e in (_CITED, _OWN))
+
+    def _term(self, name: str, values: str | None, controlled: str | None, v: Any) -> str:
+        if values is None and type(v) is str:
+            return str(ox.Literal(v))
+        key = (name, v)
+        written = self._written.get(key)
+        if written is None:
+            written = self._written[key] = nt_term(_node(self.vocab, self.iris, values, controlled, v))
+        return written
+
+    def lines(self, c: Claim, label: str) -> list[bytes]:
+        s = f"<{CLAIM}{c.id}>"
+        out = [f"{s} {self._type[0]}", f"{s} {self._type[1]}"]
+        out.append(f"{s} {self._label} {ox.Literal(label, language='en')} .")
+        out.append(f"{s} {self._asserted}")
+        out.append(f"{s} {self._cited if c.references else self._own}")
+        for d in c.design:
+            if d in self.vocab.design_evidence:
+                out.append(f"{s} {self._evidence} {self._term('design_evidence', 'designs', 'design_evidence', d)} .")
+        for name, prop, values, controlled, multi in self._fields:
+            value = getattr(c, name)
+            if multi:
+                out += (f"{s} {prop} {self._term(name, values, controlled, v)} ." for v in value)
+            elif value:
+                out.append(f"{s} {prop} {self._term(name, values, controlled, value)} .")
+        return [line.encode() for line in out]
 
 
 @dataclass(frozen=True)
@@ -155,13 +205,28 @@ class Terms:
 def data_triples(records: Records, vocab: Vocab, ontology: Graph, terms: Terms | None = None) -> Iterator[Triple]:
     """Everything the build adds to the ontology: entities, references, claims and the default plain triples."""
     terms = terms or Terms.own(records)
+    yield from _data(records, vocab, ontology, terms, lambda c, label: claim_triples(c, vocab, label, terms.iris))
+
+
+def data_lines(records: Records, vocab: Vocab, ontology: Graph, terms: Terms) -> Iterator[Triple | bytes]:
+    """data_triples as the build files them: the claims' triples (most of them) as N-Triples lines already."""
+    yield from _data(records, vocab, ontology, terms, ClaimLines(vocab, terms.iris).lines)
+
+
+def _data(
+    records: Records,
+    vocab: Vocab,
+    ontology: Graph,
+    terms: Terms,
+    claim: Callable[[Claim, str], Iterable[_T]],
+) -> Iterator[Triple | _T]:
     relation_labels = {r: str(ontology.value(MSCSLE[r], RDFS.label)) for r in vocab.relations}
     for e in records.entities.values():
         iri = terms.iris[e.id]
         yield from entity_triples(e, iri, terms.source_labels.get(iri))
     yield from reference_triples(vocab.review, vocab.reference_count, dict(terms.bibliography))
     for c in records.claims:
-        yield from claim_triples(c, vocab, claim_label(c, records.entities, relation_labels), terms.iris)
+        yield from claim(c, claim_label(c, records.entities, relation_labels))
     yield from view_triples(records.claims, terms.iris, DEFAULT)  # the honest plain triples, annotated
 
 

@@ -112,21 +112,23 @@ class BuiltGraph:
         return len(self.graph_of)
 
 
-def _nt(t: Node) -> str:
+def nt_term(t: Node) -> str:
     """A term in N-Triples: an IRI as is (URIRef is a str), a literal or blank node as Oxigraph writes it."""
     if type(t) is URIRef:
         return f"<{t}>"
     return str(oxigraph_term(t))
 
 
-def _line(t: Triple) -> bytes:
+def nt_line(t: Triple) -> bytes:
+    """A triple as its N-Triples line (UTF-8, no line end)."""
     s, p, o = t
-    return f"{_nt(s)} {_nt(p)} {_nt(o)} .".encode()
+    return f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .".encode()
 
 
-def build(graphs: Mapping[str, Iterable[Triple]], base: str = GRAPH_BASE) -> BuiltGraph:
+def build(graphs: Mapping[str, Iterable[Triple | bytes]], base: str = GRAPH_BASE) -> BuiltGraph:
     """One pass over the generators of each named graph (in the order given: NAMES for the release, OPT_IN for the
-    plain triples a user adds on purpose); a triple already filed is not repeated.
+    plain triples a user adds on purpose); a triple already filed is not repeated. A triple may come as its
+    N-Triples line already (bytes, as `nt_line` makes it: graph.ClaimLines).
 
     Each triple is kept as its N-Triples line only (bytes: UTF-8 sorts as the code points do) with the index of its
     graph, so no RDF term is held per triple while the lines are made."""
@@ -134,7 +136,7 @@ def build(graphs: Mapping[str, Iterable[Triple]], base: str = GRAPH_BASE) -> Bui
     names = tuple(graphs)
     for i, name in enumerate(names):
         for t in graphs[name]:
-            filed.setdefault(_line(t), i)
+            filed.setdefault(t if type(t) is bytes else nt_line(t), i)  # type: ignore[arg-type]
     lines = sorted(filed)
     graph_of = bytes(filed[line] for line in lines)
     del filed
@@ -167,7 +169,7 @@ def with_graph(built: BuiltGraph, name: str, triples: Iterable[Triple], base: st
     pieces: list[bytes | memoryview] = []
     graph_of = bytearray()
     at = row = 0  # offset and number of the next line of `nt` not yet copied
-    for line in sorted({_line(t) for t in triples}):
+    for line in sorted({nt_line(t) for t in triples}):
         to = _insertion_point(nt, line, at)
         if to < 0:
             continue

@@ -26,7 +26,7 @@ from mscsle.project import Project
 from mscsle.query.stored import load_store, select
 from mscsle.release import named_graphs, serialize
 from mscsle.release.claims_tsv import LIST_SEPARATOR, claims_tsv
-from mscsle.release.graph import Terms, data_triples, ontology_iri, to_graph, version_triples
+from mscsle.release.graph import Terms, data_lines, ontology_iri, to_graph, version_triples
 from mscsle.release.import_modules import link, read_hierarchy
 from mscsle.release.interop import interop_files
 from mscsle.release.memberships import UnsupportedDefinition, memberships
@@ -137,14 +137,14 @@ def _store(merged: BuiltGraph) -> ox.Store:
     return store
 
 
-def _tap(triples: Iterator[Triple], about: set[str], into: Graph) -> Iterator[Triple]:
+def _tap(triples: Iterator[Triple | bytes], about: set[str], into: Graph) -> Iterator[Triple | bytes]:
     """Pass the triples on, keeping a copy of the labels and types of `about` (the IRIs, as plain strings): what
     the SSSOM table reads of each side (release/sssom_tsv.py). The rest of what the data says of an entity (its
     id, definition, synonyms, plain triples) is not read there, nor by the memberships' compiler, which reads the
     ontology's class and property axioms only."""
     for t in triples:
-        if str(t[1]) in _READ and str(t[0]) in about:
-            into.add(t)
+        if type(t) is not bytes and str(t[1]) in _READ and str(t[0]) in about:  # a line is a claim's (graph.py)
+            into.add(t)  # type: ignore[arg-type]
         yield t
 
 
@@ -163,7 +163,7 @@ def make_graph(
     onto, data_core = file_core(core, entities)
     mapped = {str(m.subject) for m in mapping_set.mappings} | {str(e) for e in entities}
     side = to_graph(core, ontology)
-    data = _tap(data_triples(records, vocab, ontology, terms), mapped, side)
+    data = _tap(data_lines(records, vocab, ontology, terms), mapped, side)
     return named_graphs.build({ONTOLOGY: onto, DATA: chain(data_core, data)}), side
 
 
