@@ -8,9 +8,11 @@ Each triple is filed as it is made, by what it is about: the ontology's own axio
 merged import modules and the mappings of ontology terms go to `ontology`; entities (under their one IRI, external
 or the project's), references, claims, the honest plain triples and the mappings of entities (their axiom
 annotations included) to `data`; the members of the defined classes, materialised by the build, to `inferred`
-(added last, by `with_graph`). The triples stream straight from the generators into pyoxigraph terms (each distinct
-term converted once); no rdflib graph of the data is made. The plain triples of hedged and mouse-only claims are
-built the same way into graphs of their own (release/plain_view.py), written apart from the release.
+(added last, by `with_graph`). The triples stream straight from the generators into their N-Triples lines (the
+claims' lines made from strings, release/graph.py), and only the lines are kept; no rdflib graph of the data is made,
+and the pyoxigraph quads are read from the sorted lines when a writer first asks. The plain triples of hedged and
+mouse-only claims are built the same way into graphs of their own (release/plain_view.py), written apart from the
+release.
 """
 
 from __future__ import annotations

@@ -212,7 +212,8 @@ def read_terms(project: Project, records: Records, mapping_set: MappingSet) -> T
 
 @paused_gc()
 def assemble(project: Project, source: ReviewText | None) -> Built:
-    """Everything the build writes, in memory; raises CurationError or ValidationFailed."""
+    """Everything the build writes (each artifact in a temporary file once made); raises CurationError or
+    ValidationFailed."""
     ontology = read_ontology(project)
     vocab = read_vocab(ontology)
     if problems := relation_problems(ontology, vocab):
