@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, URIRef
 
-from mscsle.checks.qc import QCFailed, counts, release_checks
+from mscsle.checks.qc import QCFailed, Violations, counts, release_checks
 from mscsle.checks.shacl import Report, load_shapes, validate
 from mscsle.curation.input_files import read_bytes, read_turtle
 from mscsle.curation.mappings import MappingSet, load_mappings
@@ -137,6 +137,14 @@ def _store(merged: BuiltGraph) -> ox.Store:
     return store
 
 
+def _quality_checks(store: ox.Store, project: Project) -> dict[str, Violations] | CurationError:
+    """The QC report, or the CurationError of a stale exceptions file (raised by the caller after SHACL's verdict)."""
+    try:
+        return release_checks(store, project.queries_dir, project.qc_exceptions)
+    except CurationError as e:
+        return e
+
+
 def _tap(triples: Iterator[Triple | bytes], about: set[str], into: Graph) -> Iterator[Triple | bytes]:
     """Pass the triples on, keeping a copy of the labels and types of `about` (the IRIs, as plain strings): what
     the SSSOM table reads of each side (release/sssom_tsv.py). The rest of what the data says of an entity (its
@@ -225,11 +233,13 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     merged, side = make_graph(ontology, records, vocab, mapping_set, release, terms)
     store = _store(merged)
     merged = with_memberships(merged, side, store)  # side: the ontology with its imports and mapped relations
+    qc = _quality_checks(store, project)  # run first so that the store is gone before SHACL's own copy is made
+    del store
     report = validate(merged.nt, load_shapes(project.shapes_dir))
     if not report.conforms:
-        raise ValidationFailed(report)
-    qc = release_checks(store, project.queries_dir, project.qc_exceptions)
-    del store
+        raise ValidationFailed(report)  # SHACL's verdict comes first, as if the QC had not run yet
+    if isinstance(qc, CurationError):
+        raise qc
     if counts(qc)["ERROR"]:
         raise QCFailed(qc)
     nt, triples = merged.nt, merged.quads  # the quads are made now that the store is gone
