@@ -242,21 +242,22 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
         raise qc
     if counts(qc)["ERROR"]:
         raise QCFailed(qc)
-    nt, triples = merged.nt, merged.quads  # the quads are made now that the store is gone
-    graph_names = b" ".join(f"<{iri}>".encode() for iri in merged.graphs)
-    used = serialize.used_prefixes(nt)  # one search of the N-Triples for every writer
-    files = Spool()  # each artifact leaves memory as soon as it is made
-    files["mscsle.ttl"] = serialize.turtle_from_triples(nt, triples, used)
+    nt = merged.nt
+    files = Spool()  # each artifact leaves memory as soon as it is made; first those that need no quads
     files["mscsle.nt"] = nt
     files["mscsle.nq"] = serialize.nquads(merged.lines())
-    files["mscsle.trig"] = serialize.trig(merged.graphs, used | serialize.used_prefixes(graph_names))
     files.update(opt_in_files(records, terms))
-    files["mscsle.owl"] = serialize.rdfxml_from_triples(nt, triples, used)
-    files["mscsle.jsonld"] = serialize.jsonld_from_triples(triples)
     files["context.jsonld"] = serialize.context_file()
     files["claims.tsv"] = claims_tsv(records, ontology, terms, vocab.sections)
     files["shacl-report.ttl"] = serialize.turtle(serialize.canonical(report.graph))
     files["mscsle.sssom.tsv"] = sssom_tsv(mapping_set, side, release, terms.iris)
+    triples = merged.quads  # made now that the store and the writers above are done with their memory
+    graph_names = b" ".join(f"<{iri}>".encode() for iri in merged.iris)
+    used = serialize.used_prefixes(nt)  # one search of the N-Triples for every writer
+    files["mscsle.ttl"] = serialize.turtle_from_triples(nt, triples, used)
+    files["mscsle.trig"] = serialize.trig(merged.graphs, used | serialize.used_prefixes(graph_names))
+    files["mscsle.owl"] = serialize.rdfxml_from_triples(nt, triples, used)
+    files["mscsle.jsonld"] = serialize.jsonld_from_triples(triples)
     files.update(interop_files(QuadGraph(triples), release))  # nanopublications and KGX, read by subject
     return Built(records, merged, report, files)
 
