@@ -164,6 +164,11 @@ def test_converter_agrees_with_curies():
     for iri in sorted(iris):
         assert ours.compress(iri) == theirs.compress(iri), iri
         assert ours.compress(iri, passthrough=True) == theirs.compress(iri, passthrough=True), iri
+        if theirs.compress(iri) is None:
+            with pytest.raises(ValueError):
+                ours.compress_strict(iri)
+        else:
+            assert ours.compress_strict(iri) == theirs.compress_strict(iri), iri
         compressed += ours.compress(iri) is not None
     assert compressed > 300
     curies = {c for iri in iris if (c := theirs.compress(iri))} | {"GO:", ":x", "unknown:1", "go:0008150", "a:b:c"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib.resources import files
+from typing import Literal, overload
 
 import yaml
 
@@ -41,12 +42,25 @@ class PrefixConverter:
             raise ValueError(f"{curie!r}: the prefix map has no prefix {curie.partition(':')[0]!r}")
         return iri
 
+    @overload
+    def compress(self, iri: str, *, passthrough: Literal[True]) -> str: ...
+
+    @overload
+    def compress(self, iri: str, *, passthrough: bool = False) -> str | None: ...
+
     def compress(self, iri: str, *, passthrough: bool = False) -> str | None:
         """The CURIE, else None (with `passthrough`: the IRI itself)."""
         m = self._namespace.match(iri)
         if m is None:
             return str(iri) if passthrough else None
         return f"{self._prefix[m.group(0)]}:{iri[m.end() :]}"
+
+    def compress_strict(self, iri: str) -> str:
+        """The CURIE; an IRI outside the map's namespaces is a ValueError."""
+        curie = self.compress(iri)
+        if curie is None:
+            raise ValueError(f"{iri} is in no namespace of the prefix map")
+        return curie
 
 
 @cache
