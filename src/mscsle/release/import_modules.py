@@ -140,7 +140,7 @@ def module_graph(source: Source, terms: dict[str, str], extracted: str, ancestry
                 "The terms of this source that data/mappings.tsv uses, each with its label as the source spells it "
                 "and, where data/reference/external-ancestry.tsv verifies them, its ancestors up to the source's root "
                 "(rdfs:subClassOf, one asserted superclass per class, labels as in the file each step was read in, "
-                "listed above). The verified reference table holds no definitions, so none are given "
+                "listed in owl:versionInfo). The verified reference table holds no definitions, so none are given "
                 "(docs/model.md). The licence is that of this module; the terms are the source's.",
                 lang="en",
             ),
