@@ -16,12 +16,12 @@ import csv
 import hashlib
 import io
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from mscsle.model.prefixes import jsonld_context, prefix_map
@@ -57,9 +57,11 @@ def canonical(g: Graph) -> Graph:
     """A copy whose blank nodes carry content-derived labels, bound to the one prefix map only.
 
     Only the triples that touch a blank node are canonicalised (claims, entities and references have none), so
-    the cost does not grow with the claims. A blank node that nothing points to and that points to no blank node
-    (an annotated axiom, say) is labelled by a hash of its own triples at once; rdflib's canonicalisation, costly
-    with many look-alike nodes, only sees the rest (restrictions, lists)."""
+    the cost does not grow with the claims. The ontology's blank nodes (restrictions, lists, annotated axioms)
+    hang from IRIs as trees: each is labelled by a hash of its place and its content (_tree_labels), which
+    depends on nothing else, so an edit to one axiom changes the labels of that axiom only. Blank nodes that
+    are not in such trees (shared or in a cycle), or that would get one label for two nodes (the same subtree
+    twice in one place), are labelled by W3C RDF Dataset Canonicalization (RDFC-1.0, in Oxigraph)."""
     out = Graph(bind_namespaces="none")
     for prefix, uri in prefix_map().items():
         out.bind(prefix, uri)
@@ -67,24 +69,76 @@ def canonical(g: Graph) -> Graph:
     blank: list[tuple[Node, Node, Node]] = []
     for t in g:
         (blank if isinstance(t[0], BNode) or isinstance(t[2], BNode) else plain).append(t)
-    inner = {t[2] for t in blank if isinstance(t[2], BNode)} | {t[0] for t in blank if isinstance(t[2], BNode)}
-    leaves: dict[BNode, list[str]] = {}
+    labels = _tree_labels(blank)
+    rest: list[tuple[Node, Node, Node]] = []
     for s, p, o in blank:
-        if isinstance(s, BNode) and s not in inner:
-            leaves.setdefault(s, []).append(f"{p.n3()} {o.n3()}")
-    labels: dict[Node, BNode] = {
-        b: BNode("h" + hashlib.sha256("\n".join(sorted(po)).encode("utf-8")).hexdigest()[:32])
-        for b, po in leaves.items()
-    }
-    rest = Graph()
-    for t in blank:
-        if t[0] in labels:
-            plain.append((labels[t[0]], t[1], t[2]))
+        if s in labels or o in labels:
+            plain.append((labels.get(s, s), p, labels.get(o, o)))
         else:
-            rest.add(t)
+            rest.append((s, p, o))
     out.addN((*t, out) for t in plain)
-    out.addN((*t, out) for t in to_canonical_graph(rest))
+    out.addN((*t, out) for t in _rdfc(rest))
     return out
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _tree_labels(blank: Sequence[tuple[Node, Node, Node]]) -> dict[Node, BNode]:
+    """Labels for the blank nodes of the tree-shaped components of `blank` (the triples that touch a blank node).
+
+    A component is a tree when it is connected by n - 1 blank-to-blank edges and no node is the object of two
+    triples. A node's content hash covers its own triples, its blank children by their content hashes (a Merkle
+    hash); its label adds its place: the label or IRI of the subject that points to it and the predicate, so that
+    equal restrictions on two classes stay two nodes. A root that nothing points to is labelled by its content
+    alone ("h" + 32 hex digits of SHA-256, as release/plain_view.py labels a plain triple's axiom). A component
+    in which two nodes would get one label is left out, as are the components that are no trees."""
+    own: dict[Node, list[tuple[Node, Node]]] = {}
+    parent: dict[Node, list[tuple[Node, Node]]] = {}
+    for s, p, o in blank:
+        if isinstance(s, BNode):
+            own.setdefault(s, []).append((p, o))
+        if isinstance(o, BNode):
+            parent.setdefault(o, []).append((s, p))
+    size = len(own.keys() | parent.keys())
+    trees: list[dict[Node, str]] = []
+    for root in own.keys() - parent.keys() | {b for b, ps in parent.items() if not isinstance(ps[0][0], BNode)}:
+        tree = [root]  # the component, parents before children
+        for b in tree:
+            tree.extend(o for _, o in own.get(b, ()) if isinstance(o, BNode))
+            if len(tree) > size:  # a cycle below the root
+                break
+        if len(tree) > size or any(len(parent.get(b, ())) > 1 for b in tree):
+            continue
+        content: dict[Node, str] = {}
+        for b in reversed(tree):
+            po = (f"{p.n3()} {'_:' + content[o] if o in content else o.n3()}" for p, o in own.get(b, ()))
+            content[b] = _hash("\n".join(sorted(po)))
+        names: dict[Node, str] = {}
+        for b in tree:
+            if b in parent:
+                ((s, p),) = parent[b]
+                names[b] = _hash(f"{'_:' + names[s] if s in names else s.n3()} {p.n3()} {content[b]}")[:32]
+            else:
+                names[b] = content[b][:32]
+        trees.append(names)
+    counts = Counter(name for names in trees for name in names.values())
+    return {
+        b: BNode("h" + name)
+        for names in trees
+        if all(counts[n] == 1 for n in names.values())
+        for b, name in names.items()
+    }
+
+
+def _rdfc(triples: Sequence[tuple[Node, Node, Node]]) -> list[tuple[Node, Node, Node]]:
+    """The triples with their blank nodes relabelled by RDFC-1.0 (labels c14n0, c14n1, ...)."""
+    if not triples:
+        return []
+    ds = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in oxigraph_triples(triples))
+    ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return [rdflib_triple(q) for q in ds]
 
 
 def used_prefixes(nt: bytes) -> dict[str, str]:
