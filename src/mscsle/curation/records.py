@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
+from mscsle.curation.input_files import MAX_FIELD_LENGTH, read_text, text_problem, tsv_rows
 from mscsle.curation.input_files import UNSAFE_CHARACTER as UNSAFE_CHARACTER
-from mscsle.curation.input_files import read_text, text_problem, tsv_rows
 from mscsle.curation.review_text import ReviewText
 from mscsle.curation.yaml_files import ClaimFile, read_claims
 from mscsle.errors import CurationError, Problem, show
@@ -47,6 +47,14 @@ REQUIRED = tuple(f.name for f in RECORD_FIELDS if f.required)
 OPTIONAL = tuple(f.name for f in RECORD_FIELDS if not f.required)
 ENTITY_FIELDS = tuple(f.name for f in MODEL_ENTITY_FIELDS)
 EXPECTED = {f.name: f.description for f in FIELDS}  # what each claim field takes, for messages
+# The same, laid out once for the checks that run on every claim.
+KNOWN = frozenset(REQUIRED + OPTIONAL)
+CHECKED = tuple((f, BY_NAME[f]) for f in REQUIRED + OPTIONAL if f != "references")  # references: own messages
+ENTITY_CHECKS = tuple((f, BY_NAME[f].multi, BY_NAME[f].values == "cells") for f in ENTITY_FIELDS)
+CONTROLLED = tuple((f.name, f.multi, f.vocab) for f in RECORD_FIELDS if f.vocab is not None)
+LISTS = ("via", "species", "design", "supported_by", "quote")  # each value listed once
+BUILT = tuple((f.name, f.multi) for f in RECORD_FIELDS)
+KEYS = tuple((f, BY_NAME[f].multi) for f in KEY_FIELDS)
 
 
 @dataclass
@@ -220,9 +228,9 @@ def _check_claim(
         return None
     before = len(problems)
     for f in REQUIRED:
-        if f not in raw or raw[f] is None or (isinstance(raw[f], str) and not raw[f].strip()):
+        if (value := raw.get(f)) is None or (isinstance(value, str) and not value.strip()):
             problems.append(Problem(name, rec, f, f"is missing; it is required: {EXPECTED[f]}"))
-    for f in sorted(set(raw) - set(REQUIRED) - set(OPTIONAL), key=str):
+    for f in sorted(raw.keys() - KNOWN, key=str):
         hint = "; a claim's context is written as species, disease_state, population and design" * (f == "condition")
         problems.append(
             Problem(
@@ -233,9 +241,8 @@ def _check_claim(
                 f"are {', '.join(REQUIRED + OPTIONAL)}{hint}",
             )
         )
-    for f in (*REQUIRED, *OPTIONAL):
-        spec, value = BY_NAME[f], raw.get(f)
-        if value is None or f == "references":  # the references have their own messages
+    for f, spec in CHECKED:
+        if (value := raw.get(f)) is None:
             continue
         if not spec.multi and not isinstance(value, spec.value_type):
             problems.append(
@@ -258,27 +265,14 @@ def _check_claim(
             )
         elif spec.multi and spec.at_least_one and not [v for v in value if v.strip()]:
             problems.append(Problem(name, rec, f, f"is an empty list; expected {EXPECTED[f]}"))
-    for f in (*REQUIRED, *OPTIONAL):
-        for v in _values(raw.get(f)):
-            if isinstance(v, str) and (bad := text_problem(v)):
-                problems.append(Problem(name, rec, f, bad))
+    if not _all_texts_safe(raw):
+        for f in (*REQUIRED, *OPTIONAL):
+            for v in _values(raw.get(f)):
+                if isinstance(v, str) and (bad := text_problem(v)):
+                    problems.append(Problem(name, rec, f, bad))
     if len(problems) > before:
         return None
-
-    def one_of(f: str, allowed: Iterable[str]) -> None:
-        for v in _values(raw.get(f)):
-            if v not in allowed:
-                hint = MEDIATION_HINT if (f, v) == ("relation", "mediates_effect_of") else ""
-                problems.append(
-                    Problem(
-                        name,
-                        rec,
-                        f,
-                        f"unknown value {show(v)}{_suggest(v, allowed)}; expected {_choices(allowed, EXPECTED[f])}"
-                        f"{hint}",
-                    )
-                )
-
+    # From here on, every field is None, text, or (for a list field) a list of text; the references are unchecked.
     if not CLAIM_ID.match(raw["id"]):
         problems.append(
             Problem(name, rec, "id", f"{show(raw['id'])} is not a valid claim id; expected {EXPECTED['id']}")
@@ -294,14 +288,16 @@ def _check_claim(
             )
         )
     if registry is not None:  # without a registry, its own problem says why
-        for f in ENTITY_FIELDS:
-            entities = registry.entities
-            for value in _values(raw.get(f)):
+        entities = registry.entities
+        for f, multi, cells in ENTITY_CHECKS:
+            if (given := raw.get(f)) is None:
+                continue
+            for value in given if multi else (given,):
                 if value in registry.broken:
                     continue
                 if value not in entities:
                     problems.append(Problem(name, rec, f, _unknown_entity(value, entities)))
-                elif BY_NAME[f].values == "cells" and entities[value].kind not in vocab.cell_kinds:
+                elif cells and entities[value].kind not in vocab.cell_kinds:
                     problems.append(
                         Problem(
                             name,
@@ -310,9 +306,22 @@ def _check_claim(
                             f"entity {value!r} is a {entities[value].kind}, not a cell type; expected {EXPECTED[f]}",
                         )
                     )
-    for spec in RECORD_FIELDS:
-        if spec.vocab is not None:
-            one_of(spec.name, getattr(vocab, spec.vocab))
+    for f, multi, vocab_name in CONTROLLED:
+        if (given := raw.get(f)) is None:
+            continue
+        allowed = getattr(vocab, vocab_name)
+        for v in given if multi else (given,):
+            if v not in allowed:
+                hint = MEDIATION_HINT if (f, v) == ("relation", "mediates_effect_of") else ""
+                problems.append(
+                    Problem(
+                        name,
+                        rec,
+                        f,
+                        f"unknown value {show(v)}{_suggest(v, allowed)}; expected {_choices(allowed, EXPECTED[f])}"
+                        f"{hint}",
+                    )
+                )
     if registry is not None and raw["relation"] in vocab.relations and not reported:
         _check_direction(raw, rec, name, vocab, registry, problems)
     if raw["certainty"] in ("hedged", "speculative") and not (raw.get("hedge") or "").strip():
@@ -343,9 +352,8 @@ def _check_claim(
                 "quotes and references",
             )
         )
-    for f in ("via", "species", "design", "supported_by", "quote"):
-        listed = _values(raw.get(f))
-        if len(set(listed)) != len(listed):
+    for f in LISTS:
+        if (listed := raw.get(f)) and len(set(listed)) != len(listed):
             problems.append(Problem(name, rec, f, f"lists a value twice: {listed}; list each once"))
     refs = raw["references"]
     if not isinstance(refs, list) or not all(isinstance(r, int) and not isinstance(r, bool) for r in refs):
@@ -379,9 +387,7 @@ def _check_claim(
                 problems.append(Problem(name, rec, "quote", _quote_not_found(quote, source)))
     if len(problems) > before:
         return None
-    values: dict[str, Any] = {
-        spec.name: tuple(raw.get(spec.name) or ()) if spec.multi else raw.get(spec.name) for spec in RECORD_FIELDS
-    }
+    values: dict[str, Any] = {f: tuple(raw.get(f) or ()) if multi else raw.get(f) for f, multi in BUILT}
     values |= {"section": section, "references": tuple(sorted(refs))}
     return Claim(**values)
 
@@ -389,6 +395,15 @@ def _check_claim(
 def _values(value: Any) -> list[Any]:
     """The values of a field as a list: none, the one value, or the list's."""
     return [] if value is None else value if isinstance(value, list) else [value]
+
+
+def _all_texts_safe(raw: dict[Any, Any]) -> bool:
+    """Whether no text of the record (in any field, or a list's) has a problem that text_problem names: one search
+    of all texts joined (the unsafe characters are single characters), so each text is looked at only if needed."""
+    texts = [
+        v for value in raw.values() for v in (value if isinstance(value, list) else (value,)) if isinstance(v, str)
+    ]
+    return max(map(len, texts), default=0) <= MAX_FIELD_LENGTH and not UNSAFE_CHARACTER.search("".join(texts))
 
 
 def _check_direction(
@@ -424,7 +439,7 @@ def _check_links(claims: list[tuple[str, str, Claim]], problems: list[Problem]) 
                 )
         key = (
             c.section == TABLE1,  # a Table 1 row restates text claims by design (it names them in supported_by)
-            *(frozenset(v) if isinstance(v := getattr(c, f), tuple) else v for f in KEY_FIELDS),
+            *(frozenset(getattr(c, f)) if multi else getattr(c, f) for f, multi in KEYS),
         )
         if key in seen:
             problems.append(
