@@ -56,11 +56,9 @@ def claims(dist: Path) -> dict[str, set[str]]:
     return out
 
 
-def test_one_nanopub_per_claim(nanopubs, claims):
+def test_one_nanopub_per_claim(nanopubs, claims, claim_ids):
     ids = {c[len(MSCSLE + "claim/") :] for c in claims}
-    # 241 since schema v2 merged twins, mediation claims and repeated statements (was 258); fewer after the curators'
-    # re-reading (issue 14): 234 once C1 removed the immunomodulation mediator-as-subject copies
-    assert len(ids) >= 220
+    assert ids == claim_ids  # every curated claim is in the graph, and nothing else is a claim
     assert set(nanopubs) == {np_iri(i) for i in ids}
 
 
