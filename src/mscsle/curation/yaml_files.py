@@ -1,7 +1,10 @@
 """Read the YAML input files (claim files, small settings lists) the guarded way: no alias, bounded nesting.
 
 A claim file is parsed once; besides its data it gives the line of each claim and any key written twice (YAML
-itself would silently keep the last), so that the record checks can name lines.
+itself would silently keep the last), so that the record checks can name lines. A plain file (text, decimal numbers,
+lists and mappings, each key once, no alias) is read the quick way: one libyaml parse, the data built from its nodes.
+Any other goes the careful way, which refuses aliases, merge keys and deep nesting from the event stream before
+anything is built, and gives PyYAML's own messages and lines for a syntax error.
 """
 
 from __future__ import annotations
