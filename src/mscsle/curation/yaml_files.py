@@ -27,6 +27,8 @@ YAML_HINT = (
 MAX_YAML_DEPTH = 10  # nested mappings and lists; a claim file needs 4 (file, claims, claim, references)
 # How a reference number is written; YAML 1.1 also reads 010, 0x1A, 0b11, 1_0 and 1:20 as (other) numbers.
 DECIMAL = re.compile(r"0|[1-9][0-9]*")
+MAX_DIGITS = 100  # a longer plain number is refused: Python will not even convert one of over 4,300 digits
+LONG_NUMBER = re.compile(rf"[-+]?[0-9_]{{{MAX_DIGITS + 1},}}")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML has it: same results, ~20x faster
 STR, INT, NULL, SEQ, MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "null", "seq", "map"))
 
@@ -59,7 +61,7 @@ class ClaimFile:
 
 
 class Refused(Exception):
-    """YAML that is refused before any value is built (an alias, a merge key, nesting too deep)."""
+    """YAML that is refused before any value is built (an alias, a merge key, nesting too deep, a huge number)."""
 
     def __init__(self, line: int, message: str):
         self.line = line
@@ -67,8 +69,8 @@ class Refused(Exception):
 
 
 def _check_events(loader_class: type, text: str) -> None:
-    """Refuse aliases and merge keys (a few hundred bytes of nested aliases stand for billions of values) and
-    deep nesting, reading only the event stream: nothing recursive has run yet."""
+    """Refuse aliases and merge keys (a few hundred bytes of nested aliases stand for billions of values), deep
+    nesting and numbers too long to convert, reading only the event stream: nothing recursive has run yet."""
     depth = 0
     for event in yaml.parse(text, Loader=loader_class):
         line = event.start_mark.line + 1 if event.start_mark is not None else 0
@@ -77,6 +79,10 @@ def _check_events(loader_class: type, text: str) -> None:
             raise Refused(line, f"uses the alias *{anchor}; mscsle reads no YAML aliases: write the value out")
         if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and event.implicit[0]:
             raise Refused(line, "uses the merge key '<<'; mscsle reads no YAML merge keys: write the fields out")
+        if isinstance(event, yaml.ScalarEvent) and event.implicit[0] and LONG_NUMBER.fullmatch(event.value):
+            raise Refused(
+                line, f"has a number of {len(event.value)} digits; numbers in mscsle's files have at most {MAX_DIGITS}"
+            )
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:
@@ -142,7 +148,7 @@ def _plain_data(node: yaml.Node, depth: int = 1) -> Any:
     if kind is yaml.ScalarNode:
         if tag == STR:
             return node.value
-        if tag == INT and DECIMAL.fullmatch(node.value):
+        if tag == INT and len(node.value) <= MAX_DIGITS and DECIMAL.fullmatch(node.value):
             return int(node.value)
         if tag == NULL:
             return None
