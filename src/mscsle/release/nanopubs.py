@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from mscsle.model.prefixes import prefix_map
 from mscsle.release.quad_graph import QuadGraph
-from mscsle.release.serialize import written
+from mscsle.release.serialize import OxSubject, OxTerm, written
 
 NP = Namespace("http://www.nanopub.org/nschema#")
 MSCSLE = prefix_map()["mscsle"]
@@ -58,75 +58,112 @@ def np_iri(claim_id: str) -> str:
     return f"{NP_BASE}{claim_id}/"
 
 
-Triples = list[tuple[str, str, str]]  # subject, predicate, object as N-Triples terms (str() of a pyoxigraph term)
+# Oxigraph writes all nanopublications in one TriG call. Each is handed over under the same stand-in IRIs, those of
+# `sub:` itself (NP_BASE, its graphs under it), which the writer abbreviates `sub:`, `sub:Head`, ... in every block
+# (no prefix lies under NP_BASE: tests/test_nanopubs.py); each block's own header binds `sub:` to its real IRI.
+_SUB = ox.NamedNode(NP_BASE)
+_HEAD, _ASSERTION, _PROVENANCE, _PUBINFO = (ox.NamedNode(NP_BASE + g) for g in GRAPHS)
+_OPENS = "\nsub:Head {\n"  # how the writer opens each nanopublication (a literal never holds a raw line break)
 
 
-def _lines(triples: Triples, graph: str) -> list[str]:
-    """The triples in one named graph as N-Quads lines (without the final dot), sorted and without duplicates (so
-    the order never depends on hashing)."""
-    name = f"<{graph}>"
-    return sorted({f"{s} {p} {o} {name}" for s, p, o in triples})
+class _Prefixes:
+    """The prefixes a nanopublication's block declares: those whose namespace occurs in its N-Quads text (as
+    `<namespace`, so in an IRI or a datatype), looked for once per distinct term; and `sub:`, its IRI."""
+
+    def __init__(self, known: dict[str, str]):
+        self.known = known
+        self.needles = [(p, f"<{u}") for p, u in known.items()]
+        self.found: dict[OxTerm, frozenset[str]] = {}
+        self.headers: dict[frozenset[str], tuple[str, str]] = {}
+
+    def of(self, term: OxTerm) -> frozenset[str]:
+        names = self.found.get(term)
+        if names is None:
+            text = str(term)
+            names = frozenset(p for p, needle in self.needles if needle in text) if "<" in text else frozenset()
+            self.found[term] = names
+        return names
+
+    def header(self, names: frozenset[str], iri: str) -> str:
+        """The `@prefix` lines, sorted by name (Oxigraph's own order varies), `sub:` bound to `iri`."""
+        parts = self.headers.get(names)
+        if parts is None:
+            lines = {p: f"@prefix {p}: <{self.known[p]}> .\n" for p in names}
+            parts = self.headers[names] = (
+                "".join(lines[p] for p in sorted(names) if p < "sub"),
+                "".join(lines[p] for p in sorted(names) if p > "sub"),
+            )
+        return f"{parts[0]}@prefix sub: <{iri}> .\n{parts[1]}"
 
 
-def nanopub_lines(graph: QuadGraph, claim: ox.NamedNode, release: str) -> tuple[list[str], str]:
-    """The four graphs of one claim's nanopublication as N-Quads lines, Head first, each sorted; and the text of
-    its terms that hold a "<" (IRIs, typed literals), where a used prefix shows.
-
-    Written as text, not as pyoxigraph quads: making a quad object from Python costs more than its line."""
-    claim_id = cast(ox.Literal, graph.value(claim, _CLAIM_ID)).value
-    base = np_iri(claim_id)
-    np, assertion_iri, provenance_iri, pubinfo_iri = (f"<{base}{g}>" for g in ("", *GRAPHS[1:]))
-    c = str(claim)
-    head: Triples = [
-        (np, _S[_TYPE], _S[_NANOPUB]),
-        (np, _S[_HAS[0]], assertion_iri),
-        (np, _S[_HAS[1]], provenance_iri),
-        (np, _S[_HAS[2]], pubinfo_iri),
-    ]
-    assertion: Triples = []
-    provenance: Triples = []
-    node: dict[ox.NamedNode, str] = {}
-    for q in graph.about(claim):
-        p, o = q.predicate, str(q.object)
-        (provenance if p in PROVENANCE else assertion).append((c, str(p), o))
-        node[p] = o
-    assertion.append((node[_SUBJECT], node[_RELATION], node[_OBJECT]))
-    provenance += [
-        (assertion_iri, _S[_QUOTED_FROM], node[_ASSERTED_IN]),
-        *((assertion_iri, _S[_VALUE], str(quote)) for quote in graph.objects(claim, _QUOTE)),
-        (assertion_iri, _S[_DERIVED], c),
-        *((assertion_iri, _S[_REFERENCES], str(ref)) for ref in graph.objects(claim, _CITES)),
-    ]
-    # the ontology's header states its licence and creator (ontology/mscsle.ttl)
-    pubinfo: Triples = [
-        (np, _S[_LICENSE], str(graph.value(ONTOLOGY, _LICENSE))),
-        (np, _S[_CREATOR], str(graph.value(ONTOLOGY, _CREATOR))),
-        (np, _S[_CREATED], str(ox.Literal(f"{release}T00:00:00Z", datatype=_DATETIME))),
-        (np, _S[_PART_OF], _S[ONTOLOGY]),
-        (np, _S[_DERIVED], c),
-    ]
-    graphs = (head, assertion, provenance, pubinfo)
-    lines = [line for g, name in zip(graphs, GRAPHS, strict=True) for line in _lines(g, base + name)]
-    # the terms in which an IRI can start ("<"): what the used prefixes are looked for in (literals rarely hold one)
-    probe = {term for g in graphs for triple in g for term in triple if "<" in term}
-    return lines, " ".join(probe)
+def _in_order(subject: OxSubject, graph: ox.NamedNode, objects: dict[ox.NamedNode, list[OxTerm]]) -> list[ox.Quad]:
+    """One subject's quads in N-Quads order: by predicate (given in that order), each predicate's objects as given."""
+    return [ox.Quad(subject, p, o, graph) for p, os in objects.items() for o in os]
 
 
 def nanopubs_trig(graph: QuadGraph, release: str) -> bytes:
     """All claims' nanopublications in claim_id order, as TriG: one block per nanopublication, each with its own
-    prefixes (`sub:` its nanopub IRI, as nanopub tools write it), so any block can be cut out and read alone."""
+    prefixes (`sub:` its nanopub IRI, as nanopub tools write it), so any block can be cut out and read alone.
+
+    Each graph's triples come in N-Quads order, as a writer of sorted N-Quads would give them: the claim node's
+    from the build in that order (QuadGraph keeps it), the others placed among them by subject and predicate."""
     claims = sorted(  # claims are IRIs, minted under mscsle.claim
         (cast(ox.NamedNode, c) for c in graph.members(_CLAIM)),
         key=lambda c: cast(ox.Literal, graph.value(c, _CLAIM_ID)).value,
     )
-    known = [(p, u, f"<{u}") for p, u in {**prefix_map(), "np": str(NP)}.items()]
-    blocks = []
+    known = {**prefix_map(), "np": str(NP)}
+    prefixes = _Prefixes(known)
+    # the ontology's header states its licence and creator (ontology/mscsle.ttl)
+    published: dict[ox.NamedNode, list[OxTerm]] = {
+        _LICENSE: [cast(OxTerm, graph.value(ONTOLOGY, _LICENSE))],
+        _CREATOR: [cast(OxTerm, graph.value(ONTOLOGY, _CREATOR))],
+        _CREATED: [ox.Literal(f"{release}T00:00:00Z", datatype=_DATETIME)],
+        _PART_OF: [ONTOLOGY],
+    }
+    has = {_HAS[0]: [_ASSERTION], _HAS[1]: [_PROVENANCE], _HAS[2]: [_PUBINFO], _TYPE: [_NANOPUB]}
+    head = _in_order(_SUB, _HEAD, {p: has[p] for p in sorted(has, key=str)})
+    pubinfo_order = sorted([*published, _DERIVED], key=str)
+    about_order = sorted([_REFERENCES, _VALUE, _DERIVED, _QUOTED_FROM], key=str)
+    # in every block: the prefixes of its own IRIs (all under NP_BASE) and of the terms every nanopublication has
+    constant = [*has, _NANOPUB, *(t for p, os in published.items() for t in (p, *os)), _DERIVED, _QUOTED_FROM]
+    always = frozenset(p for p, u in known.items() if NP_BASE.startswith(u)).union(*map(prefixes.of, constant))
+    quads: list[ox.Quad] = []
+    headers: list[str] = []
     for claim in claims:
-        lines, probe = nanopub_lines(graph, claim, release)
-        prefixes = {p: u for p, u, needle in known if needle in probe}  # as if searched in the N-Quads text
-        quads = list(ox.parse((" .\n".join(lines) + " .\n").encode("utf-8"), format=ox.RdfFormat.N_QUADS))
-        prefixes["sub"] = cast(ox.NamedNode, quads[0].subject).value  # the nanopub IRI, first in Head
-        body = written(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)).decode("utf-8").split("\n")
-        header = [f"@prefix {p}: <{u}> ." for p, u in sorted(prefixes.items())]  # Oxigraph's own order varies
-        blocks.append("\n".join([*header, *(line for line in body if not line.startswith("@prefix "))]))
-    return "\n".join(blocks).encode("utf-8")
+        c = str(claim)
+        said: list[ox.Quad] = []
+        sourced: list[ox.Quad] = []
+        node: dict[ox.NamedNode, OxTerm] = {}
+        quotes: list[OxTerm] = []
+        cites: list[OxTerm] = []
+        names = always | prefixes.of(claim)
+        for q in graph.about(claim):
+            p, o = q.predicate, cast(OxTerm, q.object)
+            names |= prefixes.of(p) | prefixes.of(o)
+            if p in PROVENANCE:
+                sourced.append(ox.Quad(claim, p, o, _PROVENANCE))
+                if p == _QUOTE:
+                    quotes.append(o)
+                elif p == _CITES:
+                    cites.append(o)
+            else:
+                said.append(ox.Quad(claim, p, o, _ASSERTION))
+            node[p] = o
+        iri = np_iri(cast(ox.Literal, node[_CLAIM_ID]).value)
+        # the statement itself, before or after the claim node's triples as its subject sorts
+        subject = cast(OxSubject, node[_SUBJECT])
+        statement = ox.Quad(subject, cast(ox.NamedNode, node[_RELATION]), node[_OBJECT], _ASSERTION)
+        # what the provenance says of the assertion (<np/assertion>), before or after the claim node's triples
+        objects = {_REFERENCES: cites, _VALUE: quotes, _DERIVED: [claim], _QUOTED_FROM: [node[_ASSERTED_IN]]}
+        about = _in_order(_ASSERTION, _PROVENANCE, {p: objects[p] for p in about_order})
+        names |= prefixes.of(_VALUE) if quotes else frozenset()
+        names |= prefixes.of(_REFERENCES) if cites else frozenset()
+        quads += head
+        quads += [statement, *said] if str(subject) < c else [*said, statement]
+        quads += [*sourced, *about] if c < f"<{iri}assertion>" else [*about, *sourced]
+        pubinfo = {**published, _DERIVED: [claim]}
+        quads += _in_order(_SUB, _PUBINFO, {p: pubinfo[p] for p in pubinfo_order})
+        headers.append(prefixes.header(names, iri))
+    text = written(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes={**known, "sub": NP_BASE})).decode("utf-8")
+    bodies = text.split(_OPENS)[1:]  # the writer's own header first: each block has its own
+    return "\n".join(f"{h[:-1]}{_OPENS}{b.rstrip(chr(10))}\n" for h, b in zip(headers, bodies, strict=True)).encode()
