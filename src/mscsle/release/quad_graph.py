@@ -31,14 +31,12 @@ class QuadGraph:
         """The positions of the subject's lines (those that start with it and a space)."""
         return range(bisect_left(self.lines, subject + " "), bisect_left(self.lines, subject + "!"))
 
-    def about(self, subject: str) -> list[tuple[str, str]]:
-        """(predicate, object) of each of the subject's triples, in N-Triples order."""
+    def about(self, subject: str) -> list[list[str]]:
+        """[predicate, object] of each of the subject's triples, in N-Triples order."""
         start = len(subject) + 1
         rows = self.rows(subject)
         # a predicate is an IRI, which holds no space; each line ends with " ."
-        return [
-            cast(tuple[str, str], tuple(line[start:-2].split(" ", 1))) for line in self.lines[rows.start : rows.stop]
-        ]
+        return [line[start:-2].split(" ", 1) for line in self.lines[rows.start : rows.stop]]
 
     def objects(self, subject: str, predicate: str) -> list[str]:
         return [o for p, o in self.about(subject) if p == predicate]
