@@ -180,10 +180,10 @@ def turtle_from_triples(nt: bytes, triples: OxTriples, prefixes: dict[str, str] 
     rows: Iterable[ox.Triple | ox.Quad] = triples
     for line, t in zip(nt.split(b"\n"), rows, strict=False):
         (blank if line.startswith(b"_:") else data if line.startswith(DATA_SUBJECTS) else terms).append(t)
-    nesting = {o for t in chain(terms, blank) if isinstance(o := t.object, ox.BlankNode)}
-    nesting |= {t.subject for t in blank if isinstance(t.object, ox.BlankNode)}
+    nesting: set[OxTerm] = {o for t in chain(terms, blank) if isinstance(o := t.object, ox.BlankNode)}
+    nesting |= {cast(OxSubject, t.subject) for t in blank if isinstance(t.object, ox.BlankNode)}
     for t in blank:
-        (terms if t.subject in nesting else data).append(t)
+        (terms if cast(OxSubject, t.subject) in nesting else data).append(t)
     prefixes = used_prefixes(nt) if prefixes is None else prefixes
     ontology = Graph(bind_namespaces="none")
     for prefix, uri in prefix_map().items():
