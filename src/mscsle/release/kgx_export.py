@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from functools import cache
+from operator import itemgetter
 
 from mscsle.model.prefixes import prefix_map
 from mscsle.release.quad_graph import QuadGraph
@@ -145,9 +146,9 @@ def category(graph: QuadGraph, entity: str) -> str:
 
 def _tsv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
     buf = io.StringIO()
-    w = csv.DictWriter(buf, columns, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    w.writeheader()
-    w.writerows(rows)
+    w = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(columns)
+    w.writerows(map(itemgetter(*columns), rows))  # each row has every column
     return buf.getvalue().encode("utf-8")
 
 
