@@ -33,8 +33,7 @@ _RDF, _DCTERMS, _PROV = (
     "http://purl.org/dc/terms/",
     "http://www.w3.org/ns/prov#",
 )
-# terms as N-Triples text
-# the claim node's triples that say where the claim comes from, not what it says
+# (terms as N-Triples text) the claim node's triples that say where the claim comes from, not what it says
 PROVENANCE = frozenset(
     f"<{MSCSLE}{p}>" for p in ("quote", "asserted_in", "cites", "has_evidence_level", "has_evidence_type", "in_section")
 )
