@@ -242,7 +242,7 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
         "shacl-report.ttl": serialize.turtle(serialize.canonical(report.graph)),
         "mscsle.sssom.tsv": sssom_tsv(mapping_set, side, release, terms.iris),
     }
-    files.update(interop_files(QuadGraph(triples), release))  # nanopublications and KGX, read by subject
+    files.update(interop_files(QuadGraph(nt, triples), release))  # nanopublications and KGX, read by subject
     return Built(records, merged, report, files)
 
 

@@ -1,13 +1,16 @@
 """Deterministic, diff-friendly artifacts: the same graph always gives the same bytes in every format.
 
 The build hands over its graph once, as sorted N-Triples lines with the same triples as pyoxigraph objects
-(release/named_graphs.py); N-Triples, N-Quads, TriG, RDF/XML, JSON-LD and the claims part of Turtle are written
-by Oxigraph (Rust) from it, so they cost little even at a million triples, and nothing is parsed back. Only the
-ontology part of Turtle (nested restrictions and lists; a size that does not grow with the claims) stays with
-rdflib. JSON-LD is written in expanded form (full IRIs, no @context; Oxigraph writes no other, and compacting a
+(release/named_graphs.py); N-Triples, N-Quads, TriG, RDF/XML and JSON-LD are written by Oxigraph (Rust) from it,
+so they cost little even at a million triples, and nothing is parsed back. Turtle is written by two writers, each
+subject by one of them, under one `@prefix` header: rdflib's longturtle writes the part that does not grow with the
+claims and needs nesting (the ontology's own terms, the external terms, restrictions and lists); Oxigraph writes,
+one block per subject in N-Triples order, the claims, entities and references and then the leaf blank nodes (the
+owl:Axiom annotations of the plain triples and of the mappings) under their content-derived labels (`_:h...`).
+JSON-LD is written in expanded form (full IRIs, no @context; Oxigraph writes no other, and compacting a
 million triples in Python costs more than the whole build); `context.jsonld` compacts it for a reader who wants
-CURIEs. Blank nodes only come from the ontology and the mappings, which the build canonicalises
-(content-derived labels), so sorting the lines is enough.
+CURIEs. Blank nodes only come from the ontology, the mappings and the plain triples' annotations, which the build
+labels by their content (`canonical`, release/plain_view.py), so sorting the lines is enough.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import io
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from typing import cast
 
 import pyoxigraph as ox
@@ -41,7 +45,7 @@ FORMATS = {  # artifact name -> what it is for
 }
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 OxTriples = Sequence[ox.Triple] | Sequence[ox.Quad]  # triples, or quads in the default graph (the build's)
-# subjects written by Oxigraph in mscsle.ttl (no blank nodes; their number grows with the claims)
+# subjects written by Oxigraph in mscsle.ttl (they point at no blank node; their number grows with the claims)
 DATA_SUBJECTS = tuple(f"<{prefix_map()[p]}".encode() for p in ("mscsle.claim", "mscsle.entity", "mscsle.ref"))
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal  # pyoxigraph's stubs also allow RDF-star triple terms: none here
 OxSubject = ox.NamedNode | ox.BlankNode
@@ -217,15 +221,23 @@ def turtle_from_triples(nt: bytes, triples: OxTriples, prefixes: dict[str, str] 
     Turtle parser reads only that form, owlapi#1149); `triples` are the lines of `nt` (sorted
     N-Triples) as pyoxigraph triples, in the same order; `prefixes` those used in `nt` (found again if not given).
 
-    The ontology's own terms (everything but claims, entities and references; a size that does not grow with
-    the claims) are written by rdflib's longturtle, which nests restrictions and lists; the claims, entities and
-    references (no blank nodes, up to millions of triples) by Oxigraph, one block per subject in sorted order.
+    Each subject is written once, by one of two writers. rdflib's longturtle writes the ontology's own terms, the
+    external terms and the blank nodes that nest (restrictions, lists, what points at them): a size that does not
+    grow with the claims. Oxigraph writes, one block per subject in N-Triples order, what grows with the data: the
+    claims, entities and references (which point at no blank node), then the leaf blank nodes (nothing points at
+    them and they point at no blank node: the owl:Axiom annotations of the plain triples and of the mappings),
+    under the content-derived labels the build gives them (`_:h...`, as `canonical` labels them again on reading).
     """
     data: list[ox.Triple | ox.Quad] = []
+    blank: list[ox.Triple | ox.Quad] = []
     terms: list[ox.Triple | ox.Quad] = []
     rows: Iterable[ox.Triple | ox.Quad] = triples
     for line, t in zip(nt.split(b"\n"), rows, strict=False):
-        (data if line.startswith(DATA_SUBJECTS) else terms).append(t)
+        (blank if line.startswith(b"_:") else data if line.startswith(DATA_SUBJECTS) else terms).append(t)
+    nesting: set[OxTerm] = {o for t in chain(terms, blank) if isinstance(o := t.object, ox.BlankNode)}
+    nesting |= {cast(OxSubject, t.subject) for t in blank if isinstance(t.object, ox.BlankNode)}
+    for t in blank:
+        (terms if cast(OxSubject, t.subject) in nesting else data).append(t)
     prefixes = used_prefixes(nt) if prefixes is None else prefixes
     ontology = Graph(bind_namespaces="none")
     for prefix, uri in prefix_map().items():
@@ -237,7 +249,8 @@ def turtle_from_triples(nt: bytes, triples: OxTriples, prefixes: dict[str, str] 
     # a blank line before each subject block (continuation lines start with a tab; literals never span lines)
     tail = [f"\n{line}" if not line.startswith("\t") else line for line in _turtle_body(body)]
     header = [f"@prefix {p}: <{u}> ." for p, u in sorted(prefixes.items())]
-    return ("\n".join([*header, "", *head, *tail]) + "\n").encode("utf-8")
+    blocks = "\n".join([*head, *tail]).lstrip("\n")  # no second blank line when rdflib has nothing to write
+    return ("\n".join([*header, "", *([blocks] if blocks else [])]) + "\n").encode("utf-8")
 
 
 def _parse_nt(nt: bytes) -> list[ox.Triple]:
