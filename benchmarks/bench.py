@@ -216,7 +216,7 @@ def _fast_stages(root: Path, source: Path | None, out: Path) -> None:
         sssom_tsv(mapping_set, side, release, terms.iris)
         serialize.turtle(serialize.canonical(report.graph))
     with rec.stage("interop"):
-        interop_files(QuadGraph(quads), release)
+        interop_files(QuadGraph(nt, quads), release)
     rec.data.update(claims=len(records.claims), entities=len(records.entities), triples=len(merged))
     del side, quads, merged
     store = load_store(nt)  # what `mscsle query` does with dist/mscsle.nt

@@ -37,7 +37,15 @@ SEED = 20180149  # fixed: the same size always gives the same records
 SPECIES = {"human": 24, "mouse": 6, "": 70}
 DISEASE_STATES = {"": 46, "sle": 45, "healthy": 2, "autoimmune_disease": 1}
 POPULATIONS = {"": 74, "sle_patients": 20, "lupus_mice": 4, "healthy_donors": 2}
-DESIGNS = {"": 85, "in_vitro": 6, "knockdown": 4, "knockout": 2, "overexpression": 2, "clinical_study": 1}
+DESIGNS = {
+    "": 85,
+    "in_vitro": 6,
+    "knockdown": 2,
+    "sirna_knockdown": 2,
+    "knockout": 2,
+    "overexpression": 2,
+    "clinical_study": 1,
+}
 HEDGED = 0.28  # share of hedged claims
 EVIDENCE_LEVEL = 0.32  # share of claims with a Table 1 evidence level
 CELL_CONTEXT, VIA, MODEL = 0.30, 0.08, 0.5  # shares of claims with these optional fields (model: of mouse claims)

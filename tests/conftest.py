@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from mscsle.curation.review_text import ReviewText
 from mscsle.project import Project
@@ -52,6 +53,17 @@ def mini(tmp_path: Path) -> Project:
 @pytest.fixture(scope="session")
 def mini_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return assemble(make_project(tmp_path_factory.mktemp("mini"), FIXTURES / "mini"), None)
+
+
+@pytest.fixture(scope="session")
+def claim_ids() -> set[str]:
+    """The ids of the curated claims, read straight from data/claims/*.yaml (not through the package's reader):
+    what every per-claim artifact must hold one of each."""
+    ids = []
+    for path in sorted((ROOT / "data" / "claims").glob("*.yaml")):
+        ids += [c["id"] for c in yaml.safe_load(path.read_text(encoding="utf-8"))["claims"]]
+    assert len(ids) == len(set(ids)) > 0
+    return set(ids)
 
 
 @pytest.fixture(scope="session")

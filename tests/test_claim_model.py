@@ -34,7 +34,7 @@ OBO = "http://purl.obolibrary.org/obo/"
 NCBITAXON_9606, NCBITAXON_10090 = URIRef(f"{OBO}NCBITaxon_9606"), URIRef(f"{OBO}NCBITaxon_10090")
 MONDO_SLE, ECO_KNOCKDOWN, ECO_IN_VITRO = (
     URIRef(f"{OBO}MONDO_0007915"),
-    URIRef(f"{OBO}ECO_0001583"),
+    URIRef(f"{OBO}ECO_0000015"),  # mutant phenotype evidence: a knock-down whose means is not named
     URIRef(f"{OBO}ECO_0000181"),
 )
 EVERY_FIELD = model.FIELDS + model.DERIVED

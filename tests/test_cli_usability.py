@@ -90,3 +90,22 @@ def test_docs_reports_each_step(mini, tmp_path: Path):
     build_site(mini, tmp_path / "site", dist=tmp_path / "dist", progress=steps.append)
     assert steps[0] == "reading the graph with the site's queries" and steps[-1] == "writing the site"
     assert "drawing the network pictures (Graphviz)" in steps and "writing the ontology reference (pyLODE)" in steps
+
+
+def test_build_imports_only_what_it_uses(mini, tmp_path: Path):
+    """`mscsle build` (in a fresh process) loads neither the site, the statistics, the table printer nor curies
+    (pydantic): together half a second of a one-second review build."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom mscsle.cli import main\n"
+        f"try:\n    main(['--root', {str(mini.root)!r}, 'build', '--out', {str(tmp_path / 'out')!r}])\n"
+        "except SystemExit as e:\n    assert not e.code, e.code\n"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+    loaded = set(done.stdout.split())
+    assert "mscsle.release.pipeline" in loaded  # the probe built
+    unused = {"curies", "pydantic", "tabulate", "mscsle.site", "mscsle.curation.claim_stats", "mscsle.serve.upload"}
+    assert not unused & loaded

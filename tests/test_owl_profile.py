@@ -4,8 +4,6 @@ resolves imports offline; the RDF/XML carries the ontology's prefixes; every ter
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -18,53 +16,19 @@ from mscsle.model.vocab import IAO_DEFINITION, MSCSLE
 from mscsle.release.catalog import read_catalog
 
 from .conftest import FIXTURES, ROOT
+from .java_tools import OWLAPI, compile_checker, owlapi_jars
 
-JAVA_LIB = Path("/usr/share/java")
-# The jars of libowlapi-java and of the packages it depends on (`apt-cache depends libowlapi-java`, and
-# librdf4j-java's libjaxb-api-java) that parsing and profile checking load: the OWL API itself, its RDF parsers
-# (rdf4j Rio, whose blank-node handling needs the JAXB API that Java 11+ no longer ships) and their runtime libraries.
-OWLAPI_JARS = (
-    "owlapi-distribution",
-    "guava",
-    "caffeine",
-    "commons-io",
-    "commons-rdf-api",
-    "hppcrt",
-    "xz",
-    "atinject-jsr330-api",
-    "jaxb-api",
-    "slf4j-api",
-    "slf4j-nop",
-)
 CHECKER = ROOT / "tests" / "java" / "ProfileCheck.java"
 CATALOG = ROOT / "ontology" / "catalog-v001.xml"
-INSTALL = "apt-get install -y openjdk-17-jdk-headless libowlapi-java"
-
-
-def _unavailable(reason: str) -> None:
-    """Skip where Java or the OWL API is absent (a user's machine); fail where CI says it must be there."""
-    if os.environ.get("MSCSLE_REQUIRE_OWLAPI"):
-        pytest.fail(f"{reason}; .ci/run installs it ({INSTALL})")
-    pytest.skip(f"{reason} (install with: {INSTALL})")
 
 
 @pytest.fixture(scope="session")
 def owlapi(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., subprocess.CompletedProcess]:
     """ProfileCheck compiled against the system's OWL API: call it with OWL files (and optionally a catalog)."""
-    for tool in ("java", "javac"):
-        if shutil.which(tool) is None:
-            _unavailable(f"`{tool}` is not on PATH")
-    jars = [JAVA_LIB / f"{name}.jar" for name in OWLAPI_JARS]
-    missing = [j.name for j in jars if not j.is_file()]
-    rio = sorted(p for p in JAVA_LIB.glob("rdf4j-*.jar") if not p.stem.rsplit("-", 1)[-1][:1].isdigit())
-    if missing or not rio:
-        _unavailable(f"the OWL API jars are not in {JAVA_LIB} (missing: {', '.join(missing) or 'rdf4j-*.jar'})")
-    classes = tmp_path_factory.mktemp("profilecheck")
-    classpath = os.pathsep.join(str(p) for p in [*jars, *rio])
-    subprocess.run(["javac", "-d", str(classes), "-cp", classpath, str(CHECKER)], check=True, capture_output=True)
+    java = compile_checker(CHECKER, owlapi_jars(), tmp_path_factory.mktemp("profilecheck"), OWLAPI)
 
     def run(*files: Path, catalog: Path | None = None) -> subprocess.CompletedProcess:
-        args = ["java", "-cp", os.pathsep.join([classpath, str(classes)]), "ProfileCheck"]
+        args = [*java, "ProfileCheck"]
         if catalog:
             args += ["--catalog", str(catalog)]
         return subprocess.run([*args, *map(str, files)], capture_output=True, text=True, timeout=600)

@@ -139,3 +139,48 @@ def test_python_namespaces_agree_with_the_map():
     assert str(vocab.REF) == prefix_map()["mscsle.ref"]
     assert converter().compress(str(vocab.IAO_DEFINITION)) == "IAO:0000115"
     assert converter().compress(str(vocab.EXACT_SYNONYM)) == "oboInOwl:hasExactSynonym"
+
+
+def _project_iris() -> set[str]:
+    """Every IRI of the ontology, its import modules and the verified external terms."""
+    iris = set()
+    for path in [ROOT / "ontology" / "mscsle.ttl", *sorted((ROOT / "ontology" / "imports").glob("*.ttl"))]:
+        for t in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
+            iris |= {n.value for n in (t.subject, t.predicate, t.object) if isinstance(n, ox.NamedNode)}
+    with open(ROOT / "data" / "reference" / "external-terms.tsv", encoding="utf-8", newline="") as fh:
+        iris |= {row["iri"] for row in csv.DictReader(fh, delimiter="\t")}
+    return iris
+
+
+def test_converter_agrees_with_curies():
+    """The build's converter gives what curies' Converter of the same map gives: on every IRI of the project,
+    on each URI prefix alone, with a suffix and cut short, and on CURIEs known, unknown, empty or without colon."""
+    ours, theirs = converter(), Converter.from_prefix_map(prefix_map())
+    namespaces = list(prefix_map().values())
+    iris = _project_iris() | set(namespaces) | {u + "X:1/a#b" for u in namespaces} | {u[:-1] for u in namespaces}
+    iris |= {"", "urn:x", "http://purl.obolibrary.org/obo/", "http://purl.obolibrary.org/obo/GO_0008150x"}
+    assert len(iris) > 500
+    compressed = 0
+    for iri in sorted(iris):
+        assert ours.compress(iri) == theirs.compress(iri), iri
+        assert ours.compress(iri, passthrough=True) == theirs.compress(iri, passthrough=True), iri
+        if theirs.compress(iri) is None:
+            with pytest.raises(ValueError):
+                ours.compress_strict(iri)
+        else:
+            assert ours.compress_strict(iri) == theirs.compress_strict(iri), iri
+        compressed += ours.compress(iri) is not None
+    assert compressed > 300
+    curies = {c for iri in iris if (c := theirs.compress(iri))} | {"GO:", ":x", "unknown:1", "go:0008150", "a:b:c"}
+    for curie in sorted(curies):
+        assert ours.expand(curie) == theirs.expand(curie), curie
+        if theirs.expand(curie) is not None:
+            assert ours.expand_strict(curie) == theirs.expand_strict(curie), curie
+        else:
+            with pytest.raises(ValueError):
+                ours.expand_strict(curie)
+    for bad in ("no colon", ""):
+        with pytest.raises(ValueError):
+            theirs.expand(bad)
+        with pytest.raises(ValueError):
+            ours.expand(bad)

@@ -110,7 +110,7 @@ def test_species_and_certainty(store, records):
 
 def test_context_qualifiers(store, records):
     rows = _rows(store, "context-qualifiers")
-    perturbed = [c for c in records.claims if {"knockout", "knockdown"} & set(c.design)]
+    perturbed = [c for c in records.claims if {"knockout", "knockdown", "sirna_knockdown"} & set(c.design)]
     assert perturbed and _ids(rows) == {c.id for c in perturbed}
     species = {(r["claim"].removeprefix(str(CLAIM)), r.get("species", "")) for r in rows}
     taxa = {

@@ -27,6 +27,7 @@ TABLE1_RULES = (
     "table1_evidence_level_mismatch",
     "table1_polarity_mismatch",
     "table1_reference_mismatch",
+    "table1_support_reference_missing",
     "table1_text_finding_missing",
     "table1_unsupported_row",
 )
@@ -239,6 +240,11 @@ def test_the_release_explains_every_table1_disagreement(project: Project, store:
         ("table1_evidence_level_mismatch", "t1-11", "dg-06"),
         # Galectin-3 [64] and monocyte differentiation are only in Table 1; nor does the text say PGE2 inhibits T cells
         ("table1_reference_mismatch", "t1-14", "64"),
+        # the text cites more than the row: [24] for CCL2 in B-cell proliferation and plasma cell differentiation,
+        # [48] for OAZ and anti-nuclear antibody production
+        ("table1_support_reference_missing", "t1-11", "24"),
+        ("table1_support_reference_missing", "t1-17", "48"),
+        ("table1_support_reference_missing", "t1-18", "24"),
         ("table1_unsupported_row", "t1-12", ""),
         ("table1_unsupported_row", "t1-13", ""),
         ("table1_unsupported_row", "t1-14", ""),

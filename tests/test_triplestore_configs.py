@@ -20,9 +20,9 @@ from mscsle.query.prefix_prologue import query_files, with_prologue
 from mscsle.release.triplestore_configs import FUSEKI, OXIGRAPH, TDB2_LOCATION
 
 from .conftest import ROOT
+from .java_tools import JAVA_LIB, compile_checker, unavailable
 
 QUERY_FILES = query_files(ROOT / "queries")
-JAVA_LIB = Path("/usr/share/java")
 # Debian's libapache-jena-java and the libraries it depends on (`apt-cache depends libapache-jena-java`)
 JENA_JARS = (
     *(
@@ -39,10 +39,7 @@ JENA_JARS = (
 INSTALL = "apt-get install -y openjdk-17-jdk-headless libapache-jena-java"
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("MSCSLE_REQUIRE_JENA"):
-        pytest.fail(f"{reason}; .ci/run installs it ({INSTALL})")
-    pytest.skip(f"{reason} (install with: {INSTALL})")
+JENA = ("MSCSLE_REQUIRE_JENA", INSTALL)
 
 
 @pytest.fixture(scope="module")
@@ -126,12 +123,10 @@ def test_shipped_oxigraph_script_serves_every_query(dist: Path, expected, tmp_pa
 @pytest.fixture(scope="module")
 def jena(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     """`java` arguments up to the main class: Jena's jars, the message-bundle fix, and tests/java/JenaQueries."""
-    if shutil.which("java") is None or shutil.which("javac") is None:
-        _unavailable("`java`/`javac` is not on PATH")
     jars = [JAVA_LIB / f"{n}.jar" for n in JENA_JARS]
     missing = [j.name for j in jars if not j.is_file()]
     if missing:
-        _unavailable(f"Apache Jena's jars are not in {JAVA_LIB} (missing: {', '.join(missing)})")
+        unavailable(f"Apache Jena's jars are not in {JAVA_LIB} (missing: {', '.join(missing)})", JENA)
     # jena-core.jar moves the shaded Xerces classes to xerces.* but leaves their message bundles under
     # org/apache/jena/ext/xerces/: copied to xerces/ first on the classpath, the tools start (tool-facts.md).
     fix = tmp_path_factory.mktemp("jena-fix")
@@ -142,13 +137,7 @@ def jena(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(jar.read(name))
     classes = tmp_path_factory.mktemp("jenaqueries")
-    classpath = os.pathsep.join([str(fix), *map(str, jars)])
-    subprocess.run(
-        ["javac", "-d", str(classes), "-cp", classpath, str(ROOT / "tests" / "java" / "JenaQueries.java")],
-        check=True,
-        capture_output=True,
-    )
-    return ["java", "-cp", os.pathsep.join([classpath, str(classes)])]
+    return compile_checker(ROOT / "tests" / "java" / "JenaQueries.java", jars, classes, JENA, extra=[fix])
 
 
 def _jena_answers(jena: list[str], config: Path, cwd: Path, queries: list[Path]) -> dict[Path, Results]:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from collections.abc import Callable
@@ -13,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from .conftest import ROOT
-from .test_owl_profile import JAVA_LIB, OWLAPI_JARS, _unavailable
+from .java_tools import OWLAPI, compile_checker, owlapi_jars
 
 CHECKER = ROOT / "tests" / "java" / "TurtleCheck.java"
 SOURCES = sorted([*(ROOT / "ontology").rglob("*.ttl"), *(ROOT / "shapes").glob("*.ttl")])
@@ -26,21 +25,10 @@ SPARQL_STYLE = re.compile(r"^PREFIX\s", re.M)
 @pytest.fixture(scope="session")
 def turtle_check(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., subprocess.CompletedProcess]:
     """TurtleCheck compiled against the system's OWL API: call it with (Turtle, RDF/XML) pairs."""
-    import shutil
-
-    for tool in ("java", "javac"):
-        if shutil.which(tool) is None:
-            _unavailable(f"`{tool}` is not on PATH")
-    jars = [JAVA_LIB / f"{name}.jar" for name in OWLAPI_JARS]
-    rio = sorted(p for p in JAVA_LIB.glob("rdf4j-*.jar") if not p.stem.rsplit("-", 1)[-1][:1].isdigit())
-    if not all(j.is_file() for j in jars) or not rio:
-        _unavailable(f"the OWL API jars are not in {JAVA_LIB}")
-    classes = tmp_path_factory.mktemp("turtlecheck")
-    classpath = os.pathsep.join(str(p) for p in [*jars, *rio])
-    subprocess.run(["javac", "-d", str(classes), "-cp", classpath, str(CHECKER)], check=True, capture_output=True)
+    java = compile_checker(CHECKER, owlapi_jars(), tmp_path_factory.mktemp("turtlecheck"), OWLAPI)
 
     def run(*pairs: tuple[Path, Path]) -> subprocess.CompletedProcess:
-        args = ["java", "-cp", os.pathsep.join([classpath, str(classes)]), "TurtleCheck"]
+        args = [*java, "TurtleCheck"]
         return subprocess.run(
             [*args, *(str(f) for pair in pairs for f in pair)], capture_output=True, text=True, timeout=600
         )

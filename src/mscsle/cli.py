@@ -6,7 +6,6 @@ with the error's code, in one place.
 
 from __future__ import annotations
 
-import difflib
 import shutil
 import signal
 import sys
@@ -14,39 +13,27 @@ import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rdflib import Graph
 
-from mscsle.checks.qc import LEVELS, qc_table, release_checks
-from mscsle.checks.qc import counts as qc_counts
-from mscsle.curation.claim_stats import claim_counts, coverage
-from mscsle.curation.mapping_stats import HEADERS, mapping_shares, table
-from mscsle.curation.mappings import load_mappings
-from mscsle.curation.records import Records, load
-from mscsle.curation.table1_stats import HEADERS as TABLE1_HEADERS
-from mscsle.curation.table1_stats import table1_rows, table1_table
 from mscsle.errors import GivenInputError, MscsleError, ValidationError
 from mscsle.project import Project
 from mscsle.query import sparql_http as protocol
-from mscsle.query.engines import EMBEDDED, FORMATS, EndpointEngine, Engine, embedded
-from mscsle.query.labelled_table import labelled_table
-from mscsle.query.prefix_prologue import PrologueError, with_prologue, write_prefixes
-from mscsle.query.sparql_guard import safe_query
-from mscsle.query.stored import load_store, stored_queries
-from mscsle.query.time_limit import run_within
+from mscsle.query.engines import EMBEDDED, FORMATS
 from mscsle.query.user_data import DEFAULT_MAX_BYTES, MIB
 from mscsle.query.user_data import FORMATS as DATA_FORMATS
-from mscsle.query.user_data import nquads as user_nquads
-from mscsle.release.artifacts import built
-from mscsle.release.import_modules import write_imports
 from mscsle.release.named_graphs import GRAPH_BASE
-from mscsle.release.pipeline import build, read_ontology, read_source, read_vocab
-from mscsle.release.plain_view import view_counts
-from mscsle.serve.guard import DEFAULT_MAX_ROWS, guarded, query_url
+from mscsle.serve.guard import DEFAULT_MAX_ROWS
 from mscsle.serve.oxigraph_server import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK, ServerError
-from mscsle.serve.upload import load as load_graphs
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from mscsle.curation.records import Records
+
+# Each command imports what only it uses when it runs (`mscsle build` needs neither the query tables, the
+# statistics nor the server): the modules above give the options' choices and defaults.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -122,6 +109,8 @@ def _list_queries(queries: dict, width: int = 100) -> str:
 
 
 def _no_such_query(name: str, names: list[str]) -> click.UsageError:
+    import difflib
+
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     return click.UsageError(
@@ -167,6 +156,8 @@ def main(ctx: click.Context, root: Path | None) -> None:
 @click.pass_context
 def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) -> None:
     """Build all artifacts into dist/, validated against shapes/."""
+    from mscsle.release.pipeline import build
+
     project = _project(ctx)
     source_text = _source_text(project, source_text)
     target = out or project.dist
@@ -299,6 +290,14 @@ def query_cmd(
     max_data_size: int,
 ) -> None:
     """Run a stored query (by NAME) or a .rq FILE on the built graph, on RDF files (--data) or on a remote SPARQL endpoint."""
+    from mscsle.query.engines import EndpointEngine, Engine, embedded
+    from mscsle.query.labelled_table import labelled_table
+    from mscsle.query.prefix_prologue import with_prologue
+    from mscsle.query.sparql_guard import safe_query
+    from mscsle.query.stored import stored_queries
+    from mscsle.query.time_limit import run_within
+    from mscsle.query.user_data import nquads as user_nquads
+
     project = _project(ctx)
     queries = stored_queries(project.queries_dir)
     if list_ or not name:
@@ -354,6 +353,8 @@ def query_cmd(
 @click.pass_context
 def load_cmd(ctx: click.Context, endpoint: str, base: str, timeout: float, dist: Path | None) -> None:
     """Load the built graph into a triplestore: each named graph replaces the one of the same IRI."""
+    from mscsle.serve.upload import load as load_graphs
+
     with _working(f"loading the graphs into {endpoint}"):
         loaded = load_graphs(dist or _project(ctx).dist, endpoint, base, timeout)
     for g in loaded:
@@ -383,6 +384,8 @@ def load_cmd(ctx: click.Context, endpoint: str, base: str, timeout: float, dist:
 def serve_cmd(ctx: click.Context, host: str, port: int, timeout_s: int, max_rows: int, dist: Path | None) -> None:
     """Serve the built graph as a read-only SPARQL endpoint (Oxigraph behind a guard: no updates, no SERVICE or
     FROM, bounded query size, nesting, rows and time) until interrupted (Ctrl-C)."""
+    from mscsle.serve.guard import guarded, query_url
+
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the server and delete its store on `kill` too
     if host not in LOOPBACK:
         click.echo(f"warning: listening on {host}: other machines can reach this endpoint", err=True)
@@ -415,6 +418,13 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
     """Claims by section, species, disease state, population, design, cell source, certainty, evidence level and
     relation; per Table 1 row, its claims and the text claims that support them; mapped share per kind; paragraphs
     without claims."""
+    from mscsle.curation.claim_stats import claim_counts, coverage
+    from mscsle.curation.records import load
+    from mscsle.curation.table1_stats import HEADERS as TABLE1_HEADERS
+    from mscsle.curation.table1_stats import table1_rows, table1_table
+    from mscsle.release.pipeline import read_ontology, read_source, read_vocab
+    from mscsle.release.plain_view import view_counts
+
     project = _project(ctx)
     source_text = _source_text(project, source_text)
     ontology = read_ontology(project)
@@ -424,8 +434,6 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
         _echo_mappings(project, ontology, records)
         return
     click.echo(f"{len(records.claims)} claims, {len(records.entities)} entities\n")
-    from tabulate import tabulate  # imported on use: `mscsle build` does not need it
-
     for dim, counts in claim_counts(records, vocab).items():
         click.echo(tabulate(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), headers=(dim, "claims")) + "\n")
     click.echo(tabulate(view_counts(records.claims), headers=("plain-triple view", "claims", "plain triples")) + "\n")
@@ -446,6 +454,9 @@ def stats_cmd(ctx: click.Context, source_text: Path | None, mappings_only: bool)
 
 
 def _echo_mappings(project: Project, ontology: Graph, records: Records) -> None:
+    from mscsle.curation.mapping_stats import HEADERS, mapping_shares, table
+    from mscsle.curation.mappings import load_mappings
+
     mapping_set = load_mappings(project, ontology, records)
     click.echo(tabulate(table(mapping_shares(ontology, records, mapping_set)), headers=HEADERS))
 
@@ -454,6 +465,11 @@ def _echo_mappings(project: Project, ontology: Graph, records: Records) -> None:
 @click.pass_context
 def imports_cmd(ctx: click.Context) -> None:
     """Regenerate the MIREOT import modules (ontology/imports/) and ontology/catalog-v001.xml from data/mappings.tsv."""
+    from mscsle.curation.mappings import load_mappings
+    from mscsle.curation.records import load
+    from mscsle.release.import_modules import write_imports
+    from mscsle.release.pipeline import read_ontology, read_vocab
+
     project = _project(ctx)
     ontology = read_ontology(project)
     records = load(project.root, project.entities, project.claims_dir, read_vocab(ontology))
@@ -472,6 +488,8 @@ def imports_cmd(ctx: click.Context) -> None:
 @click.pass_context
 def queries_cmd(ctx: click.Context, write_prefixes_: bool) -> None:
     """Check (or with --write-prefixes rewrite) that every queries/**/*.rq declares its own prefixes, from the one map."""
+    from mscsle.query.prefix_prologue import PrologueError, write_prefixes
+
     try:
         stale = write_prefixes(_project(ctx).queries_dir, write=write_prefixes_)
     except PrologueError as e:
@@ -490,6 +508,11 @@ def queries_cmd(ctx: click.Context, write_prefixes_: bool) -> None:
 def check_cmd(ctx: click.Context, dist: Path | None) -> None:
     """The OBO QC report (queries/qc/<rule>.rq, ROBOT rule names and levels) on the built graph, as a table by
     rule and level, then the violations and those data/qc-exceptions.tsv explains; exit 1 on any unexplained ERROR."""
+    from mscsle.checks.qc import LEVELS, qc_table, release_checks
+    from mscsle.checks.qc import counts as qc_counts
+    from mscsle.query.stored import load_store
+    from mscsle.release.artifacts import built
+
     project = _project(ctx)
     nt = built(project, dist, "mscsle.nt")
     results = release_checks(load_store(nt.read_bytes()), project.queries_dir, project.qc_exceptions)

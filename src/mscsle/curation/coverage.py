@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from mscsle.curation.records import Claim, safe_yaml
+from mscsle.curation.records import Claim
 from mscsle.curation.review_text import ReviewText, _pattern, _soften, normalise_space
+from mscsle.curation.yaml_files import safe_yaml
 from mscsle.errors import CurationError, Problem
 
 FULL_LINE = 50  # a line this long or longer is a full column line, not the end of a paragraph

@@ -42,6 +42,32 @@ def read_bytes(path: Path, name: str, what: str, problems: list[Problem]) -> byt
     return data
 
 
+def read_text(path: Path, name: str, what: str, problems: list[Problem]) -> str | None:
+    """The file's text (a UTF-8 byte-order mark is dropped), or None after recording why not."""
+    data = read_bytes(path, name, f"{what} (see data/README.md)", problems)
+    if data is None:
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        problems.append(
+            Problem(
+                name,
+                f"line {line}",
+                "",
+                f"is not valid UTF-8 (byte 0x{data[e.start]:02x} at column "
+                f"{column}); save the file with the UTF-8 encoding",
+            )
+        )
+        return None
+    if not text.strip():
+        problems.append(Problem(name, "", "", f"file is empty; it must hold {what} (see data/README.md)"))
+        return None
+    return text
+
+
 def tsv_rows(text: str) -> list[list[str]]:
     """The cells of a tab-separated file: a tab separates, a line feed ends a row, quotes are plain characters.
 

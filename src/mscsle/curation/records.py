@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from mscsle.curation.input_files import MAX_FIELD_LENGTH, read_text, text_problem, tsv_rows
 from mscsle.curation.input_files import UNSAFE_CHARACTER as UNSAFE_CHARACTER
-from mscsle.curation.input_files import read_bytes, text_problem, tsv_rows
 from mscsle.curation.review_text import ReviewText
-from mscsle.errors import CurationError, Problem, cut, show
+from mscsle.curation.yaml_files import ClaimFile, read_claims
+from mscsle.errors import CurationError, Problem, show
 from mscsle.model.claim import BY_NAME, FIELDS, KEY_FIELDS, RECORD_FIELDS, Claim
 from mscsle.model.claim import ENTITY_FIELDS as MODEL_ENTITY_FIELDS
 from mscsle.model.vocab import Vocab
@@ -29,14 +30,6 @@ ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 CLAIM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ENTITY_COLUMNS = ("id", "label", "kind", "synonyms", "definition")
 SYNONYM_SEPARATOR = " | "
-YAML_HINT = (
-    "indent with spaces (never tabs) and put quotes around a value that contains ': ' or ' #' "
-    "or starts with one of [ ] { } * & ! % @ ` ' \""
-)
-MAX_YAML_DEPTH = 10  # nested mappings and lists; a claim file needs 4 (file, claims, claim, references)
-# How a reference number is written; YAML 1.1 also reads 010, 0x1A, 0b11, 1_0 and 1:20 as (other) numbers.
-DECIMAL = re.compile(r"0|[1-9][0-9]*")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML has it: same results, ~20x faster
 
 
 @dataclass(frozen=True)
@@ -54,6 +47,14 @@ REQUIRED = tuple(f.name for f in RECORD_FIELDS if f.required)
 OPTIONAL = tuple(f.name for f in RECORD_FIELDS if not f.required)
 ENTITY_FIELDS = tuple(f.name for f in MODEL_ENTITY_FIELDS)
 EXPECTED = {f.name: f.description for f in FIELDS}  # what each claim field takes, for messages
+# The same, laid out once for the checks that run on every claim.
+KNOWN = frozenset(REQUIRED + OPTIONAL)
+CHECKED = tuple((f, BY_NAME[f]) for f in REQUIRED + OPTIONAL if f != "references")  # references: own messages
+ENTITY_CHECKS = tuple((f, BY_NAME[f].multi, BY_NAME[f].values == "cells") for f in ENTITY_FIELDS)
+CONTROLLED = tuple((f.name, f.multi, f.vocab) for f in RECORD_FIELDS if f.vocab is not None)
+LISTS = ("via", "species", "design", "supported_by", "quote")  # each value listed once
+BUILT = tuple((f.name, f.multi) for f in RECORD_FIELDS)
+KEYS = tuple((f, BY_NAME[f].multi) for f in KEY_FIELDS)
 
 
 @dataclass
@@ -91,35 +92,9 @@ def _choices(allowed: Iterable[str], what: str) -> str:
     return f"one of {', '.join(values)}" if len(values) <= 10 else what
 
 
-def _read_text(path: Path, name: str, what: str, problems: list[Problem]) -> str | None:
-    """The file's text (a UTF-8 byte-order mark is dropped), or None after recording why not."""
-    data = read_bytes(path, name, f"{what} (see data/README.md)", problems)
-    if data is None:
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        problems.append(
-            Problem(
-                name,
-                f"line {line}",
-                "",
-                f"is not valid UTF-8 (byte 0x{data[e.start]:02x} at column "
-                f"{column}); save the file with the UTF-8 encoding",
-            )
-        )
-        return None
-    if not text.strip():
-        problems.append(Problem(name, "", "", f"file is empty; it must hold {what} (see data/README.md)"))
-        return None
-    return text
-
-
 def read_entities(path: Path, vocab: Vocab, name: str, problems: list[Problem]) -> Registry | None:
     """The entity registry, or None where the file cannot be read at all."""
-    text = _read_text(path, name, "a header row and one tab-separated row per entity", problems)
+    text = read_text(path, name, "a header row and one tab-separated row per entity", problems)
     if text is None:
         return None
     rows = tsv_rows(text)
@@ -220,160 +195,6 @@ def read_entities(path: Path, vocab: Vocab, name: str, problems: list[Problem]) 
     return registry
 
 
-def _duplicate_keys(node: yaml.Node, seen_nodes: set[int] | None = None) -> Iterator[tuple[str, int]]:
-    """(key, line) of every key that appears twice in one mapping (YAML would silently keep the last)."""
-    seen_nodes = set() if seen_nodes is None else seen_nodes
-    if id(node) in seen_nodes:  # an alias: already walked
-        return
-    seen_nodes.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        keys: set[str] = set()
-        for k, v in node.value:
-            if isinstance(k, yaml.ScalarNode):
-                if k.value in keys:
-                    yield k.value, k.start_mark.line + 1
-                keys.add(k.value)
-            yield from _duplicate_keys(v, seen_nodes)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            yield from _duplicate_keys(item, seen_nodes)
-
-
-@dataclass
-class ClaimFile:
-    data: Any
-    lines: dict[int, int]  # claim index -> line of its first field
-    duplicates: dict[int | None, list[tuple[str, int]]]  # claim index (None: outside a claim) -> repeated keys
-    odd_numbers: dict[int, list[tuple[str, int]]] = field(default_factory=dict)  # claim index -> (as written, line)
-
-
-class Refused(Exception):
-    """YAML that is refused before any value is built (an alias, a merge key, nesting too deep)."""
-
-    def __init__(self, line: int, message: str):
-        self.line = line
-        super().__init__(message)
-
-
-def _check_events(loader_class: type, text: str) -> None:
-    """Refuse aliases and merge keys (a few hundred bytes of nested aliases stand for billions of values) and
-    deep nesting, reading only the event stream: nothing recursive has run yet."""
-    depth = 0
-    for event in yaml.parse(text, Loader=loader_class):
-        line = event.start_mark.line + 1 if event.start_mark is not None else 0
-        if isinstance(event, yaml.AliasEvent):
-            anchor = cut(event.anchor or "", 40)
-            raise Refused(line, f"uses the alias *{anchor}; mscsle reads no YAML aliases: write the value out")
-        if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and event.implicit[0]:
-            raise Refused(line, "uses the merge key '<<'; mscsle reads no YAML merge keys: write the fields out")
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_YAML_DEPTH:
-                raise Refused(line, f"nests lists and mappings more than {MAX_YAML_DEPTH} levels deep; claims need 4")
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-
-
-def _yaml_error(e: yaml.YAMLError, text: str) -> tuple[str, str]:
-    """(where, message) for a YAML syntax error, with both marks PyYAML gives."""
-    if isinstance(e, yaml.reader.ReaderError):  # a character YAML does not allow, anywhere in the file
-        line = text[: e.position].count("\n") + 1
-        column = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
-        return f"line {line}", (
-            f"contains the control character U+{e.character:04X} at column {column}, which YAML "
-            f"does not allow; delete it"
-        )
-    mark = getattr(e, "problem_mark", None)
-    where = f"line {mark.line + 1}" if mark else ""
-    problem = (getattr(e, "problem", None) or str(e)).removeprefix("but ")
-    at = f" at column {mark.column + 1}" if mark else ""
-    context, cmark = getattr(e, "context", None), getattr(e, "context_mark", None)
-    ctx = f" ({context} at line {cmark.line + 1}, column {cmark.column + 1})" if context and cmark else ""
-    hint = "a claim file is one YAML document: remove the '---' line" if "another document" in problem else YAML_HINT
-    return where, f"malformed YAML{at}: {problem}{ctx}; {hint}"
-
-
-def safe_yaml(path: Path, name: str, what: str) -> Any:
-    """A small YAML file other than a claim file, read as claim files are (no alias, bounded nesting and size)."""
-    problems: list[Problem] = []
-    text = _read_text(path, name, what, problems)
-    if text is not None:
-        try:
-            return _parse(_LOADER, text)[1]
-        except yaml.YAMLError as e:
-            where, message = _yaml_error(e, text)
-            problems.append(Problem(name, where, "", message))
-        except Refused as e:
-            problems.append(Problem(name, f"line {e.line}", "", str(e)))
-    raise CurationError(problems)
-
-
-def _parse(loader_class: type, text: str) -> tuple[yaml.Node | None, Any]:
-    """The node tree (for line numbers) and the data, parsed once; every character is checked first."""
-    yaml.reader.Reader(text)  # raises ReaderError on a character YAML does not allow (libyaml is laxer)
-    _check_events(loader_class, text)
-    loader = loader_class(text)
-    try:
-        node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
-    finally:
-        loader.dispose()
-
-
-def read_claims(path: Path, name: str, problems: list[Problem]) -> ClaimFile | None:
-    """The parsed YAML with the line of each claim and any repeated keys, or None after recording why not."""
-    text = _read_text(path, name, "a mapping with the keys 'section' and 'claims'", problems)
-    if text is None:
-        return None
-    try:
-        node, data = _parse(_LOADER, text)
-    except yaml.YAMLError:
-        try:  # PyYAML's own parser, for its exact marks and messages
-            node, data = _parse(yaml.SafeLoader, text)
-        except yaml.YAMLError as e:
-            where, message = _yaml_error(e, text)
-            problems.append(Problem(name, where, "", message))
-            return None
-        except Refused as e:
-            problems.append(Problem(name, f"line {e.line}", "", str(e)))
-            return None
-    except Refused as e:
-        problems.append(Problem(name, f"line {e.line}", "", str(e)))
-        return None
-    cf = ClaimFile(data, {}, {})
-    if isinstance(node, yaml.MappingNode):
-        top: set[str] = set()
-        for k, v in node.value:
-            if not isinstance(k, yaml.ScalarNode):
-                continue  # a list or mapping as a key: the data's own check names it
-            if k.value in top:
-                cf.duplicates.setdefault(None, []).append((k.value, k.start_mark.line + 1))
-            top.add(k.value)
-            if k.value == "claims" and isinstance(v, yaml.SequenceNode):
-                for i, item in enumerate(v.value):
-                    cf.lines[i] = item.start_mark.line + 1
-                    if dups := list(_duplicate_keys(item)):
-                        cf.duplicates[i] = dups
-                    if odd := _odd_numbers(item):
-                        cf.odd_numbers[i] = odd
-    return cf
-
-
-def _odd_numbers(claim: yaml.Node) -> list[tuple[str, int]]:
-    """References that YAML 1.1 reads as numbers although they are not written in decimal (010 is 8, 0x1A is 26)."""
-    if not isinstance(claim, yaml.MappingNode):
-        return []
-    return [
-        (item.value, item.start_mark.line + 1)
-        for key, value in claim.value
-        if isinstance(key, yaml.ScalarNode) and key.value == "references" and isinstance(value, yaml.SequenceNode)
-        for item in value.value
-        if isinstance(item, yaml.ScalarNode)
-        and item.tag == "tag:yaml.org,2002:int"
-        and not DECIMAL.fullmatch(item.value)
-    ]
-
-
 def _describe(value: Any) -> str:
     """A value as the curator wrote it, named the way YAML read it."""
     kinds = {str: "text", bool: "a yes/no value", int: "a number", float: "a number", list: "a list", dict: "a mapping"}
@@ -407,9 +228,9 @@ def _check_claim(
         return None
     before = len(problems)
     for f in REQUIRED:
-        if f not in raw or raw[f] is None or (isinstance(raw[f], str) and not raw[f].strip()):
+        if (value := raw.get(f)) is None or (isinstance(value, str) and not value.strip()):
             problems.append(Problem(name, rec, f, f"is missing; it is required: {EXPECTED[f]}"))
-    for f in sorted(set(raw) - set(REQUIRED) - set(OPTIONAL), key=str):
+    for f in sorted(raw.keys() - KNOWN, key=str):
         hint = "; a claim's context is written as species, disease_state, population and design" * (f == "condition")
         problems.append(
             Problem(
@@ -420,9 +241,8 @@ def _check_claim(
                 f"are {', '.join(REQUIRED + OPTIONAL)}{hint}",
             )
         )
-    for f in (*REQUIRED, *OPTIONAL):
-        spec, value = BY_NAME[f], raw.get(f)
-        if value is None or f == "references":  # the references have their own messages
+    for f, spec in CHECKED:
+        if (value := raw.get(f)) is None:
             continue
         if not spec.multi and not isinstance(value, spec.value_type):
             problems.append(
@@ -445,27 +265,14 @@ def _check_claim(
             )
         elif spec.multi and spec.at_least_one and not [v for v in value if v.strip()]:
             problems.append(Problem(name, rec, f, f"is an empty list; expected {EXPECTED[f]}"))
-    for f in (*REQUIRED, *OPTIONAL):
-        for v in _values(raw.get(f)):
-            if isinstance(v, str) and (bad := text_problem(v)):
-                problems.append(Problem(name, rec, f, bad))
+    if not _all_texts_safe(raw):
+        for f in (*REQUIRED, *OPTIONAL):
+            for v in _values(raw.get(f)):
+                if isinstance(v, str) and (bad := text_problem(v)):
+                    problems.append(Problem(name, rec, f, bad))
     if len(problems) > before:
         return None
-
-    def one_of(f: str, allowed: Iterable[str]) -> None:
-        for v in _values(raw.get(f)):
-            if v not in allowed:
-                hint = MEDIATION_HINT if (f, v) == ("relation", "mediates_effect_of") else ""
-                problems.append(
-                    Problem(
-                        name,
-                        rec,
-                        f,
-                        f"unknown value {show(v)}{_suggest(v, allowed)}; expected {_choices(allowed, EXPECTED[f])}"
-                        f"{hint}",
-                    )
-                )
-
+    # From here on, every field is None, text, or (for a list field) a list of text; the references are unchecked.
     if not CLAIM_ID.match(raw["id"]):
         problems.append(
             Problem(name, rec, "id", f"{show(raw['id'])} is not a valid claim id; expected {EXPECTED['id']}")
@@ -481,14 +288,16 @@ def _check_claim(
             )
         )
     if registry is not None:  # without a registry, its own problem says why
-        for f in ENTITY_FIELDS:
-            entities = registry.entities
-            for value in _values(raw.get(f)):
+        entities = registry.entities
+        for f, multi, cells in ENTITY_CHECKS:
+            if (given := raw.get(f)) is None:
+                continue
+            for value in given if multi else (given,):
                 if value in registry.broken:
                     continue
                 if value not in entities:
                     problems.append(Problem(name, rec, f, _unknown_entity(value, entities)))
-                elif BY_NAME[f].values == "cells" and entities[value].kind not in vocab.cell_kinds:
+                elif cells and entities[value].kind not in vocab.cell_kinds:
                     problems.append(
                         Problem(
                             name,
@@ -497,9 +306,22 @@ def _check_claim(
                             f"entity {value!r} is a {entities[value].kind}, not a cell type; expected {EXPECTED[f]}",
                         )
                     )
-    for spec in RECORD_FIELDS:
-        if spec.vocab is not None:
-            one_of(spec.name, getattr(vocab, spec.vocab))
+    for f, multi, vocab_name in CONTROLLED:
+        if (given := raw.get(f)) is None:
+            continue
+        allowed = getattr(vocab, vocab_name)
+        for v in given if multi else (given,):
+            if v not in allowed:
+                hint = MEDIATION_HINT if (f, v) == ("relation", "mediates_effect_of") else ""
+                problems.append(
+                    Problem(
+                        name,
+                        rec,
+                        f,
+                        f"unknown value {show(v)}{_suggest(v, allowed)}; expected {_choices(allowed, EXPECTED[f])}"
+                        f"{hint}",
+                    )
+                )
     if registry is not None and raw["relation"] in vocab.relations and not reported:
         _check_direction(raw, rec, name, vocab, registry, problems)
     if raw["certainty"] in ("hedged", "speculative") and not (raw.get("hedge") or "").strip():
@@ -530,9 +352,8 @@ def _check_claim(
                 "quotes and references",
             )
         )
-    for f in ("via", "species", "design", "supported_by", "quote"):
-        listed = _values(raw.get(f))
-        if len(set(listed)) != len(listed):
+    for f in LISTS:
+        if (listed := raw.get(f)) and len(set(listed)) != len(listed):
             problems.append(Problem(name, rec, f, f"lists a value twice: {listed}; list each once"))
     refs = raw["references"]
     if not isinstance(refs, list) or not all(isinstance(r, int) and not isinstance(r, bool) for r in refs):
@@ -566,9 +387,7 @@ def _check_claim(
                 problems.append(Problem(name, rec, "quote", _quote_not_found(quote, source)))
     if len(problems) > before:
         return None
-    values: dict[str, Any] = {
-        spec.name: tuple(raw.get(spec.name) or ()) if spec.multi else raw.get(spec.name) for spec in RECORD_FIELDS
-    }
+    values: dict[str, Any] = {f: tuple(raw.get(f) or ()) if multi else raw.get(f) for f, multi in BUILT}
     values |= {"section": section, "references": tuple(sorted(refs))}
     return Claim(**values)
 
@@ -576,6 +395,15 @@ def _check_claim(
 def _values(value: Any) -> list[Any]:
     """The values of a field as a list: none, the one value, or the list's."""
     return [] if value is None else value if isinstance(value, list) else [value]
+
+
+def _all_texts_safe(raw: dict[Any, Any]) -> bool:
+    """Whether no text of the record (in any field, or a list's) has a problem that text_problem names: one search
+    of all texts joined (the unsafe characters are single characters), so each text is looked at only if needed."""
+    texts = [
+        v for value in raw.values() for v in (value if isinstance(value, list) else (value,)) if isinstance(v, str)
+    ]
+    return max(map(len, texts), default=0) <= MAX_FIELD_LENGTH and not UNSAFE_CHARACTER.search("".join(texts))
 
 
 def _check_direction(
@@ -611,7 +439,7 @@ def _check_links(claims: list[tuple[str, str, Claim]], problems: list[Problem]) 
                 )
         key = (
             c.section == TABLE1,  # a Table 1 row restates text claims by design (it names them in supported_by)
-            *(frozenset(v) if isinstance(v := getattr(c, f), tuple) else v for f in KEY_FIELDS),
+            *(frozenset(getattr(c, f)) if multi else getattr(c, f) for f, multi in KEYS),
         )
         if key in seen:
             problems.append(

@@ -19,7 +19,6 @@ from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import Dataset
-from tabulate import tabulate
 
 from mscsle.errors import NotBuilt, Unavailable
 from mscsle.model.prefixes import converter, prefix_map
@@ -123,6 +122,8 @@ class Results:
             return self.serialize("ttl").decode("utf-8")
         if self.form == "boolean":
             return "true" if self.boolean else "false"
+        from tabulate import tabulate  # on use: the build imports this module for its names, never prints a table
+
         return tabulate([[display(t) for t in row] for row in self.rows], headers=self.variables, disable_numparse=True)
 
     def normalised(self) -> list[tuple[str, ...]]:

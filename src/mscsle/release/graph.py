@@ -24,6 +24,7 @@ from mscsle.model.claim import (
 )
 from mscsle.model.triples import Triple
 from mscsle.model.vocab import CLAIM, ENTITY, EXACT_SYNONYM, IAO_DEFINITION, MSCSLE, REF, Vocab
+from mscsle.release.ancestry import Ancestry
 from mscsle.release.named_graphs import nt_term
 from mscsle.release.plain_view import DEFAULT, view_triples
 from mscsle.release.references import reference_triples
@@ -189,12 +190,12 @@ class ClaimLines:
 @dataclass(frozen=True)
 class Terms:
     """How entities and references are described: each entity's IRI, the source label of those that are external
-    terms, the verified bibliographic fields of each reference, and the verified is_a edges between external terms."""
+    terms, the verified bibliographic fields of each reference, and the verified source ancestors of external terms."""
 
     iris: Mapping[str, URIRef]
     source_labels: Mapping[URIRef, str]
     bibliography: Mapping[int, dict[str, str]] = field(default_factory=dict)  # reference number -> verified fields
-    superclasses: Mapping[str, frozenset[str]] = field(default_factory=dict)  # verified is_a among external terms
+    superclasses: Ancestry = field(default_factory=Ancestry)  # verified chains of source ancestors
 
     @classmethod
     def own(cls, records: Records) -> Terms:

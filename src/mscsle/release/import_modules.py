@@ -1,11 +1,12 @@
-"""MIREOT-style import modules: the external terms that mscsle maps to, with their labels and superclasses.
+"""Import modules: the external terms that mscsle maps to, each with its label and its chain of source ancestors.
 
 One module per source (ontology/imports/<prefix>_import.ttl), generated from the mapping table by
-`mscsle imports` and committed, so that Protégé shows names instead of numbers; ontology/catalog-v001.xml
-maps each module's IRI to its file for offline use. Each term is placed under its nearest ancestors among the
-module's other terms, as data/reference/external-hierarchy.tsv verifies them in the source (never an id the
-reference table does not hold). The build merges the same declarations into the released graph and drops the
-owl:imports that point at them (the released artifact is self-contained).
+`mscsle imports` and committed, so that Protégé shows names and places instead of numbers; ontology/catalog-v001.xml
+maps each module's IRI to its file for offline use. Each term comes with its ancestors up to its source's root, one
+asserted superclass per class, as data/reference/external-ancestry.tsv verifies them in the cited source files
+(never an id or label from anywhere else); data/reference/external-hierarchy.tsv, the edges between the reference
+table's own terms, must lie on those chains. The build merges the same declarations into the released graph and
+drops the owl:imports that point at them (the released artifact is self-contained).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from mscsle.model.prefixes import converter
 from mscsle.model.triples import Triple
 from mscsle.project import Project
 from mscsle.release import serialize
+from mscsle.release.ancestry import ANCESTRY, Ancestry, read_ancestry
 from mscsle.release.graph import ontology_iri
 from mscsle.release.term_iris import XREF_ONLY, EntityIris, linked_mapping_triples, relation_links
 
@@ -34,13 +36,13 @@ HIERARCHY_COLUMNS = ("child", "child_label", "parent", "parent_label", "source",
 Hierarchy = Mapping[str, frozenset[str]]  # child CURIE -> its direct parents among the reference table's terms
 
 
-def read_hierarchy(root: Path) -> tuple[Hierarchy, dict[str, frozenset[str]]]:
-    """The verified is_a edges between the reference table's terms, and per prefix where they were checked.
+def read_hierarchy(root: Path) -> Hierarchy:
+    """The verified is_a edges between the reference table's terms (the evidence that the chains must agree with).
 
     A missing table means no hierarchy; a malformed row, a self-loop or a cycle is bad input."""
     path = root / HIERARCHY
     if not path.is_file():
-        return {}, {}
+        return {}
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
     problems = []
@@ -48,7 +50,6 @@ def read_hierarchy(root: Path) -> tuple[Hierarchy, dict[str, frozenset[str]]]:
         problems.append(Problem(HIERARCHY, "line 1", "", f"header must be the columns {', '.join(HIERARCHY_COLUMNS)}"))
         raise CurationError(problems)
     parents: dict[str, set[str]] = {}
-    checked: dict[str, set[str]] = {}
     for n, row in enumerate(rows[1:], start=2):
         rec = dict(zip(HIERARCHY_COLUMNS, row, strict=False))
         child, parent = rec.get("child", ""), rec.get("parent", "")
@@ -64,14 +65,13 @@ def read_hierarchy(root: Path) -> tuple[Hierarchy, dict[str, frozenset[str]]]:
                 Problem(HIERARCHY, f"line {n}", "is_a_path", "each edge needs its source file and is_a path")
             )
         parents.setdefault(child, set()).add(parent)
-        checked.setdefault(child.split(":", 1)[0], set()).add(rec.get("verified_in", ""))
     for child in parents:
         if child in _ancestors(child, parents):
             problems.append(Problem(HIERARCHY, child, "parent", "the is_a edges form a cycle through this term"))
             break
     if problems:
         raise CurationError(problems)
-    return {c: frozenset(ps) for c, ps in parents.items()}, {p: frozenset(v) for p, v in checked.items()}
+    return {c: frozenset(ps) for c, ps in parents.items()}
 
 
 def _ancestors(term: str, parents: Mapping[str, Iterable[str]]) -> set[str]:
@@ -85,36 +85,44 @@ def _ancestors(term: str, parents: Mapping[str, Iterable[str]]) -> set[str]:
     return seen
 
 
-def superclasses(hierarchy: Hierarchy, terms: Iterable[str]) -> dict[str, list[str]]:
-    """Each of `terms` -> its nearest ancestors among `terms` (the table's edges closed, then reduced), so that a
-    term whose table parent is not imported still reaches the nearest ancestor that is."""
-    keep = set(terms)
-    above = {t: _ancestors(t, hierarchy) & keep for t in keep}
-    return {
-        t: sorted(a for a in ups if not any(a in above[b] for b in ups if b != a)) for t, ups in above.items() if ups
-    }
+def read_superclasses(root: Path) -> Ancestry:
+    """The verified chains of source ancestors, checked against the verified edges between the table's terms: an
+    edge that is not on its child's chain is bad input (the two tables were read in the same files)."""
+    ancestry = read_ancestry(root)
+    hierarchy = read_hierarchy(root)
+    problems = [
+        Problem(HIERARCHY, child, "parent", f"{parent!r} is not on the chain of {child!r} in {ANCESTRY}")
+        for child, parents in sorted(hierarchy.items())
+        for parent in sorted(parents)
+        if parent not in ancestry.chain(child)
+    ]
+    if problems:
+        raise CurationError(problems)
+    return ancestry
 
 
-def declaration_triples(source: Source, terms: dict[str, str], hierarchy: Hierarchy) -> Iterator[Triple]:
-    """Each term of one source: its declaration, its label exactly as the source spells it, its superclasses."""
+def declaration_triples(source: Source, terms: dict[str, str], ancestry: Ancestry) -> Iterator[Triple]:
+    """Each term of one source and each ancestor on its chain: its declaration, its label exactly as the source
+    spells it (a mapped term's as the reference table has it), its one superclass in the source."""
     mine = {c: label for c, label in terms.items() if c.split(":", 1)[0] == source.prefix}
-    parents = superclasses(hierarchy, mine) if source.declared_as == "Class" else {}
-    for curie, label in mine.items():
+    classes = ancestry.closure(mine) if source.declared_as == "Class" else set(mine)
+    for curie in classes:
         iri = URIRef(converter().expand_strict(curie))
         yield iri, RDF.type, DECLARATIONS[source.declared_as]
-        yield iri, RDFS.label, Literal(label, lang="en")
-        for parent in parents.get(curie, ()):
-            yield iri, RDFS.subClassOf, URIRef(converter().expand_strict(parent))
+        yield iri, RDFS.label, Literal(mine.get(curie) or ancestry.label[curie], lang="en")
+        if curie in ancestry.parent and source.declared_as == "Class":
+            yield iri, RDFS.subClassOf, URIRef(converter().expand_strict(ancestry.parent[curie]))
 
 
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 
-def module_graph(
-    source: Source, terms: dict[str, str], extracted: str, hierarchy: Hierarchy, checked: frozenset[str]
-) -> Graph:
-    """One import module: a header with title, source, versions checked, licence and date of extraction; the terms."""
+def module_graph(source: Source, terms: dict[str, str], extracted: str, ancestry: Ancestry) -> Graph:
+    """One import module: a header with title, source, versions checked, licence and date of extraction; the terms
+    with their ancestors."""
     g = Graph()
+    mine = {c for c in terms if c.split(":", 1)[0] == source.prefix}
+    checked = {ancestry.read_in[c] for c in ancestry.closure(mine) if c in ancestry.read_in}
     iri = source.iri
     g.add((iri, RDF.type, OWL.Ontology))
     g.add((iri, DCTERMS.title, Literal(f"mscsle import module: {source.title}", lang="en")))
@@ -130,17 +138,17 @@ def module_graph(
             DCTERMS.description,
             Literal(
                 "The terms of this source that data/mappings.tsv uses, each with its label as the source spells it "
-                "(MIREOT) and, where data/reference/external-hierarchy.tsv verifies one, its nearest ancestors among "
-                "the other terms of this module (rdfs:subClassOf; the source's intermediate classes are left out). "
-                "The verified reference table holds no definitions, so none are given (docs/model.md). The licence "
-                "is that of this module; the terms are the source's.",
+                "and, where data/reference/external-ancestry.tsv verifies them, its ancestors up to the source's root "
+                "(rdfs:subClassOf, one asserted superclass per class, labels as in the file each step was read in, "
+                "listed in owl:versionInfo). The verified reference table holds no definitions, so none are given "
+                "(docs/model.md). The licence is that of this module; the terms are the source's.",
                 lang="en",
             ),
         )
     )
     for p in (DCTERMS.title, DCTERMS.source, DCTERMS.license, DCTERMS.date, DCTERMS.description):
         g.add((p, RDF.type, OWL.AnnotationProperty))
-    for t in declaration_triples(source, terms, hierarchy):
+    for t in declaration_triples(source, terms, ancestry):
         g.add(t)
     return g
 
@@ -148,10 +156,10 @@ def module_graph(
 def modules(ms: MappingSet, extracted: str, root: Path) -> dict[Source, Graph]:
     """The import module of every source that the table uses, in prefix order."""
     terms = ms.terms()
-    hierarchy, checked = read_hierarchy(root)
+    ancestry = read_superclasses(root)
     used = {c.split(":", 1)[0] for c in terms} - XREF_ONLY
     return {
-        s: module_graph(s, terms, extracted, hierarchy, checked.get(s.prefix, frozenset()))
+        s: module_graph(s, terms, extracted, ancestry)
         for s in sorted(ms.sources.values(), key=lambda s: s.module)
         if s.prefix in used
     }
@@ -202,7 +210,7 @@ def write_imports(project: Project, ontology: Graph, ms: MappingSet) -> list[Pat
     return written
 
 
-def merge_imports(g: Graph, ms: MappingSet, hierarchy: Hierarchy) -> Graph:
+def merge_imports(g: Graph, ms: MappingSet, ancestry: Ancestry) -> Graph:
     """Add the declarations of every source's module to `g` and drop the owl:imports of those modules (in place).
 
     An import of a module that the table's sources do not produce stays, for the catalog to resolve."""
@@ -211,16 +219,16 @@ def merge_imports(g: Graph, ms: MappingSet, hierarchy: Hierarchy) -> Graph:
         g.remove((None, OWL.imports, source.iri))
         if source.prefix in XREF_ONLY:
             continue
-        for t in declaration_triples(source, terms, hierarchy):
+        for t in declaration_triples(source, terms, ancestry):
             g.add(t)
     return g
 
 
-def link(g: Graph, ms: MappingSet, iris: EntityIris | None = None, hierarchy: Hierarchy | None = None) -> Graph:
+def link(g: Graph, ms: MappingSet, iris: EntityIris | None = None, ancestry: Ancestry | None = None) -> Graph:
     """The built graph with its mappings (on each entity's one IRI): SKOS matches, xrefs, unmapped reasons, the
-    relations' RO parents, and the merged import modules with their verified superclasses."""
+    relations' RO parents, and the merged import modules with their verified ancestors."""
     for t in linked_mapping_triples(ms, iris or {}):
         g.add(t)
     for t in relation_links(ms):
         g.add(t)
-    return merge_imports(g, ms, hierarchy or {})
+    return merge_imports(g, ms, ancestry or Ancestry())

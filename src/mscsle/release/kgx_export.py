@@ -12,22 +12,22 @@ from __future__ import annotations
 import csv
 import io
 from functools import cache
-from typing import cast
-
-import pyoxigraph as ox
+from operator import itemgetter
 
 from mscsle.model.prefixes import prefix_map
 from mscsle.release.quad_graph import QuadGraph
-from mscsle.release.serialize import OxTerm
 
 MSCSLE = prefix_map()["mscsle"]
 _RDFS, _SKOS = "http://www.w3.org/2000/01/rdf-schema#", "http://www.w3.org/2004/02/skos/core#"
-_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_LABEL, _SUBCLASS_OF = ox.NamedNode(_RDFS + "label"), ox.NamedNode(_RDFS + "subClassOf")
-_EXACT_MATCH = ox.NamedNode(_SKOS + "exactMatch")
+# predicates as N-Triples text (what QuadGraph reads)
+_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_LABEL, _SUBCLASS_OF = f"<{_RDFS}label>", f"<{_RDFS}subClassOf>"
+_EXACT_MATCH = f"<{_SKOS}exactMatch>"
 _SPECIES, _EVIDENCE_TYPE, _EVIDENCE_LEVEL = (
-    ox.NamedNode(MSCSLE + p) for p in ("in_species", "has_evidence_type", "has_evidence_level")
+    f"<{MSCSLE}{p}>" for p in ("in_species", "has_evidence_type", "has_evidence_level")
 )
+_ONE = ("has_subject", "has_relation", "has_object", "asserted_in", "has_certainty")
+_PROP = {p: f"<{MSCSLE}{p}>" for p in _ONE}
 NODES = "kgx/nodes.tsv"
 EDGES = "kgx/edges.tsv"
 # the top mscsle classes of entities -> Biolink category
@@ -119,18 +119,18 @@ def publication(iri: str) -> str:
     return "doi:" + iri[len(DOI) :] if iri.startswith(DOI) else iri
 
 
-def _iri(graph: QuadGraph, claim: OxTerm, prop: str) -> str:
-    """The claim's one value of a property that shapes/claim.shacl.ttl requires once, as an IRI (sh:class)."""
-    return cast(OxTerm, graph.value(claim, ox.NamedNode(MSCSLE + prop))).value
+def _iri(term: str) -> str:
+    """The IRI of a term written as in N-Triples (`<iri>`)."""
+    return term[1:-1]
 
 
 def _exact(graph: QuadGraph, term: str) -> list[str]:
-    return sorted(curie(m.value) for m in graph.objects(ox.NamedNode(term), _EXACT_MATCH))
+    return sorted(curie(_iri(m)) for m in graph.objects(f"<{term}>", _EXACT_MATCH))
 
 
 def category(graph: QuadGraph, entity: str) -> str:
     """The Biolink category of an entity: that of the first mscsle class up its class hierarchy that has one."""
-    todo = [t.value for t in graph.objects(ox.NamedNode(entity), _TYPE) if isinstance(t, ox.NamedNode)]
+    todo = [_iri(t) for t in graph.objects(f"<{entity}>", _TYPE) if t.startswith("<")]
     seen: set[str] = set()
     while todo:
         cls = todo.pop(0)
@@ -140,38 +140,38 @@ def category(graph: QuadGraph, entity: str) -> str:
         name = cls[len(MSCSLE) :] if cls.startswith(MSCSLE) else ""
         if name in CATEGORIES:
             return CATEGORIES[name]
-        todo.extend(p.value for p in graph.objects(ox.NamedNode(cls), _SUBCLASS_OF) if isinstance(p, ox.NamedNode))
+        todo.extend(_iri(p) for p in graph.objects(f"<{cls}>", _SUBCLASS_OF) if p.startswith("<"))
     raise KgxMappingMissing(f"no Biolink category for {curie(entity)} (its classes: {sorted(map(curie, seen))})")
 
 
 def _tsv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
     buf = io.StringIO()
-    w = csv.DictWriter(buf, columns, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    w.writeheader()
-    w.writerows(rows)
+    w = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(columns)
+    w.writerows(map(itemgetter(*columns), rows))  # each row has every column
     return buf.getvalue().encode("utf-8")
 
 
 def kgx_files(graph: QuadGraph) -> dict[str, bytes]:
     """dist/kgx/nodes.tsv and edges.tsv, rows sorted by id."""
     edges, entities = [], set()
-    certainty = ox.NamedNode(MSCSLE + "has_certainty")
-    for claim in graph.members(ox.NamedNode(MSCSLE + "Claim")):
-        s, r, o = (_iri(graph, claim, p) for p in ("has_subject", "has_relation", "has_object"))
+    exact = cache(lambda term: _exact(graph, term))  # a few evidence terms, named by every claim
+    for claim in graph.members(f"<{MSCSLE}Claim>"):
+        node: dict[str, list[str]] = {}
+        for p, o in graph.about(claim):
+            node.setdefault(p, []).append(o)
+        # the properties that shapes/claim.shacl.ttl requires once, IRIs (sh:class)
+        s, r, o, source, certainty = (_iri(node[_PROP[p]][0]) for p in _ONE)
         entities |= {s, o}
         relation = r[len(MSCSLE) :]
         if relation not in PREDICATES:
             raise KgxMappingMissing(f"no Biolink predicate for the relation {curie(r)}")
-        species = sorted(curie(t.value) for t in graph.objects(claim, _SPECIES))  # NCBITaxon terms themselves
-        evidence = [
-            e.value
-            for e in (*graph.objects(claim, _EVIDENCE_TYPE), graph.value(claim, _EVIDENCE_LEVEL))
-            if e is not None
-        ]
-        evidence_ids = sorted({curie(e) for e in evidence} | {m for e in evidence for m in _exact(graph, e)})
+        species = sorted(curie(_iri(t)) for t in node.get(_SPECIES, ()))  # NCBITaxon terms themselves
+        evidence = [_iri(e) for e in (*node.get(_EVIDENCE_TYPE, ()), *node.get(_EVIDENCE_LEVEL, ())[:1])]
+        evidence_ids = sorted({curie(e) for e in evidence} | {m for e in evidence for m in exact(e)})
         edges.append(
             {
-                "id": curie(claim.value),
+                "id": curie(_iri(claim)),
                 "subject": curie(s),
                 "predicate": PREDICATES[relation],
                 "object": curie(o),
@@ -180,10 +180,10 @@ def kgx_files(graph: QuadGraph) -> dict[str, bytes]:
                 "species_context_qualifier": species[0] if len(species) == 1 else "",
                 "qualifiers": MULTI.join(species) if len(species) > 1 else "",
                 "has_evidence": MULTI.join(evidence_ids),
-                "has_confidence_level": curie(cast(OxTerm, graph.value(claim, certainty)).value),
+                "has_confidence_level": curie(certainty),
                 "knowledge_level": "knowledge_assertion",
                 "agent_type": "manual_agent",
-                "publications": publication(_iri(graph, claim, "asserted_in")),
+                "publications": publication(source),
                 "provided_by": PROVIDED_BY,
             }
         )
@@ -191,7 +191,7 @@ def kgx_files(graph: QuadGraph) -> dict[str, bytes]:
         {
             "id": curie(e),
             "category": category(graph, e),
-            "name": min((label.value for label in graph.objects(ox.NamedNode(e), _LABEL)), default=""),
+            "name": min(graph.literals(f"<{e}>", _LABEL), default=""),
             "xref": MULTI.join(_exact(graph, e)),
             "provided_by": PROVIDED_BY,
         }

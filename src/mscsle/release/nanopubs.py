@@ -11,122 +11,165 @@ IRIs derived from it stay well formed for the nanopub tools), its four graphs na
 The URIs are not trusty URIs and the nanopublications are not signed: signing needs a private key, which a
 deterministic build from a public repository cannot hold. Together the assertion and provenance graphs hold every
 triple of the claim node, so the claims can be read back from the nanopublications (tests/test_nanopubs.py).
+
+Written as text, in one pass, from the build's sorted N-Triples lines (release/quad_graph.py), laid out and
+abbreviated as Oxigraph's TriG writer does (release/turtle_terms.py): handing the millions of quads to Oxigraph as
+Python objects costs several times more than the text. tests/test_nanopubs.py compares the two writers.
 """
 
 from __future__ import annotations
 
-from typing import cast
-
-import pyoxigraph as ox
-from rdflib import Namespace
-from rdflib.namespace import DCTERMS, PROV, RDF, XSD
-
 from mscsle.model.prefixes import prefix_map
 from mscsle.release.quad_graph import QuadGraph
-from mscsle.release.serialize import written
+from mscsle.release.turtle_terms import TurtleTerms
 
-NP = Namespace("http://www.nanopub.org/nschema#")
+NP = "http://www.nanopub.org/nschema#"
 MSCSLE = prefix_map()["mscsle"]
 NP_BASE = "https://w3id.org/mscsle/np/"
-ONTOLOGY = ox.NamedNode("https://w3id.org/mscsle/mscsle.owl")
-# the claim node's triples that say where the claim comes from, not what it says
-PROVENANCE = frozenset(
-    ox.NamedNode(MSCSLE + p)
-    for p in ("quote", "asserted_in", "cites", "has_evidence_level", "has_evidence_type", "in_section")
-)
+ONTOLOGY = "<https://w3id.org/mscsle/mscsle.owl>"
 GRAPHS = ("Head", "assertion", "provenance", "pubinfo")
-_CLAIM, _CLAIM_ID = ox.NamedNode(MSCSLE + "Claim"), ox.NamedNode(MSCSLE + "claim_id")
-_SUBJECT, _RELATION, _OBJECT = (ox.NamedNode(MSCSLE + p) for p in ("has_subject", "has_relation", "has_object"))
-_ASSERTED_IN, _QUOTE, _CITES = (ox.NamedNode(MSCSLE + p) for p in ("asserted_in", "quote", "cites"))
-_TYPE, _NANOPUB = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(NP.Nanopublication))
-_HAS = tuple(ox.NamedNode(str(NP[p])) for p in ("hasAssertion", "hasProvenance", "hasPublicationInfo"))
-_QUOTED_FROM, _VALUE, _DERIVED = (ox.NamedNode(str(PROV[p])) for p in ("wasQuotedFrom", "value", "wasDerivedFrom"))
-_REFERENCES, _LICENSE, _CREATOR = (ox.NamedNode(str(DCTERMS[p])) for p in ("references", "license", "creator"))
-_CREATED, _PART_OF, _DATETIME = (
-    ox.NamedNode(str(DCTERMS.created)),
-    ox.NamedNode(str(DCTERMS.isPartOf)),
-    ox.NamedNode(str(XSD.dateTime)),
+_RDF, _DCTERMS, _PROV = (
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "http://purl.org/dc/terms/",
+    "http://www.w3.org/ns/prov#",
 )
-_S = {  # each constant term as N-Triples, once
-    n: str(n)
-    for n in (_TYPE, _NANOPUB, *_HAS, _QUOTED_FROM, _VALUE, _DERIVED, _REFERENCES, _LICENSE, _CREATOR, _CREATED)
-    + (_PART_OF, ONTOLOGY)
-}
+# (terms as N-Triples text) the claim node's triples that say where the claim comes from, not what it says
+PROVENANCE = frozenset(
+    f"<{MSCSLE}{p}>" for p in ("quote", "asserted_in", "cites", "has_evidence_level", "has_evidence_type", "in_section")
+)
+_CLAIM, _CLAIM_ID = f"<{MSCSLE}Claim>", f"<{MSCSLE}claim_id>"
+_SUBJECT, _RELATION, _OBJECT = (f"<{MSCSLE}{p}>" for p in ("has_subject", "has_relation", "has_object"))
+_ASSERTED_IN, _QUOTE, _CITES = (f"<{MSCSLE}{p}>" for p in ("asserted_in", "quote", "cites"))
+_TYPE, _NANOPUB = f"<{_RDF}type>", f"<{NP}Nanopublication>"
+_HAS = tuple(f"<{NP}{p}>" for p in ("hasAssertion", "hasProvenance", "hasPublicationInfo"))
+_QUOTED_FROM, _VALUE, _DERIVED = (f"<{_PROV}{p}>" for p in ("wasQuotedFrom", "value", "wasDerivedFrom"))
+_REFERENCES, _LICENSE, _CREATOR, _CREATED, _PART_OF = (
+    f"<{_DCTERMS}{p}>" for p in ("references", "license", "creator", "created", "isPartOf")
+)
+_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
+Triples = list[tuple[str, str, str]]  # subject, predicate, object as N-Triples text
 
 
 def np_iri(claim_id: str) -> str:
     return f"{NP_BASE}{claim_id}/"
 
 
-Triples = list[tuple[str, str, str]]  # subject, predicate, object as N-Triples terms (str() of a pyoxigraph term)
+class _Prefixes:
+    """The prefixes a nanopublication's block declares: those whose namespace occurs in its N-Quads text (as
+    `<namespace`, so in an IRI or a datatype), looked for once per distinct term; `sub:` bound to its IRI."""
+
+    def __init__(self, known: dict[str, str]):
+        self.known = known
+        self.needles = [(p, f"<{u}") for p, u in known.items()]
+        self.found: dict[str, frozenset[str]] = {}
+        self.headers: dict[frozenset[str], tuple[str, str]] = {}
+
+    def of(self, terms: list[str]) -> frozenset[str]:
+        """The prefixes whose namespace occurs in any of the terms."""
+        found, names = self.found, []
+        for term in terms:
+            hit = found.get(term)
+            if hit is None:
+                hit = found[term] = frozenset(p for p, n in self.needles if n in term) if "<" in term else frozenset()
+            names.append(hit)
+        return frozenset().union(*names)
+
+    def header(self, names: frozenset[str], iri: str) -> str:
+        """The `@prefix` lines, sorted by name, `sub:` bound to `iri` (as nanopub tools write it)."""
+        parts = self.headers.get(names)
+        if parts is None:
+            lines = {p: f"@prefix {p}: <{self.known[p]}> .\n" for p in sorted(names)}
+            parts = self.headers[names] = (
+                "".join(line for p, line in lines.items() if p < "sub"),
+                "".join(line for p, line in lines.items() if p > "sub"),
+            )
+        return f"{parts[0]}@prefix sub: <{iri}> .\n{parts[1]}"
 
 
-def _lines(triples: Triples, graph: str) -> list[str]:
-    """The triples in one named graph as N-Quads lines (without the final dot), sorted and without duplicates (so
-    the order never depends on hashing)."""
-    name = f"<{graph}>"
-    return sorted({f"{s} {p} {o} {name}" for s, p, o in triples})
+# The nanopublication's own IRIs are handed to the writer as those of `sub:` itself (NP_BASE and its graphs under it),
+# the same for every block: they sort the same way among the claim's terms (no claim IRI lies under NP_BASE), the
+# writer abbreviates them `sub:`, `sub:assertion`, ..., and each block's header binds `sub:` to its real IRI.
+_NP, _ASSERTION, _PROVENANCE, _PUBINFO = (f"<{NP_BASE}{g}>" for g in ("", *GRAPHS[1:]))
 
 
-def nanopub_lines(graph: QuadGraph, claim: ox.NamedNode, release: str) -> tuple[list[str], str]:
-    """The four graphs of one claim's nanopublication as N-Quads lines, Head first, each sorted; and the text of
-    its terms that hold a "<" (IRIs, typed literals), where a used prefix shows.
-
-    Written as text, not as pyoxigraph quads: making a quad object from Python costs more than its line."""
-    claim_id = cast(ox.Literal, graph.value(claim, _CLAIM_ID)).value
-    base = np_iri(claim_id)
-    np, assertion_iri, provenance_iri, pubinfo_iri = (f"<{base}{g}>" for g in ("", *GRAPHS[1:]))
-    c = str(claim)
-    head: Triples = [
-        (np, _S[_TYPE], _S[_NANOPUB]),
-        (np, _S[_HAS[0]], assertion_iri),
-        (np, _S[_HAS[1]], provenance_iri),
-        (np, _S[_HAS[2]], pubinfo_iri),
-    ]
-    assertion: Triples = []
-    provenance: Triples = []
-    node: dict[ox.NamedNode, str] = {}
-    for q in graph.about(claim):
-        p, o = q.predicate, str(q.object)
-        (provenance if p in PROVENANCE else assertion).append((c, str(p), o))
-        node[p] = o
-    assertion.append((node[_SUBJECT], node[_RELATION], node[_OBJECT]))
-    provenance += [
-        (assertion_iri, _S[_QUOTED_FROM], node[_ASSERTED_IN]),
-        *((assertion_iri, _S[_VALUE], str(quote)) for quote in graph.objects(claim, _QUOTE)),
-        (assertion_iri, _S[_DERIVED], c),
-        *((assertion_iri, _S[_REFERENCES], str(ref)) for ref in graph.objects(claim, _CITES)),
-    ]
-    # the ontology's header states its licence and creator (ontology/mscsle.ttl)
-    pubinfo: Triples = [
-        (np, _S[_LICENSE], str(graph.value(ONTOLOGY, _LICENSE))),
-        (np, _S[_CREATOR], str(graph.value(ONTOLOGY, _CREATOR))),
-        (np, _S[_CREATED], str(ox.Literal(f"{release}T00:00:00Z", datatype=_DATETIME))),
-        (np, _S[_PART_OF], _S[ONTOLOGY]),
-        (np, _S[_DERIVED], c),
-    ]
-    graphs = (head, assertion, provenance, pubinfo)
-    lines = [line for g, name in zip(graphs, GRAPHS, strict=True) for line in _lines(g, base + name)]
-    # the terms in which an IRI can start ("<"): what the used prefixes are looked for in (literals rarely hold one)
-    probe = {term for g in graphs for triple in g for term in triple if "<" in term}
-    return lines, " ".join(probe)
+def _graph(name: str, triples: Triples, terms: TurtleTerms) -> str:
+    """One named graph as Oxigraph's TriG writer lays out sorted triples: a line per subject, then `;` and a line
+    per further predicate, `,` before each further object."""
+    forms, form, verbs, verb = terms.forms, terms, terms.verbs, terms.predicate
+    out = [f"{name} {{\n"]
+    last_s = last_p = ""
+    for s, p, o in triples:
+        fo = forms.get(o) or form(o)
+        if s != last_s:
+            out.append(f"{' .' + chr(10) if last_s else ''}\t{forms.get(s) or form(s)} {verbs.get(p) or verb(p)} {fo}")
+        elif p != last_p:
+            out.append(f" ;\n\t\t{verbs.get(p) or verb(p)} {fo}")
+        else:
+            out.append(f" , {fo}")
+        last_s, last_p = s, p
+    out.append(" .\n}\n")
+    return "".join(out)
 
 
 def nanopubs_trig(graph: QuadGraph, release: str) -> bytes:
     """All claims' nanopublications in claim_id order, as TriG: one block per nanopublication, each with its own
-    prefixes (`sub:` its nanopub IRI, as nanopub tools write it), so any block can be cut out and read alone."""
-    claims = sorted(  # claims are IRIs, minted under mscsle.claim
-        (cast(ox.NamedNode, c) for c in graph.members(_CLAIM)),
-        key=lambda c: cast(ox.Literal, graph.value(c, _CLAIM_ID)).value,
+    prefixes (`sub:` its nanopub IRI, as nanopub tools write it), so any block can be cut out and read alone; the
+    triples of each graph sorted, as Oxigraph writes sorted N-Quads."""
+    known = {**prefix_map(), "np": NP}
+    prefixes = _Prefixes(known)
+    terms = TurtleTerms({**known, "sub": NP_BASE})
+    # the ontology's header states its licence and creator (ontology/mscsle.ttl)
+    licence, creator = (str(graph.value(ONTOLOGY, p)) for p in (_LICENSE, _CREATOR))
+    created = f'"{release}T00:00:00Z"^^<{_DATETIME}>'
+    head = _graph(
+        "sub:Head",
+        sorted(
+            [(_NP, _HAS[0], _ASSERTION), (_NP, _HAS[1], _PROVENANCE), (_NP, _HAS[2], _PUBINFO), (_NP, _TYPE, _NANOPUB)]
+        ),
+        terms,
     )
-    known = [(p, u, f"<{u}") for p, u in {**prefix_map(), "np": str(NP)}.items()]
+    published = [
+        (_NP, _LICENSE, licence),
+        (_NP, _CREATOR, creator),
+        (_NP, _CREATED, created),
+        (_NP, _PART_OF, ONTOLOGY),
+    ]
+    # in every block: the prefixes of its own IRIs (all under NP_BASE; none lies deeper: tests/test_nanopubs.py) and
+    # of the terms every nanopublication has
+    always = frozenset(p for p, u in known.items() if NP_BASE.startswith(u)) | prefixes.of(
+        [*(t for triple in published for t in triple[1:]), *_HAS, _TYPE, _NANOPUB, _DERIVED, _QUOTED_FROM]
+    )
     blocks = []
-    for claim in claims:
-        lines, probe = nanopub_lines(graph, claim, release)
-        prefixes = {p: u for p, u, needle in known if needle in probe}  # as if searched in the N-Quads text
-        quads = list(ox.parse((" .\n".join(lines) + " .\n").encode("utf-8"), format=ox.RdfFormat.N_QUADS))
-        prefixes["sub"] = cast(ox.NamedNode, quads[0].subject).value  # the nanopub IRI, first in Head
-        body = written(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)).decode("utf-8").split("\n")
-        header = [f"@prefix {p}: <{u}> ." for p, u in sorted(prefixes.items())]  # Oxigraph's own order varies
-        blocks.append("\n".join([*header, *(line for line in body if not line.startswith("@prefix "))]))
-    return "\n".join(blocks).encode("utf-8")
+    for c in graph.members(_CLAIM):
+        assertion: Triples = []
+        provenance: Triples = []
+        node: dict[str, str] = {}
+        quotes, cites, seen = [], [], [c]
+        for p, o in graph.about(c):
+            (provenance if p in PROVENANCE else assertion).append((c, p, o))
+            node[p] = o
+            seen += (p, o)
+            if p == _QUOTE:
+                quotes.append(o)
+            elif p == _CITES:
+                cites.append(o)
+        assertion.append((node[_SUBJECT], node[_RELATION], node[_OBJECT]))
+        provenance += [
+            (_ASSERTION, _QUOTED_FROM, node[_ASSERTED_IN]),
+            *((_ASSERTION, _VALUE, quote) for quote in quotes),
+            (_ASSERTION, _DERIVED, c),
+            *((_ASSERTION, _REFERENCES, ref) for ref in cites),
+        ]
+        seen += [_VALUE] if quotes else []
+        seen += [_REFERENCES] if cites else []
+        # a claim_id literal holds nothing to escape (records.CLAIM_ID): its text is its value in quotes
+        claim_id = node[_CLAIM_ID][1:-1]
+        text = (
+            prefixes.header(always | prefixes.of(seen), np_iri(claim_id))
+            + head
+            + _graph("sub:assertion", sorted(assertion), terms)
+            + _graph("sub:provenance", sorted(provenance), terms)
+            + _graph("sub:pubinfo", sorted([*published, (_NP, _DERIVED, c)]), terms)
+        )
+        blocks.append((claim_id, text))
+    return "\n".join(text for _, text in sorted(blocks)).encode("utf-8")

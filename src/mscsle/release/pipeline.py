@@ -29,7 +29,7 @@ from mscsle.query.stored import load_store, select
 from mscsle.release import named_graphs, serialize
 from mscsle.release.claims_tsv import LIST_SEPARATOR, claims_tsv
 from mscsle.release.graph import Terms, data_lines, ontology_iri, to_graph, version_triples
-from mscsle.release.import_modules import link, read_hierarchy
+from mscsle.release.import_modules import link, read_superclasses
 from mscsle.release.interop import interop_files
 from mscsle.release.memberships import UnsupportedDefinition, memberships
 from mscsle.release.named_graphs import DATA, INFERRED, ONTOLOGY, BuiltGraph, file_core
@@ -222,12 +222,12 @@ def project_entity_iris(project: Project) -> dict[str, URIRef]:
 
 def read_terms(project: Project, records: Records, mapping_set: MappingSet) -> Terms:
     """Each entity's one IRI, the source labels of the external terms, the verified bibliography and the verified
-    is_a edges between external terms; a cited reference number without a bibliography row is a CurationError."""
+    source ancestors of the external terms; a cited reference number without a bibliography row is a CurationError."""
     bibliography = read_bibliography(project.root / BIBLIOGRAPHY)
     if bibliography and (problems := unlisted_references(records, bibliography, project.claims_dir)):
         raise CurationError(problems)
-    superclasses, _ = read_hierarchy(project.root)
-    return Terms(entity_iris(records, mapping_set), source_labels(mapping_set), bibliography, superclasses)
+    ancestry = read_superclasses(project.root)
+    return Terms(entity_iris(records, mapping_set), source_labels(mapping_set), bibliography, ancestry)
 
 
 @paused_gc()
@@ -272,7 +272,7 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     files["mscsle.trig"] = serialize.trig(merged.graphs, used | serialize.used_prefixes(graph_names))
     files["mscsle.owl"] = serialize.rdfxml_from_triples(nt, triples, used)
     files["mscsle.jsonld"] = serialize.jsonld_from_triples(triples)
-    files.update(interop_files(QuadGraph(triples), release))  # nanopublications and KGX, read by subject
+    files.update(interop_files(QuadGraph(nt, triples), release))  # nanopublications and KGX, read by subject
     return Built(records, merged, report, files)
 
 

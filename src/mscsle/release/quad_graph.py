@@ -1,46 +1,61 @@
-"""The built quads grouped by subject: what the nanopublication and KGX writers read, in pyoxigraph terms.
+"""The built triples read by subject: what the nanopublication and KGX writers read, as N-Triples text.
 
 At 100k claims an rdflib Graph of the merged graph costs more time and memory than everything else the build
-does with it, and these writers only ever ask what one claim, entity or class says. So the build's quads are
-grouped by subject once (the same pyoxigraph objects, no copy of a term) and read without any conversion.
+does with it, and even an index of pyoxigraph objects by subject costs seconds. These writers only ever ask what
+one claim, entity or class says, and the build's N-Triples lines are sorted, so a subject's lines are found by
+bisection and read as text (the writers write text); a literal's value comes from the same triple as a pyoxigraph
+object, line for line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Sequence
 from typing import cast
 
 import pyoxigraph as ox
 
-from mscsle.release.serialize import OxTerm
-
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
 class QuadGraph:
-    """Subject -> its quads, and class -> its members (rdf:type), both in the order of the build's quads."""
+    """The sorted N-Triples lines of the build (`nt`) and the same triples as pyoxigraph objects (`quads`, in the
+    same order). Terms are written as in N-Triples (`<iri>`, `"literal"@en`)."""
 
-    def __init__(self, quads: Iterable[ox.Quad | ox.Triple]):
-        self._about: dict[OxTerm, list[ox.Quad | ox.Triple]] = {}
-        self._members: dict[OxTerm, list[OxTerm]] = {}
-        for q in quads:
-            s = cast(OxTerm, q.subject)
-            about = self._about.get(s)
-            if about is None:
-                about = self._about[s] = []
-            about.append(q)
-            if q.predicate == RDF_TYPE:
-                self._members.setdefault(cast(OxTerm, q.object), []).append(s)
+    def __init__(self, nt: bytes, quads: Sequence[ox.Quad | ox.Triple]):
+        self.lines = nt.decode("utf-8").split("\n")[:-1]
+        self.quads = quads
+        self._members: dict[str, list[str]] = {}
 
-    def about(self, subject: OxTerm) -> Sequence[ox.Quad | ox.Triple]:
-        return self._about.get(subject, ())
+    def rows(self, subject: str) -> range:
+        """The positions of the subject's lines (those that start with it and a space)."""
+        return range(bisect_left(self.lines, subject + " "), bisect_left(self.lines, subject + "!"))
 
-    def objects(self, subject: OxTerm, predicate: ox.NamedNode) -> list[OxTerm]:
-        return [cast(OxTerm, q.object) for q in self._about.get(subject, ()) if q.predicate == predicate]
+    def about(self, subject: str) -> list[list[str]]:
+        """[predicate, object] of each of the subject's triples, in N-Triples order."""
+        start = len(subject) + 1
+        rows = self.rows(subject)
+        # a predicate is an IRI, which holds no space; each line ends with " ."
+        return [line[start:-2].split(" ", 1) for line in self.lines[rows.start : rows.stop]]
 
-    def value(self, subject: OxTerm, predicate: ox.NamedNode) -> OxTerm | None:
+    def objects(self, subject: str, predicate: str) -> list[str]:
+        return [o for p, o in self.about(subject) if p == predicate]
+
+    def value(self, subject: str, predicate: str) -> str | None:
         """One object of the subject's predicate (the first), or None."""
-        return next((cast(OxTerm, q.object) for q in self._about.get(subject, ()) if q.predicate == predicate), None)
+        return next((o for p, o in self.about(subject) if p == predicate), None)
 
-    def members(self, cls: ox.NamedNode) -> Sequence[OxTerm]:
-        return self._members.get(cls, ())
+    def literals(self, subject: str, predicate: str) -> list[str]:
+        """The values of the subject's literal objects of `predicate` (read by Oxigraph, so unescaped)."""
+        head = f'{subject} {predicate} "'
+        return [
+            cast(ox.Literal, self.quads[i].object).value for i in self.rows(subject) if self.lines[i].startswith(head)
+        ]
+
+    def members(self, cls: str) -> list[str]:
+        """The subjects typed `cls` (rdf:type), in N-Triples order."""
+        found = self._members.get(cls)
+        if found is None:
+            tail = f" {RDF_TYPE} {cls} ."
+            found = self._members[cls] = [line[: -len(tail)] for line in self.lines if line.endswith(tail)]
+        return found

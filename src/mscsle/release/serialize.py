@@ -1,13 +1,16 @@
 """Deterministic, diff-friendly artifacts: the same graph always gives the same bytes in every format.
 
 The build hands over its graph once, as sorted N-Triples lines with the same triples as pyoxigraph objects
-(release/named_graphs.py); N-Triples, N-Quads, TriG, RDF/XML, JSON-LD and the claims part of Turtle are written
-by Oxigraph (Rust) from it, so they cost little even at a million triples, and nothing is parsed back. Only the
-ontology part of Turtle (nested restrictions and lists; a size that does not grow with the claims) stays with
-rdflib. JSON-LD is written in expanded form (full IRIs, no @context; Oxigraph writes no other, and compacting a
+(release/named_graphs.py); N-Triples, N-Quads, TriG, RDF/XML and JSON-LD are written by Oxigraph (Rust) from it,
+so they cost little even at a million triples, and nothing is parsed back. Turtle is written by two writers, each
+subject by one of them, under one `@prefix` header: rdflib's longturtle writes the part that does not grow with the
+claims and needs nesting (the ontology's own terms, the external terms, restrictions and lists); Oxigraph writes,
+one block per subject in N-Triples order, the claims, entities and references and then the leaf blank nodes (the
+owl:Axiom annotations of the plain triples and of the mappings) under their content-derived labels (`_:h...`).
+JSON-LD is written in expanded form (full IRIs, no @context; Oxigraph writes no other, and compacting a
 million triples in Python costs more than the whole build); `context.jsonld` compacts it for a reader who wants
-CURIEs. Blank nodes only come from the ontology and the mappings, which the build canonicalises
-(content-derived labels), so sorting the lines is enough.
+CURIEs. Blank nodes only come from the ontology, the mappings and the plain triples' annotations, which the build
+labels by their content (`canonical`, release/plain_view.py), so sorting the lines is enough.
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ import csv
 import hashlib
 import io
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from typing import cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from mscsle.model.prefixes import jsonld_context, prefix_map
@@ -41,7 +45,7 @@ FORMATS = {  # artifact name -> what it is for
 }
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 OxTriples = Sequence[ox.Triple] | Sequence[ox.Quad]  # triples, or quads in the default graph (the build's)
-# subjects written by Oxigraph in mscsle.ttl (no blank nodes; their number grows with the claims)
+# subjects written by Oxigraph in mscsle.ttl (they point at no blank node; their number grows with the claims)
 DATA_SUBJECTS = tuple(f"<{prefix_map()[p]}".encode() for p in ("mscsle.claim", "mscsle.entity", "mscsle.ref"))
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal  # pyoxigraph's stubs also allow RDF-star triple terms: none here
 OxSubject = ox.NamedNode | ox.BlankNode
@@ -57,9 +61,11 @@ def canonical(g: Graph) -> Graph:
     """A copy whose blank nodes carry content-derived labels, bound to the one prefix map only.
 
     Only the triples that touch a blank node are canonicalised (claims, entities and references have none), so
-    the cost does not grow with the claims. A blank node that nothing points to and that points to no blank node
-    (an annotated axiom, say) is labelled by a hash of its own triples at once; rdflib's canonicalisation, costly
-    with many look-alike nodes, only sees the rest (restrictions, lists)."""
+    the cost does not grow with the claims. The ontology's blank nodes (restrictions, lists, annotated axioms)
+    hang from IRIs as trees: each is labelled by a hash of its place and its content (_tree_labels), which
+    depends on nothing else, so an edit to one axiom changes the labels of that axiom only. Blank nodes that
+    are not in such trees (shared or in a cycle), or that would get one label for two nodes (the same subtree
+    twice in one place), are labelled by W3C RDF Dataset Canonicalization (RDFC-1.0, in Oxigraph)."""
     out = Graph(bind_namespaces="none")
     for prefix, uri in prefix_map().items():
         out.bind(prefix, uri)
@@ -67,24 +73,76 @@ def canonical(g: Graph) -> Graph:
     blank: list[tuple[Node, Node, Node]] = []
     for t in g:
         (blank if isinstance(t[0], BNode) or isinstance(t[2], BNode) else plain).append(t)
-    inner = {t[2] for t in blank if isinstance(t[2], BNode)} | {t[0] for t in blank if isinstance(t[2], BNode)}
-    leaves: dict[BNode, list[str]] = {}
+    labels = _tree_labels(blank)
+    rest: list[tuple[Node, Node, Node]] = []
     for s, p, o in blank:
-        if isinstance(s, BNode) and s not in inner:
-            leaves.setdefault(s, []).append(f"{p.n3()} {o.n3()}")
-    labels: dict[Node, BNode] = {
-        b: BNode("h" + hashlib.sha256("\n".join(sorted(po)).encode("utf-8")).hexdigest()[:32])
-        for b, po in leaves.items()
-    }
-    rest = Graph()
-    for t in blank:
-        if t[0] in labels:
-            plain.append((labels[t[0]], t[1], t[2]))
+        if s in labels or o in labels:
+            plain.append((labels.get(s, s), p, labels.get(o, o)))
         else:
-            rest.add(t)
+            rest.append((s, p, o))
     out.addN((*t, out) for t in plain)
-    out.addN((*t, out) for t in to_canonical_graph(rest))
+    out.addN((*t, out) for t in _rdfc(rest))
     return out
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _tree_labels(blank: Sequence[tuple[Node, Node, Node]]) -> dict[Node, BNode]:
+    """Labels for the blank nodes of the tree-shaped components of `blank` (the triples that touch a blank node).
+
+    A component is a tree when it is connected by n - 1 blank-to-blank edges and no node is the object of two
+    triples. A node's content hash covers its own triples, its blank children by their content hashes (a Merkle
+    hash); its label adds its place: the label or IRI of the subject that points to it and the predicate, so that
+    equal restrictions on two classes stay two nodes. A root that nothing points to is labelled by its content
+    alone ("h" + 32 hex digits of SHA-256, as release/plain_view.py labels a plain triple's axiom). A component
+    in which two nodes would get one label is left out, as are the components that are no trees."""
+    own: dict[Node, list[tuple[Node, Node]]] = {}
+    parent: dict[Node, list[tuple[Node, Node]]] = {}
+    for s, p, o in blank:
+        if isinstance(s, BNode):
+            own.setdefault(s, []).append((p, o))
+        if isinstance(o, BNode):
+            parent.setdefault(o, []).append((s, p))
+    size = len(own.keys() | parent.keys())
+    trees: list[dict[Node, str]] = []
+    for root in own.keys() - parent.keys() | {b for b, ps in parent.items() if not isinstance(ps[0][0], BNode)}:
+        tree = [root]  # the component, parents before children
+        for b in tree:
+            tree.extend(o for _, o in own.get(b, ()) if isinstance(o, BNode))
+            if len(tree) > size:  # a cycle below the root
+                break
+        if len(tree) > size or any(len(parent.get(b, ())) > 1 for b in tree):
+            continue
+        content: dict[Node, str] = {}
+        for b in reversed(tree):
+            po = (f"{p.n3()} {'_:' + content[o] if o in content else o.n3()}" for p, o in own.get(b, ()))
+            content[b] = _hash("\n".join(sorted(po)))
+        names: dict[Node, str] = {}
+        for b in tree:
+            if b in parent:
+                ((s, p),) = parent[b]
+                names[b] = _hash(f"{'_:' + names[s] if s in names else s.n3()} {p.n3()} {content[b]}")[:32]
+            else:
+                names[b] = content[b][:32]
+        trees.append(names)
+    counts = Counter(name for names in trees for name in names.values())
+    return {
+        b: BNode("h" + name)
+        for names in trees
+        if all(counts[n] == 1 for n in names.values())
+        for b, name in names.items()
+    }
+
+
+def _rdfc(triples: Sequence[tuple[Node, Node, Node]]) -> list[tuple[Node, Node, Node]]:
+    """The triples with their blank nodes relabelled by RDFC-1.0 (labels c14n0, c14n1, ...)."""
+    if not triples:
+        return []
+    ds = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in oxigraph_triples(triples))
+    ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return [rdflib_triple(q) for q in ds]
 
 
 def used_prefixes(nt: bytes) -> dict[str, str]:
@@ -163,15 +221,23 @@ def turtle_from_triples(nt: bytes, triples: OxTriples, prefixes: dict[str, str] 
     Turtle parser reads only that form, owlapi#1149); `triples` are the lines of `nt` (sorted
     N-Triples) as pyoxigraph triples, in the same order; `prefixes` those used in `nt` (found again if not given).
 
-    The ontology's own terms (everything but claims, entities and references; a size that does not grow with
-    the claims) are written by rdflib's longturtle, which nests restrictions and lists; the claims, entities and
-    references (no blank nodes, up to millions of triples) by Oxigraph, one block per subject in sorted order.
+    Each subject is written once, by one of two writers. rdflib's longturtle writes the ontology's own terms, the
+    external terms and the blank nodes that nest (restrictions, lists, what points at them): a size that does not
+    grow with the claims. Oxigraph writes, one block per subject in N-Triples order, what grows with the data: the
+    claims, entities and references (which point at no blank node), then the leaf blank nodes (nothing points at
+    them and they point at no blank node: the owl:Axiom annotations of the plain triples and of the mappings),
+    under the content-derived labels the build gives them (`_:h...`, as `canonical` labels them again on reading).
     """
     data: list[ox.Triple | ox.Quad] = []
+    blank: list[ox.Triple | ox.Quad] = []
     terms: list[ox.Triple | ox.Quad] = []
     rows: Iterable[ox.Triple | ox.Quad] = triples
     for line, t in zip(nt.split(b"\n"), rows, strict=False):
-        (data if line.startswith(DATA_SUBJECTS) else terms).append(t)
+        (blank if line.startswith(b"_:") else data if line.startswith(DATA_SUBJECTS) else terms).append(t)
+    nesting: set[OxTerm] = {o for t in chain(terms, blank) if isinstance(o := t.object, ox.BlankNode)}
+    nesting |= {cast(OxSubject, t.subject) for t in blank if isinstance(t.object, ox.BlankNode)}
+    for t in blank:
+        (terms if cast(OxSubject, t.subject) in nesting else data).append(t)
     prefixes = used_prefixes(nt) if prefixes is None else prefixes
     ontology = Graph(bind_namespaces="none")
     for prefix, uri in prefix_map().items():
@@ -183,7 +249,8 @@ def turtle_from_triples(nt: bytes, triples: OxTriples, prefixes: dict[str, str] 
     # a blank line before each subject block (continuation lines start with a tab; literals never span lines)
     tail = [f"\n{line}" if not line.startswith("\t") else line for line in _turtle_body(body)]
     header = [f"@prefix {p}: <{u}> ." for p, u in sorted(prefixes.items())]
-    return ("\n".join([*header, "", *head, *tail]) + "\n").encode("utf-8")
+    blocks = "\n".join([*head, *tail]).lstrip("\n")  # no second blank line when rdflib has nothing to write
+    return ("\n".join([*header, "", *([blocks] if blocks else [])]) + "\n").encode("utf-8")
 
 
 def _parse_nt(nt: bytes) -> list[ox.Triple]:

@@ -77,12 +77,12 @@ def rows(ms: MappingSet, g: Graph, iris: EntityIris) -> list[tuple[str, ...]]:
         subject = renamed.get(m.subject, m.subject)
         if m.mapped and m.object == subject:
             continue
-        subject_id = conv.compress(str(subject))
+        subject_id = conv.compress_strict(str(subject))
         subject_label = str(g.value(subject, RDFS.label) or "")
         subject_type = _type(g, subject)
         if m.mapped:
             obj_type = _type(g, m.object)
-            predicate = conv.compress(str(m.predicate))
+            predicate = conv.compress_strict(str(m.predicate))
             out.append(
                 (
                     subject_id,
