@@ -47,16 +47,16 @@ FAST_STAGES = {  # key -> what it measures (in the order assemble() runs them)
     "records": "read and check data/ (entities, claims; quotes verified against the review)",
     "mappings": "read and check the mappings",
     "graph": "generate the graph in its named graphs (+ sorted N-Triples)",
+    "qc": "QC report (store + inferred memberships + queries/qc/)",
     "shacl": "SHACL validation against shapes/",
-    "qc": "QC report (store + queries/qc/)",
-    "ttl": "write mscsle.ttl",
     "nq": "write mscsle.nq",
+    "tsv": "write claims.tsv (from the records; naive: the two export queries)",
+    "sssom": "write mscsle-opt-in.*, mscsle.sssom.tsv and shacl-report.ttl",
+    "ttl": "write mscsle.ttl",
     "trig": "write mscsle.trig",
     "owl": "write mscsle.owl (RDF/XML)",
     "jsonld": "write mscsle.jsonld",
-    "tsv": "write claims.tsv (from the records; naive: the two export queries)",
-    "sssom": "write mscsle.sssom.tsv and shacl-report.ttl",
-    "interop": "write nanopubs.trig and kgx/ (from the quads)",
+    "interop": "write nanopubs.trig and kgx/ (from the sorted N-Triples)",
 }
 NAIVE_STAGES = ("records", "graph", "nt", "ttl", "owl", "jsonld", "nq", "trig", "shacl", "tsv", "queries")
 STAGE_NAMES = {**FAST_STAGES, "nt": "write mscsle.nt"}
@@ -157,9 +157,7 @@ def worker_fast(root: Path, source: Path | None, out: Path) -> None:
 
 
 def _fast_stages(root: Path, source: Path | None, out: Path) -> None:
-    import pyoxigraph as ox
-
-    from mscsle.checks.qc import run_checks
+    from mscsle.checks.qc import release_checks
     from mscsle.checks.shacl import load_shapes, validate
     from mscsle.curation.mappings import load_mappings
     from mscsle.curation.records import load
@@ -170,7 +168,15 @@ def _fast_stages(root: Path, source: Path | None, out: Path) -> None:
     from mscsle.release import serialize
     from mscsle.release.claims_tsv import claims_tsv
     from mscsle.release.interop import interop_files
-    from mscsle.release.pipeline import make_graph, read_ontology, read_terms
+    from mscsle.release.pipeline import (
+        give_back_memory,
+        make_graph,
+        opt_in_files,
+        qc_store,
+        read_ontology,
+        read_terms,
+        with_memberships,
+    )
     from mscsle.release.quad_graph import QuadGraph
     from mscsle.release.sssom_tsv import sssom_tsv
 
@@ -188,33 +194,37 @@ def _fast_stages(root: Path, source: Path | None, out: Path) -> None:
     with rec.stage("graph"):
         terms = read_terms(project, records, mapping_set)
         merged, side = make_graph(ontology, records, vocab, mapping_set, release, terms)
+    with rec.stage("qc"):
+        store = qc_store(merged)
+        merged = with_memberships(merged, side, store)
+        release_checks(store, project.queries_dir, project.qc_exceptions)
+        del store
+        give_back_memory()
     with rec.stage("shacl"):
         report = validate(merged.nt, load_shapes(project.shapes_dir))
+        give_back_memory()
     if not report.conforms:
         raise SystemExit(f"SHACL: the graph does not conform:\n{report.text}")
-    nt, quads = merged.nt, merged.quads
-    with rec.stage("qc"):
-        store = ox.Store()
-        store.bulk_extend(quads)
-        run_checks(store, project.queries_dir)
-        del store
-    with rec.stage("ttl"):
-        used = serialize.used_prefixes(nt)
-        serialize.turtle_from_triples(nt, quads, used)
+    nt = merged.nt
     with rec.stage("nq"):
         serialize.nquads(merged.lines())
+    with rec.stage("tsv"):
+        claims_tsv(records, ontology, terms, vocab.sections)
+    with rec.stage("sssom"):
+        opt_in_files(records, terms)
+        serialize.turtle(serialize.canonical(report.graph))
+        sssom_tsv(mapping_set, side, release, terms.iris)
+    quads = merged.quads
+    used = serialize.used_prefixes(nt)
+    with rec.stage("ttl"):
+        serialize.turtle_from_triples(nt, quads, used)
     with rec.stage("trig"):
-        names = b" ".join(f"<{iri}>".encode() for iri in merged.graphs)
+        names = b" ".join(f"<{iri}>".encode() for iri in merged.iris)
         serialize.trig(merged.graphs, used | serialize.used_prefixes(names))
     with rec.stage("owl"):
         serialize.rdfxml_from_triples(nt, quads, used)
     with rec.stage("jsonld"):
         serialize.jsonld_from_triples(quads)
-    with rec.stage("tsv"):
-        claims_tsv(records, ontology, terms, vocab.sections)
-    with rec.stage("sssom"):
-        sssom_tsv(mapping_set, side, release, terms.iris)
-        serialize.turtle(serialize.canonical(report.graph))
     with rec.stage("interop"):
         interop_files(QuadGraph(nt, quads), release)
     rec.data.update(claims=len(records.claims), entities=len(records.entities), triples=len(merged))

@@ -131,7 +131,7 @@ def claims_table(store: ox.Store | bytes, project: Project) -> bytes:
     return serialize.tsv(CLAIMS_COLUMNS, out)
 
 
-def _store(merged: BuiltGraph) -> ox.Store:
+def qc_store(merged: BuiltGraph) -> ox.Store:
     """An embedded store of the triples (for the memberships and the QC queries; freed when they are done), filled
     from the N-Triples lines: the quads of the writers are made only after it is gone."""
     store = ox.Store()
@@ -139,7 +139,7 @@ def _store(merged: BuiltGraph) -> ox.Store:
     return store
 
 
-def _give_back_memory() -> None:
+def give_back_memory() -> None:
     """Return freed memory to the system (glibc's malloc_trim; nothing where there is none). The store is filled by
     Oxigraph's threads, and glibc keeps what they free for their own reuse: at 100k claims half a gigabyte that
     would otherwise count in the build's peak until it ends."""
@@ -243,13 +243,13 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     release = project.settings()["release"]
     terms = read_terms(project, records, mapping_set)
     merged, side = make_graph(ontology, records, vocab, mapping_set, release, terms)
-    store = _store(merged)
+    store = qc_store(merged)
     merged = with_memberships(merged, side, store)  # side: the ontology with its imports and mapped relations
     qc = _quality_checks(store, project)  # run first so that the store is gone before SHACL's own copy is made
     del store
-    _give_back_memory()
+    give_back_memory()
     report = validate(merged.nt, load_shapes(project.shapes_dir))
-    _give_back_memory()  # what SHACL's engine held
+    give_back_memory()  # what SHACL's engine held
     if not report.conforms:
         raise ValidationFailed(report)  # SHACL's verdict comes first, as if the QC had not run yet
     if isinstance(qc, CurationError):
