@@ -15,7 +15,7 @@ It prints ONE table (size, stage, mscsle, naive, ratio, peak RSS) and writes it 
 
     python benchmarks/bench.py                                   # review, 10k and 100k claims
     python benchmarks/bench.py --sizes review,1000 --repeat 3    # a quick look
-    python benchmarks/bench.py --smoke --out /tmp/bench          # CI: 1k claims, one run, a short naive budget
+    python benchmarks/bench.py --smoke --out "${TMPDIR:-/tmp}/bench"         # CI: 1k claims, one run, a short naive budget
 """
 
 from __future__ import annotations

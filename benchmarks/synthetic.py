@@ -8,7 +8,7 @@ pyproject.toml, so that the real pipeline runs on it unchanged. Quotes are sente
 with the reference numbers its sentence cites and, for hedged claims, the hedging word it contains, so quote
 verification runs too; without the text, quotes are sentences of the ontology's definitions and are not verified.
 
-    python benchmarks/synthetic.py 10000 /tmp/syn10k       # then: mscsle --root /tmp/syn10k build --out ...
+    python benchmarks/synthetic.py 10000 "${TMPDIR:-/tmp}/syn10k"   # then: mscsle --root "${TMPDIR:-/tmp}/syn10k" build --out ...
 """
 
 from __future__ import annotations
