@@ -257,23 +257,32 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     if counts(qc)["ERROR"]:
         raise QCFailed(qc)
     nt = merged.nt
-    files = Spool()  # each artifact leaves memory as soon as it is made; first those that need no quads
+    files = Spool()  # each artifact leaves memory as soon as it is made
     files["mscsle.nt"] = nt
-    files["mscsle.nq"] = serialize.nquads(merged.lines())
     files.update(opt_in_files(records, terms))
     files["context.jsonld"] = serialize.context_file()
     files["claims.tsv"] = claims_tsv(records, ontology, terms, vocab.sections)
     files["shacl-report.ttl"] = serialize.turtle(serialize.canonical(report.graph))
     files["mscsle.sssom.tsv"] = sssom_tsv(mapping_set, side, release, terms.iris)
-    triples = merged.quads  # made now that the store and the writers above are done with their memory
-    graph_names = b" ".join(f"<{iri}>".encode() for iri in merged.iris)
-    used = serialize.used_prefixes(nt)  # one search of the N-Triples for every writer
-    files["mscsle.ttl"] = serialize.turtle_from_triples(nt, triples, used)
-    files["mscsle.trig"] = serialize.trig(merged.graphs, used | serialize.used_prefixes(graph_names))
-    files["mscsle.owl"] = serialize.rdfxml_from_triples(nt, triples, used)
-    files["mscsle.jsonld"] = serialize.jsonld_from_triples(triples)
-    files.update(interop_files(QuadGraph(nt, triples), release))  # nanopublications and KGX, read by subject
+    del side
+    rdf_files(merged, files)
+    files.update(interop_files(QuadGraph(nt, merged.quads), release))  # nanopublications and KGX, read by subject
     return Built(records, merged, report, files)
+
+
+def rdf_files(merged: BuiltGraph, files: Spool) -> None:
+    """dist/mscsle.nq, .ttl, .trig, .owl and .jsonld, written in one pass over the graph's sorted lines (the build's
+    form of the graph, release/serialize.py `chunks`): a few megabytes of quads alive at a time, not a million."""
+    graph_names = b" ".join(f"<{iri}>".encode() for iri in merged.iris)
+    used = serialize.used_prefixes(merged.nt)  # one search of the N-Triples for every writer
+    writers: list[serialize.Writer] = [
+        serialize.NQuads(merged.iris, files.open("mscsle.nq")),
+        serialize.Turtle(merged.nt, used, files.open("mscsle.ttl")),
+        serialize.TriG(merged.iris, used | serialize.used_prefixes(graph_names), files.open("mscsle.trig")),
+        serialize.rdfxml_writer(used, files.open("mscsle.owl")),
+        serialize.jsonld_writer(files.open("mscsle.jsonld")),
+    ]
+    serialize.write(serialize.chunks(merged.nt, merged.graph_of, breaks=serialize.Turtle.BREAKS), writers)
 
 
 def build(project: Project, out: Path | None = None, source_text: Path | None = None) -> Built:

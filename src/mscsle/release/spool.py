@@ -27,11 +27,15 @@ class Spool(MutableMapping[str, bytes]):
         weakref.finalize(self, _close, self._files)
 
     def __setitem__(self, name: str, data: bytes) -> None:
+        self.open(name).write(data)
+
+    def open(self, name: str) -> IO[bytes]:
+        """A new, empty file for the artifact `name` (replacing any before), for a writer that writes it in pieces."""
         fh = tempfile.TemporaryFile()  # noqa: SIM115 (closed when replaced, deleted, or the spool is gone)
-        fh.write(data)
         if name in self._files:
             self._files[name].close()
         self._files[name] = fh
+        return fh
 
     def __getitem__(self, name: str) -> bytes:
         fh = self._files[name]
