@@ -265,14 +265,17 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     files["shacl-report.ttl"] = serialize.turtle(serialize.canonical(report.graph))
     files["mscsle.sssom.tsv"] = sssom_tsv(mapping_set, side, release, terms.iris)
     del side
+    give_back_memory()  # what the writers above freed: at 100k claims a few hundred megabytes
     rdf_files(merged, files)
     files.update(interop_files(QuadGraph(nt, merged.quads), release))  # nanopublications and KGX, read by subject
     return Built(records, merged, report, files)
 
 
-def rdf_files(merged: BuiltGraph, files: Spool) -> None:
-    """dist/mscsle.nq, .ttl, .trig, .owl and .jsonld, written in one pass over the graph's sorted lines (the build's
-    form of the graph, release/serialize.py `chunks`): a few megabytes of quads alive at a time, not a million."""
+def rdf_files(merged: BuiltGraph, files: Spool, size: int = serialize.CHUNK) -> None:
+    """dist/mscsle.nq, .ttl, .trig, .owl and .jsonld, written in one pass over the graph's sorted N-Triples lines
+    (the build's own form of the graph, not a file read back), `size` bytes of them at a time, each chunk parsed
+    once for all five writers (release/serialize.py `chunks`): a few megabytes of quads alive at once, not a million
+    (at 100k claims the list of 2M quads and the whole files in memory set the build's peak)."""
     graph_names = b" ".join(f"<{iri}>".encode() for iri in merged.iris)
     used = serialize.used_prefixes(merged.nt)  # one search of the N-Triples for every writer
     writers: list[serialize.Writer] = [
@@ -282,7 +285,8 @@ def rdf_files(merged: BuiltGraph, files: Spool) -> None:
         serialize.rdfxml_writer(used, files.open("mscsle.owl")),
         serialize.jsonld_writer(files.open("mscsle.jsonld")),
     ]
-    serialize.write(serialize.chunks(merged.nt, merged.graph_of, breaks=serialize.Turtle.BREAKS), writers)
+    serialize.write(serialize.chunks(merged.nt, merged.graph_of, size, serialize.Turtle.BREAKS), writers)
+    give_back_memory()  # the writers' buffers, a few megabytes at a time but many times over
 
 
 def build(project: Project, out: Path | None = None, source_text: Path | None = None) -> Built:

@@ -301,7 +301,7 @@ class Turtle:
         self.prefixes, self.out = prefixes, out
         self.terms: list[ox.Quad] = []
         self.tail = _part()  # Oxigraph's blocks, each subject's first line after a blank line
-        blank = 0 if nt.startswith(b"_:") else nt.find(b"\n_:") + 1 or len(nt)
+        blank = _first_at_or_after(nt, b"_:")
         self.nesting: set[str] = set()  # (labels) the blank nodes that point at a blank node or are pointed at
         for hit in _BLANK_OBJECT.finditer(nt, blank):  # by a blank node
             start = nt.rindex(b"\n", 0, hit.start()) + 1
