@@ -12,6 +12,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 
 from mscsle.model.prefixes import prefix_map
+from mscsle.model.triples import Triple
 from mscsle.release import serialize
 from mscsle.release.named_graphs import DATA, INFERRED, NAMES, ONTOLOGY, BuiltGraph, build, graph_iri
 from mscsle.release.pipeline import rdf_files
@@ -44,12 +45,14 @@ def in_one_call(merged: BuiltGraph) -> dict[str, bytes]:
         ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(merged.iris[g]))
         for q, g in zip(quads, merged.graph_of, strict=True)
     ]
-    by_graph = sorted(named, key=lambda q: merged.iris.index(q.graph_name.value))  # graph by graph, lines in order
+    by_graph = sorted(named, key=lambda q: merged.iris.index(str(q.graph_name)[1:-1]))  # graph by graph, lines in order
     return {
-        "mscsle.nq": ox.serialize(by_graph, format=ox.RdfFormat.N_QUADS),
-        "mscsle.owl": ox.serialize(quads, format=ox.RdfFormat.RDF_XML, prefixes=used),
-        "mscsle.jsonld": ox.serialize(quads, format=ox.RdfFormat.JSON_LD) + b"\n",
-        "trig": ox.serialize(by_graph, format=ox.RdfFormat.TRIG, prefixes=used | {"mscsle.graph": graph_iri("")}),
+        "mscsle.nq": serialize.written(ox.serialize(by_graph, format=ox.RdfFormat.N_QUADS)),
+        "mscsle.owl": serialize.written(ox.serialize(quads, format=ox.RdfFormat.RDF_XML, prefixes=used)),
+        "mscsle.jsonld": serialize.written(ox.serialize(quads, format=ox.RdfFormat.JSON_LD)) + b"\n",
+        "trig": serialize.written(
+            ox.serialize(by_graph, format=ox.RdfFormat.TRIG, prefixes=used | {"mscsle.graph": graph_iri("")})
+        ),
     }
 
 
@@ -100,7 +103,7 @@ def random_graph(seed: int) -> BuiltGraph:
             ]
         )
 
-    triples = []
+    triples: list[Triple] = []
     for s in data:
         triples += [
             (s, rnd.choice(preds), rnd.choice([literal(), rnd.choice(terms + data)])) for _ in range(rnd.randint(1, 5))
