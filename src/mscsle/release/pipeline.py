@@ -272,7 +272,7 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     files["mscsle.trig"] = serialize.trig(merged.graphs, used | serialize.used_prefixes(graph_names))
     files["mscsle.owl"] = serialize.rdfxml_from_triples(nt, triples, used)
     files["mscsle.jsonld"] = serialize.jsonld_from_triples(triples)
-    files.update(interop_files(QuadGraph(nt, triples), release))  # nanopublications and KGX, read by subject
+    files.update(interop_files(QuadGraph(nt), release))  # nanopublications and KGX, read by subject
     return Built(records, merged, report, files)
 
 
