@@ -226,7 +226,7 @@ def _fast_stages(root: Path, source: Path | None, out: Path) -> None:
     with rec.stage("jsonld"):
         serialize.jsonld_from_triples(quads)
     with rec.stage("interop"):
-        interop_files(QuadGraph(nt, quads), release)
+        interop_files(QuadGraph(nt), release)
     rec.data.update(claims=len(records.claims), entities=len(records.entities), triples=len(merged))
     del side, quads, merged
     store = load_store(nt)  # what `mscsle query` does with dist/mscsle.nt

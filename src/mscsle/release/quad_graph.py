@@ -3,14 +3,13 @@
 At 100k claims an rdflib Graph of the merged graph costs more time and memory than everything else the build
 does with it, and even an index of pyoxigraph objects by subject costs seconds. These writers only ever ask what
 one claim, entity or class says, and the build's N-Triples lines are sorted, so a subject's lines are found by
-bisection and read as text (the writers write text); a literal's value comes from the same triple as a pyoxigraph
-object, line for line.
+bisection and read as text (the writers write text). A literal's value is its text between the quotes unless it
+holds an escape (a backslash: Oxigraph escapes nothing else), which Oxigraph then reads.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
 from typing import cast
 
 import pyoxigraph as ox
@@ -19,12 +18,10 @@ RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
 class QuadGraph:
-    """The sorted N-Triples lines of the build (`nt`) and the same triples as pyoxigraph objects (`quads`, in the
-    same order). Terms are written as in N-Triples (`<iri>`, `"literal"@en`)."""
+    """The sorted N-Triples lines of the build (`nt`). Terms are written as in N-Triples (`<iri>`, `"literal"@en`)."""
 
-    def __init__(self, nt: bytes, quads: Sequence[ox.Quad | ox.Triple]):
+    def __init__(self, nt: bytes):
         self.lines = nt.decode("utf-8").split("\n")[:-1]
-        self.quads = quads
         self._members: dict[str, list[str]] = {}
 
     def rows(self, subject: str) -> range:
@@ -46,11 +43,10 @@ class QuadGraph:
         return next((o for p, o in self.about(subject) if p == predicate), None)
 
     def literals(self, subject: str, predicate: str) -> list[str]:
-        """The values of the subject's literal objects of `predicate` (read by Oxigraph, so unescaped)."""
+        """The values of the subject's literal objects of `predicate` (unescaped)."""
         head = f'{subject} {predicate} "'
-        return [
-            cast(ox.Literal, self.quads[i].object).value for i in self.rows(subject) if self.lines[i].startswith(head)
-        ]
+        rows = self.rows(subject)
+        return [literal_value(line) for line in self.lines[rows.start : rows.stop] if line.startswith(head)]
 
     def members(self, cls: str) -> list[str]:
         """The subjects typed `cls` (rdf:type), in N-Triples order."""
@@ -59,3 +55,13 @@ class QuadGraph:
             tail = f" {RDF_TYPE} {cls} ."
             found = self._members[cls] = [line[: -len(tail)] for line in self.lines if line.endswith(tail)]
         return found
+
+
+def literal_value(line: str) -> str:
+    """The value of the literal object of an N-Triples line: the text between its first quote and its last (a
+    language tag or datatype IRI holds no quote), read by Oxigraph if it holds an escape."""
+    text = line[line.index('"') + 1 : line.rindex('"')]
+    if "\\" not in text:
+        return text
+    (triple,) = ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return cast(ox.Literal, triple.object).value
