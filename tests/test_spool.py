@@ -46,3 +46,15 @@ def test_publish_writes_a_spool(tmp_path: Path):
     out = tmp_path / "out"
     written = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert written == {"a.nt": b"1\n", "kgx/edges.tsv": b"2\n", MARKER: (out / MARKER).read_bytes()}
+
+
+def test_an_artifact_written_in_pieces_reads_whole_and_replaces_the_last(tmp_path: Path):
+    spool = Spool()
+    spool["a.ttl"] = b"old"
+    first = spool._files["a.ttl"]
+    out = spool.open("a.ttl")
+    out.write(b"@prefix ")
+    out.write(b"x .\n")
+    assert first.closed and spool["a.ttl"] == b"@prefix x .\n" and spool["a.ttl"] == b"@prefix x .\n"
+    publish(tmp_path / "out", spool)
+    assert (tmp_path / "out" / "a.ttl").read_bytes() == b"@prefix x .\n"

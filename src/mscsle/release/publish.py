@@ -24,8 +24,10 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from mscsle.errors import OutputFolderError
+from mscsle.release.spool import Spool
 
 MARKER = ".mscsle-build"
 MARKER_TEXT = b"This folder is written by `mscsle build`, which replaces it as a whole.\n"
@@ -55,10 +57,13 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, data: bytes | IO[bytes]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)  # artifacts may sit in sub-folders (kgx/, triplestore/)
     with open(path, "wb") as fh:
-        fh.write(data)
+        if isinstance(data, bytes):
+            fh.write(data)
+        else:
+            shutil.copyfileobj(data, fh, 1 << 20)
         fh.flush()
         os.fsync(fh.fileno())
 
@@ -175,5 +180,5 @@ def staged_directory(target: Path) -> Iterator[Path]:
 def publish(target: Path, files: Mapping[str, bytes]) -> None:
     """Make `files` (name -> bytes) the whole content of the folder `target`, at once."""
     with staged_directory(target) as staging:
-        for name in sorted(files):  # one artifact in memory at a time (a Spool holds them on disk)
-            _write(staging / name, files[name])
+        for name in sorted(files):  # a Spool's files are copied, never held in memory
+            _write(staging / name, files.reader(name) if isinstance(files, Spool) else files[name])

@@ -38,9 +38,13 @@ class Spool(MutableMapping[str, bytes]):
         return fh
 
     def __getitem__(self, name: str) -> bytes:
+        return self.reader(name).read()
+
+    def reader(self, name: str) -> IO[bytes]:
+        """The artifact's file, from its start (to copy it without holding it in memory: release/publish.py)."""
         fh = self._files[name]
         fh.seek(0)
-        return fh.read()
+        return fh
 
     def __delitem__(self, name: str) -> None:
         self._files.pop(name).close()
