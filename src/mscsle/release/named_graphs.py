@@ -10,7 +10,8 @@ or the project's), references, claims, the honest plain triples and the mappings
 annotations included) to `data`; the members of the defined classes, materialised by the build, to `inferred`
 (added last, by `with_graph`). The triples stream straight from the generators into their N-Triples lines (the
 claims' lines made from strings, release/graph.py), and only the lines are kept; no rdflib graph of the data is made,
-and the pyoxigraph quads are read from the sorted lines when a writer first asks. The plain triples of hedged and
+and the release's writers read the sorted lines a few megabytes at a time (release/serialize.py `chunks`), so no
+pyoxigraph object is held per triple either. The plain triples of hedged and
 mouse-only claims are built the same way into graphs of their own (release/plain_view.py), written apart from the
 release.
 """
@@ -73,11 +74,12 @@ def file_core(core: Iterable[Triple], entities: frozenset[URIRef] = frozenset())
 
 @dataclass
 class BuiltGraph:
-    """The merged graph, every triple once: its sorted N-Triples lines, the named graph (IRI) of each line, and the
-    same triples as pyoxigraph quads (in the default graph) for the writers, read from the lines when first asked.
+    """The merged graph, every triple once: its sorted N-Triples lines and the named graph (IRI) of each line; the
+    same triples as pyoxigraph quads (in the default graph) when asked, for a small graph (the opt-in views) or a
+    caller (`Built.graph`).
 
-    Quads for a million triples weigh three times their N-Triples, so the build makes them only once the triplestore
-    it queries is gone (the store is filled from the lines, release/pipeline.py)."""
+    Quads for a million triples weigh more than their N-Triples, so the release's writers never ask for them: they
+    read the lines in chunks (release/pipeline.py `rdf_files`)."""
 
     nt: bytes
     graph_of: bytes  # the index (in `iris`) of each line's named graph
