@@ -148,3 +148,16 @@ def test_chunks_hold_whole_subjects_and_keep_to_the_breaks():
 def kind(line: bytes) -> bytes:
     """Which writer of the Turtle writes a line: Oxigraph (a blank node; a claim, entity or reference) or rdflib."""
     return next((p for p in (b"_:", *serialize.DATA_SUBJECTS) if line.startswith(p)), b"rdflib")
+
+
+def test_turtle_of_blank_nodes_only():
+    """The blank nodes' lines may start the text: a nesting one goes to rdflib's part, a leaf to Oxigraph's."""
+    p = f"<{prefix_map()['mscsle']}p>".encode()
+    nt = b"_:a " + p + b" _:b .\n_:b " + p + b' "x" .\n_:c ' + p + b' "y" .\n'
+    ttl = serialize.turtle_from_ntriples(nt)
+    assert b"_:c " in ttl and b"_:a" not in ttl  # the leaf under its label; the nested ones written by rdflib
+    back = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(ttl, format=ox.RdfFormat.TURTLE))
+    ours = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+    for ds in (back, ours):
+        ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    assert back == ours

@@ -304,7 +304,7 @@ class Turtle:
         blank = _first_at_or_after(nt, b"_:")
         self.nesting: set[str] = set()  # (labels) the blank nodes that point at a blank node or are pointed at
         for hit in _BLANK_OBJECT.finditer(nt, blank):  # by a blank node
-            start = nt.rindex(b"\n", 0, hit.start()) + 1
+            start = nt.rfind(b"\n", 0, hit.start()) + 1
             self.nesting |= {nt[start + 2 : nt.index(b" ", start)].decode(), hit[1].decode()}
         self.pointed: set[str] | None = None  # or by an IRI (known once the first blank node's line is read)
 
