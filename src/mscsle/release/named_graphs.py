@@ -118,6 +118,8 @@ def nt_term(t: Node) -> str:
     """A term in N-Triples: an IRI as is (URIRef is a str), a literal or blank node as Oxigraph writes it."""
     if type(t) is URIRef:
         return f"<{t}>"
+    if type(t) is BNode:  # the build's blank nodes have labels Oxigraph writes as they are
+        return f"_:{t}"
     return str(oxigraph_term(t))
 
 
@@ -129,8 +131,8 @@ def nt_line(t: Triple) -> bytes:
 
 def build(graphs: Mapping[str, Iterable[Triple | bytes]], base: str = GRAPH_BASE) -> BuiltGraph:
     """One pass over the generators of each named graph (in the order given: NAMES for the release, OPT_IN for the
-    plain triples a user adds on purpose); a triple already filed is not repeated. A triple may come as its
-    N-Triples line already (bytes, as `nt_line` makes it: graph.ClaimLines).
+    plain triples a user adds on purpose); a triple already filed is not repeated. Triples may come as their
+    N-Triples lines already (bytes, as `nt_line` makes them, joined by newlines: graph.ClaimLines).
 
     Each triple is kept as its N-Triples line only (bytes: UTF-8 sorts as the code points do) with the index of its
     graph, so no RDF term is held per triple while the lines are made."""
@@ -138,9 +140,13 @@ def build(graphs: Mapping[str, Iterable[Triple | bytes]], base: str = GRAPH_BASE
     names = tuple(graphs)
     for i, name in enumerate(names):
         for t in graphs[name]:
-            filed.setdefault(t if type(t) is bytes else nt_line(t), i)  # type: ignore[arg-type]
+            if type(t) is bytes:
+                for line in t.split(b"\n"):
+                    filed.setdefault(line, i)
+            else:
+                filed.setdefault(nt_line(t), i)  # type: ignore[arg-type]
     lines = sorted(filed)
-    graph_of = bytes(filed[line] for line in lines)
+    graph_of = bytes(map(filed.__getitem__, lines))
     del filed
     nt = b"\n".join(lines) + b"\n" if lines else b""
     return BuiltGraph(nt, graph_of, tuple(graph_iri(n, base) for n in names))

@@ -29,6 +29,13 @@ HEDGED = "hedged-triples"  # named graph https://w3id.org/mscsle/graph/hedged-tr
 MOUSE_ONLY = "mouse-only-triples"  # named graph https://w3id.org/mscsle/graph/mouse-only-triples
 OPT_IN = (HEDGED, MOUSE_ONLY)
 SUPPORTED_BY = MSCSLE.supported_by
+_TYPE, _AXIOM, _SOURCE, _PROPERTY, _TARGET = (
+    RDF.type,
+    OWL.Axiom,
+    OWL.annotatedSource,
+    OWL.annotatedProperty,
+    OWL.annotatedTarget,
+)
 
 
 def species_of(c: Claim) -> frozenset[str]:
@@ -50,15 +57,18 @@ def view_of(c: Claim) -> str:
 def view_triples(claims: Iterable[Claim], iris: Mapping[str, URIRef], view: str) -> Iterator[Triple]:
     """The plain triples of the claims that fall in `view`, each with its annotated axiom."""
     behind: dict[tuple[URIRef, URIRef, URIRef], list[str]] = {}
+    relations: dict[str, URIRef] = {}
     for c in claims:
         if view_of(c) == view:
-            behind.setdefault((iris[c.subject], MSCSLE[c.relation], iris[c.object]), []).append(c.id)
+            p = relations.get(c.relation) or relations.setdefault(c.relation, MSCSLE[c.relation])
+            behind.setdefault((iris[c.subject], p, iris[c.object]), []).append(c.id)
     for (s, p, o), ids in behind.items():
         yield s, p, o
-        about = [(RDF.type, OWL.Axiom), (OWL.annotatedSource, s), (OWL.annotatedProperty, p), (OWL.annotatedTarget, o)]
+        about = [(_TYPE, _AXIOM), (_SOURCE, s), (_PROPERTY, p), (_TARGET, o)]
         about += [(SUPPORTED_BY, CLAIM[cid]) for cid in ids]
         # labelled as serialize.canonical labels a blank node that nothing points to: by a hash of its own triples
-        lines = "\n".join(sorted(f"{q.n3()} {v.n3()}" for q, v in about))
+        # (each term an IRI: its N-Triples form is the IRI in angle brackets)
+        lines = "\n".join(sorted(f"<{q}> <{v}>" for q, v in about))
         node = BNode("h" + hashlib.sha256(lines.encode("utf-8")).hexdigest()[:32])
         for q, v in about:
             yield node, q, v
