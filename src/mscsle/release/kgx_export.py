@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from functools import cache
-from operator import itemgetter
 
 from mscsle.model.prefixes import prefix_map
 from mscsle.release.quad_graph import QuadGraph
@@ -144,18 +144,23 @@ def category(graph: QuadGraph, entity: str) -> str:
     raise KgxMappingMissing(f"no Biolink category for {curie(entity)} (its classes: {sorted(map(curie, seen))})")
 
 
-def _tsv(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> bytes:
+def _first(row: tuple[str, ...]) -> str:
+    return row[0]
+
+
+def _tsv(columns: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> bytes:
     """The rows (in column order) sorted by their first column, the id."""
     buf = io.StringIO()
     w = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(columns)
-    w.writerows(sorted(rows, key=itemgetter(0)))
+    w.writerows(sorted(rows, key=_first))
     return buf.getvalue().encode("utf-8")
 
 
 def kgx_files(graph: QuadGraph) -> dict[str, bytes]:
     """dist/kgx/nodes.tsv and edges.tsv, rows sorted by id."""
-    edges, entities = [], set()
+    edges: list[tuple[str, ...]] = []
+    entities = set()
     exact = cache(lambda term: _exact(graph, term))  # a few evidence terms, named by every claim
     for claim in graph.members(f"<{MSCSLE}Claim>"):
         about = graph.about(claim)
