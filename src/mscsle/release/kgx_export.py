@@ -144,16 +144,13 @@ def category(graph: QuadGraph, entity: str) -> str:
     raise KgxMappingMissing(f"no Biolink category for {curie(entity)} (its classes: {sorted(map(curie, seen))})")
 
 
-def _first(row: tuple[str, ...]) -> str:
-    return row[0]
-
-
 def _tsv(columns: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> bytes:
     """The rows (in column order) sorted by their first column, the id."""
     buf = io.StringIO()
     w = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(columns)
-    w.writerows(sorted(rows, key=_first))
+    ordered = sorted(rows, key=lambda row: row[0])
+    w.writerows(ordered)
     return buf.getvalue().encode("utf-8")
 
 
