@@ -26,7 +26,7 @@ from mscsle.model.triples import Triple
 from mscsle.model.vocab import CLAIM, ENTITY, EXACT_SYNONYM, IAO_DEFINITION, MSCSLE, REF, Vocab
 from mscsle.release.ancestry import Ancestry
 from mscsle.release.named_graphs import nt_term
-from mscsle.release.plain_view import DEFAULT, view_triples
+from mscsle.release.plain_view import DEFAULT, view_lines, view_triples
 from mscsle.release.references import reference_triples
 
 _T = TypeVar("_T")  # how a claim's triples come: as triples, or as their N-Triples lines
@@ -208,13 +208,16 @@ class Terms:
 def data_triples(records: Records, vocab: Vocab, ontology: Graph, terms: Terms | None = None) -> Iterator[Triple]:
     """Everything the build adds to the ontology: entities, references, claims and the default plain triples."""
     terms = terms or Terms.own(records)
-    yield from _data(records, vocab, ontology, terms, lambda c, label: claim_triples(c, vocab, label, terms.iris))
+    yield from _data(
+        records, vocab, ontology, terms, lambda c, label: claim_triples(c, vocab, label, terms.iris), view_triples
+    )
 
 
 def data_lines(records: Records, vocab: Vocab, ontology: Graph, terms: Terms) -> Iterator[Triple | bytes]:
-    """data_triples as the build files them: the claims' triples (most of them) as N-Triples lines already."""
+    """data_triples as the build files them: the claims' triples (most of them) and the plain triples as N-Triples
+    lines already."""
     lines = ClaimLines(vocab, terms.iris).lines
-    yield from _data(records, vocab, ontology, terms, lambda c, label: (lines(c, label),))
+    yield from _data(records, vocab, ontology, terms, lambda c, label: (lines(c, label),), view_lines)
 
 
 def _data(
@@ -223,6 +226,7 @@ def _data(
     ontology: Graph,
     terms: Terms,
     claim: Callable[[Claim, str], Iterable[_T]],
+    view: Callable[[Iterable[Claim], Mapping[str, URIRef], str], Iterable[_T]],
 ) -> Iterator[Triple | _T]:
     relation_labels = {r: str(ontology.value(MSCSLE[r], RDFS.label)) for r in vocab.relations}
     for e in records.entities.values():
@@ -231,7 +235,7 @@ def _data(
     yield from reference_triples(vocab.review, vocab.reference_count, dict(terms.bibliography))
     for c in records.claims:
         yield from claim(c, claim_label(c, records.entities, relation_labels))
-    yield from view_triples(records.claims, terms.iris, DEFAULT)  # the honest plain triples, annotated
+    yield from view(records.claims, terms.iris, DEFAULT)  # the honest plain triples, annotated
 
 
 def merged_triples(
