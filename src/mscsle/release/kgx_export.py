@@ -16,6 +16,7 @@ from functools import cache
 
 from mscsle.model.prefixes import prefix_map
 from mscsle.release.quad_graph import QuadGraph
+from mscsle.release.turtle_terms import Namespaces
 
 MSCSLE = prefix_map()["mscsle"]
 _RDFS, _SKOS = "http://www.w3.org/2000/01/rdf-schema#", "http://www.w3.org/2004/02/skos/core#"
@@ -99,8 +100,8 @@ class KgxMappingMissing(ValueError):
     """A class or relation of the ontology has no Biolink counterpart in this module's tables."""
 
 
-# (URI prefix, prefix), longest URI first: the CURIE of an IRI, without importing curies into the build
-_BY_LENGTH = sorted(((u, p) for p, u in prefix_map().items()), key=lambda up: -len(up[0]))
+# the CURIE of an IRI, without importing curies into the build: the namespaces it lies under, longest first
+_NAMESPACES = Namespaces(prefix_map())
 
 
 # Where Biolink's JSON-LD context spells a prefix otherwise than the project's (Bioregistry's OBO) prefix map
@@ -111,7 +112,11 @@ BIOLINK_PREFIXES = {"hgnc": "HGNC"}
 def curie(iri: str) -> str:
     """The IRI as a CURIE of the one prefix map (the longest matching URI prefix), spelt as Biolink spells the
     prefix (KGX refuses others), or the IRI as it is."""
-    return next((f"{BIOLINK_PREFIXES.get(p, p)}:{iri[len(u) :]}" for u, p in _BY_LENGTH if iri.startswith(u)), iri)
+    found = _NAMESPACES.of(iri)
+    if not found:
+        return iri
+    p, u = found[0]
+    return f"{BIOLINK_PREFIXES.get(p, p)}:{iri[len(u) :]}"
 
 
 def publication(iri: str) -> str:
