@@ -9,10 +9,10 @@ merged import modules and the mappings of ontology terms go to `ontology`; entit
 or the project's), references, claims, the honest plain triples and the mappings of entities (their axiom
 annotations included) to `data`; the members of the defined classes, materialised by the build, to `inferred`
 (added last, by `with_graph`). The triples stream straight from the generators into their N-Triples lines (the
-claims' lines made from strings, release/graph.py), and only the lines are kept; no rdflib graph of the data is made,
-and the pyoxigraph quads are read from the sorted lines when a writer first asks. The plain triples of hedged and
-mouse-only claims are built the same way into graphs of their own (release/plain_view.py), written apart from the
-release.
+claims' and the plain triples' lines made from strings, release/graph.py and plain_view.py), and only the lines are
+kept; no rdflib graph of the data is made, and the pyoxigraph quads are read from the sorted lines when a writer
+first asks. The plain triples of hedged and mouse-only claims are built the same way into graphs of their own
+(release/plain_view.py), written apart from the release.
 """
 
 from __future__ import annotations
