@@ -47,7 +47,6 @@ _REFERENCES, _LICENSE, _CREATOR, _CREATED, _PART_OF = (
     f"<{_DCTERMS}{p}>" for p in ("references", "license", "creator", "created", "isPartOf")
 )
 _DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
-Triples = list[tuple[str, str, str]]  # subject, predicate, object as N-Triples text
 
 
 def np_iri(claim_id: str) -> str:
@@ -97,8 +96,8 @@ class _Prefixes:
 # the same for every block: they sort the same way among the claim's terms (no claim IRI lies under NP_BASE), the
 # writer abbreviates them `sub:`, `sub:assertion`, ..., and each block's header binds `sub:` to its real IRI.
 _NP = f"<{NP_BASE}>"
-GRAPH_IRIS = tuple(f"<{NP_BASE}{g}>" for g in GRAPHS[1:])  # assertion, provenance, pubinfo
-_ASSERTION = GRAPH_IRIS[0]
+_GRAPH_IRIS = tuple(f"<{NP_BASE}{g}>" for g in GRAPHS[1:])  # assertion, provenance, pubinfo
+_ASSERTION = _GRAPH_IRIS[0]
 
 
 _NEW, _MORE = " ;\n\t\t", " , "  # before a subject's further predicate; before a predicate's further object
@@ -134,7 +133,7 @@ def nanopubs_trig(graph: QuadGraph, release: str) -> bytes:
     licence, creator = (str(graph.value(ONTOLOGY, p)) for p in (_LICENSE, _CREATOR))
     created = f'"{release}T00:00:00Z"^^<{_DATETIME}>'
     head = _graph(
-        "sub:Head", [(_NP, _block(_NP, sorted([*zip(_HAS, GRAPH_IRIS, strict=True), (_TYPE, _NANOPUB)]), terms))]
+        "sub:Head", [(_NP, _block(_NP, sorted([*zip(_HAS, _GRAPH_IRIS, strict=True), (_TYPE, _NANOPUB)]), terms))]
     )
     published = sorted([(_LICENSE, licence), (_CREATOR, creator), (_CREATED, created), (_PART_OF, ONTOLOGY)])
     # in every block: the prefixes of its own IRIs (all under NP_BASE; none lies deeper: tests/test_nanopubs.py) and
