@@ -191,5 +191,5 @@ def nanopubs_trig(graph: QuadGraph, release: str) -> bytes:
             )
             + f"{pubinfo}{terms(c)} .\n}}\n"
         )
-        blocks.append((claim_id, text))
-    return "\n".join(text for _, text in sorted(blocks)).encode("utf-8")
+        blocks.append((claim_id, text.encode("utf-8")))  # each block's text freed once encoded
+    return b"\n".join(text for _, text in sorted(blocks))
