@@ -218,7 +218,7 @@ def test_records_round_trip_through_rdf_and_the_claims_table(base, data: st.Data
 
 
 def _lines(items) -> list[bytes]:
-    return [x if isinstance(x, bytes) else nt_line(x) for x in items]
+    return [line for x in items for line in (x.split(b"\n") if isinstance(x, bytes) else [nt_line(x)])]
 
 
 @SETTINGS

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from mscsle.model.prefixes import prefix_map
 from mscsle.release.nanopubs import NP, NP_BASE
-from mscsle.release.turtle_terms import XSD, TurtleTerms, local_name
+from mscsle.release.turtle_terms import XSD, Namespaces, TurtleTerms, local_name
 
 PREFIXES = {**prefix_map(), "np": NP, "sub": NP_BASE}
 NAMESPACES = [*PREFIXES.values(), "http://example.org/", "urn:x:"]
@@ -43,6 +43,21 @@ def test_iris_are_written_as_oxigraph_writes_them(namespace: str, local: str):
     iri = _iri(namespace, local)
     terms = TurtleTerms(PREFIXES)
     assert _written(iri, iri, iri) == [terms(str(iri)), terms.predicate(str(iri)), terms(str(iri))]
+
+
+@SETTINGS
+@given(
+    namespace=st.sampled_from(NAMESPACES),
+    locals_=st.lists(st.text(alphabet=CHARS, max_size=8), min_size=1, max_size=4),
+)
+def test_namespaces_found_by_stem_are_those_the_iri_starts_with(namespace: str, locals_: list[str]):
+    """The namespaces of an IRI, looked up once per stem (for the writers, release/nanopubs.py), are those that a
+    plain scan of the prefix map finds, also for IRIs that share a stem with one looked up before."""
+    namespaces = Namespaces(PREFIXES)
+    longest_first = sorted(PREFIXES.items(), key=lambda pu: -len(pu[1]))
+    for local in locals_:
+        iri = namespace + local
+        assert namespaces.of(iri) == [(p, u) for p, u in longest_first if iri.startswith(u)]
 
 
 @SETTINGS

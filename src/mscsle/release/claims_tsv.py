@@ -11,11 +11,12 @@ and tests/test_properties.py on random records; at 100k claims it costs a second
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import attrgetter
 from typing import Any
 
 from rdflib import RDFS, Graph, URIRef
 
-from mscsle.curation.records import Claim, Records
+from mscsle.curation.records import Records
 from mscsle.model.claim import FIELDS, TABLE_COLUMNS
 from mscsle.model.vocab import MSCSLE
 from mscsle.release import serialize
@@ -49,34 +50,29 @@ def rows(records: Records, ontology: Graph, terms: Terms, section_order: Mapping
     """One row per claim in the table's column order, sorted by section order and claim id (as the query).
 
     A list field's values are written as the export queries read them back: one triple per distinct value, sorted
-    (by number for the references)."""
+    (by number for the references). Made column by column: one pass over the claims per field."""
     label = _labeller(records, ontology, terms)
-    plan = [
-        (f.name, f.values, f.multi, f.label_column, f.column, ", " if f.column == "references" else LIST_SEPARATOR)
-        for f in FIELDS
-        if f.column or f.label_column
-    ]
-
-    def row(c: Claim) -> tuple[str, ...]:
-        out: list[str] = []
-        for name, values, multi, label_column, column, separator in plan:
-            value = getattr(c, name)
-            if multi:
-                if label_column:
-                    out.append(LIST_SEPARATOR.join(sorted({label(values, v) for v in value})))
-                if column:
-                    out.append(separator.join(map(str, sorted(set(value)))))
-            elif value is None:
-                out += ("",) * (bool(label_column) + bool(column))
-            else:
-                if label_column:
-                    out.append(label(values, value))
-                if column:
-                    out.append(str(value))
-        return tuple(out)
-
     claims = sorted(records.claims, key=lambda c: (section_order[c.section], c.id))
-    return [row(c) for c in claims]
+    columns: list[list[str]] = []
+    for f in FIELDS:
+        if not (f.column or f.label_column):
+            continue
+        values = list(map(attrgetter(f.name), claims))
+        kind = f.values
+        if f.multi:
+            if f.label_column:
+                columns.append(
+                    [LIST_SEPARATOR.join(sorted({label(kind, v) for v in value})) if value else "" for value in values]
+                )
+            if f.column:
+                separator = ", " if f.column == "references" else LIST_SEPARATOR
+                columns.append([separator.join(map(str, sorted(set(value)))) if value else "" for value in values])
+        else:
+            if f.label_column:
+                columns.append(["" if v is None else label(kind, v) for v in values])
+            if f.column:
+                columns.append([v if type(v) is str else "" if v is None else str(v) for v in values])
+    return list(zip(*columns, strict=True))
 
 
 def claims_tsv(records: Records, ontology: Graph, terms: Terms, section_order: Mapping[str, int]) -> bytes:

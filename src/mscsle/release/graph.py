@@ -26,7 +26,7 @@ from mscsle.model.triples import Triple
 from mscsle.model.vocab import CLAIM, ENTITY, EXACT_SYNONYM, IAO_DEFINITION, MSCSLE, REF, Vocab
 from mscsle.release.ancestry import Ancestry
 from mscsle.release.named_graphs import nt_term
-from mscsle.release.plain_view import DEFAULT, view_triples
+from mscsle.release.plain_view import DEFAULT, view_lines, view_triples
 from mscsle.release.references import reference_triples
 
 _T = TypeVar("_T")  # how a claim's triples come: as triples, or as their N-Triples lines
@@ -143,48 +143,50 @@ def claim_triples(c: Claim, vocab: Vocab, label: str, iris: Mapping[str, URIRef]
 
 
 class ClaimLines:
-    """claim_triples as N-Triples lines, in the same order: what the build files for 100k claims without making
-    an rdflib term per value. A value that is an IRI is written once per distinct value, from the node
+    """claim_triples as N-Triples lines, in the same order, one claim's lines in one piece of text (joined by
+    newlines: the build splits them): what the build files for 100k claims without making an rdflib term per value
+    or handing on a million lines one by one. A value that is an IRI is written once per distinct value, from the node
     claim_triples makes of it; a text literal and the label by Oxigraph. tests/test_properties.py proves the lines
     are those of claim_triples, on the review's records and on random ones."""
 
     def __init__(self, vocab: Vocab, iris: Mapping[str, URIRef]):
         self.vocab, self.iris = vocab, iris
-        self._written: dict[tuple[str, Any], str] = {}  # (field, value) -> the value's N-Triples term
-        self._fields = [
-            (name, nt_term(prop), values, controlled, multi) for name, prop, values, controlled, multi in _FIELDS
+        # per field: its name, property (as N-Triples), value source, vocabulary, whether a list, and each value's
+        # N-Triples term as written so far (text literals are not kept: they are mostly distinct)
+        self._fields: list[tuple[str, str, str | None, str | None, bool, dict[Any, str]]] = [
+            (name, nt_term(prop), values, controlled, multi, {}) for name, prop, values, controlled, multi in _FIELDS
         ]
+        self._design: dict[Any, str] = {}
         self._type = f"{nt_term(_TYPE)} {nt_term(_INDIVIDUAL)} .", f"{nt_term(_TYPE)} {nt_term(_CLAIM)} ."
         self._label = nt_term(_LABEL)
         self._asserted = f"{nt_term(_ASSERTED_IN)} {nt_term(vocab.review)} ."
         self._evidence = nt_term(_EVIDENCE_TYPE)
         self._cited, self._own = (f"{self._evidence} {nt_term(e)} ." for e in (_CITED, _OWN))
 
-    def _term(self, name: str, values: str | None, controlled: str | None, v: Any) -> str:
+    def _term(self, written: dict[Any, str], values: str | None, controlled: str | None, v: Any) -> str:
         if values is None and type(v) is str:
             return str(ox.Literal(v))
-        key = (name, v)
-        written = self._written.get(key)
-        if written is None:
-            written = self._written[key] = nt_term(_node(self.vocab, self.iris, values, controlled, v))
-        return written
+        term = written[v] = nt_term(_node(self.vocab, self.iris, values, controlled, v))
+        return term
 
-    def lines(self, c: Claim, label: str) -> list[bytes]:
-        s = f"<{CLAIM}{c.id}>"
-        out = [f"{s} {self._type[0]}", f"{s} {self._type[1]}"]
-        out.append(f"{s} {self._label} {ox.Literal(label, language='en')} .")
-        out.append(f"{s} {self._asserted}")
-        out.append(f"{s} {self._cited if c.references else self._own}")
+    def lines(self, c: Claim, label: str) -> bytes:
+        """The claim's lines, UTF-8, joined by newlines."""
+        out = [self._type[0], self._type[1], f"{self._label} {ox.Literal(label, language='en')} .", self._asserted]
+        out.append(self._cited if c.references else self._own)
+        design = self._design
         for d in c.design:
             if d in self.vocab.design_evidence:
-                out.append(f"{s} {self._evidence} {self._term('design_evidence', 'designs', 'design_evidence', d)} .")
-        for name, prop, values, controlled, multi in self._fields:
+                term = design.get(d) or self._term(design, "designs", "design_evidence", d)
+                out.append(f"{self._evidence} {term} .")
+        for name, prop, values, controlled, multi, written in self._fields:
             value = getattr(c, name)
             if multi:
-                out += (f"{s} {prop} {self._term(name, values, controlled, v)} ." for v in value)
+                for v in value:
+                    out.append(f"{prop} {written.get(v) or self._term(written, values, controlled, v)} .")
             elif value:
-                out.append(f"{s} {prop} {self._term(name, values, controlled, value)} .")
-        return [line.encode() for line in out]
+                out.append(f"{prop} {written.get(value) or self._term(written, values, controlled, value)} .")
+        s = f"<{CLAIM}{c.id}> "  # the subject of every line
+        return (s + f"\n{s}".join(out)).encode()
 
 
 @dataclass(frozen=True)
@@ -206,12 +208,16 @@ class Terms:
 def data_triples(records: Records, vocab: Vocab, ontology: Graph, terms: Terms | None = None) -> Iterator[Triple]:
     """Everything the build adds to the ontology: entities, references, claims and the default plain triples."""
     terms = terms or Terms.own(records)
-    yield from _data(records, vocab, ontology, terms, lambda c, label: claim_triples(c, vocab, label, terms.iris))
+    yield from _data(
+        records, vocab, ontology, terms, lambda c, label: claim_triples(c, vocab, label, terms.iris), view_triples
+    )
 
 
 def data_lines(records: Records, vocab: Vocab, ontology: Graph, terms: Terms) -> Iterator[Triple | bytes]:
-    """data_triples as the build files them: the claims' triples (most of them) as N-Triples lines already."""
-    yield from _data(records, vocab, ontology, terms, ClaimLines(vocab, terms.iris).lines)
+    """data_triples as the build files them: the claims' triples (most of them) and the plain triples as N-Triples
+    lines already."""
+    lines = ClaimLines(vocab, terms.iris).lines
+    yield from _data(records, vocab, ontology, terms, lambda c, label: (lines(c, label),), view_lines)
 
 
 def _data(
@@ -220,6 +226,7 @@ def _data(
     ontology: Graph,
     terms: Terms,
     claim: Callable[[Claim, str], Iterable[_T]],
+    view: Callable[[Iterable[Claim], Mapping[str, URIRef], str], Iterable[_T]],
 ) -> Iterator[Triple | _T]:
     relation_labels = {r: str(ontology.value(MSCSLE[r], RDFS.label)) for r in vocab.relations}
     for e in records.entities.values():
@@ -228,7 +235,7 @@ def _data(
     yield from reference_triples(vocab.review, vocab.reference_count, dict(terms.bibliography))
     for c in records.claims:
         yield from claim(c, claim_label(c, records.entities, relation_labels))
-    yield from view_triples(records.claims, terms.iris, DEFAULT)  # the honest plain triples, annotated
+    yield from view(records.claims, terms.iris, DEFAULT)  # the honest plain triples, annotated
 
 
 def merged_triples(

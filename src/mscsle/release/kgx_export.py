@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from functools import cache
-from operator import itemgetter
 
 from mscsle.model.prefixes import prefix_map
 from mscsle.release.quad_graph import QuadGraph
+from mscsle.release.turtle_terms import Namespaces
 
 MSCSLE = prefix_map()["mscsle"]
 _RDFS, _SKOS = "http://www.w3.org/2000/01/rdf-schema#", "http://www.w3.org/2004/02/skos/core#"
@@ -99,8 +100,8 @@ class KgxMappingMissing(ValueError):
     """A class or relation of the ontology has no Biolink counterpart in this module's tables."""
 
 
-# (URI prefix, prefix), longest URI first: the CURIE of an IRI, without importing curies into the build
-_BY_LENGTH = sorted(((u, p) for p, u in prefix_map().items()), key=lambda up: -len(up[0]))
+# the CURIE of an IRI, without importing curies into the build: the namespaces it lies under, longest first
+_NAMESPACES = Namespaces(prefix_map())
 
 
 # Where Biolink's JSON-LD context spells a prefix otherwise than the project's (Bioregistry's OBO) prefix map
@@ -111,7 +112,11 @@ BIOLINK_PREFIXES = {"hgnc": "HGNC"}
 def curie(iri: str) -> str:
     """The IRI as a CURIE of the one prefix map (the longest matching URI prefix), spelt as Biolink spells the
     prefix (KGX refuses others), or the IRI as it is."""
-    return next((f"{BIOLINK_PREFIXES.get(p, p)}:{iri[len(u) :]}" for u, p in _BY_LENGTH if iri.startswith(u)), iri)
+    found = _NAMESPACES.of(iri)
+    if not found:
+        return iri
+    p, u = found[0]
+    return f"{BIOLINK_PREFIXES.get(p, p)}:{iri[len(u) :]}"
 
 
 def publication(iri: str) -> str:
@@ -144,60 +149,66 @@ def category(graph: QuadGraph, entity: str) -> str:
     raise KgxMappingMissing(f"no Biolink category for {curie(entity)} (its classes: {sorted(map(curie, seen))})")
 
 
-def _tsv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
+def _tsv(columns: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> bytes:
+    """The rows (in column order) sorted by their first column, the id."""
     buf = io.StringIO()
     w = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(columns)
-    w.writerows(map(itemgetter(*columns), rows))  # each row has every column
+    ordered = sorted(rows, key=lambda row: row[0])
+    w.writerows(ordered)
     return buf.getvalue().encode("utf-8")
 
 
 def kgx_files(graph: QuadGraph) -> dict[str, bytes]:
     """dist/kgx/nodes.tsv and edges.tsv, rows sorted by id."""
-    edges, entities = [], set()
+    edges: list[tuple[str, ...]] = []
+    entities = set()
     exact = cache(lambda term: _exact(graph, term))  # a few evidence terms, named by every claim
     for claim in graph.members(f"<{MSCSLE}Claim>"):
-        node: dict[str, list[str]] = {}
-        for p, o in graph.about(claim):
-            node.setdefault(p, []).append(o)
+        about = graph.about(claim)
+        first = dict(reversed(about))  # predicate -> its first object
+        species, types = [], []
+        for p, o in about:
+            if p == _SPECIES:
+                species.append(curie(_iri(o)))  # NCBITaxon terms themselves
+            elif p == _EVIDENCE_TYPE:
+                types.append(_iri(o))
         # the properties that shapes/claim.shacl.ttl requires once, IRIs (sh:class)
-        s, r, o, source, certainty = (_iri(node[_PROP[p]][0]) for p in _ONE)
+        s, r, o, source, certainty = (_iri(first[_PROP[p]]) for p in _ONE)
         entities |= {s, o}
         relation = r[len(MSCSLE) :]
         if relation not in PREDICATES:
             raise KgxMappingMissing(f"no Biolink predicate for the relation {curie(r)}")
-        species = sorted(curie(_iri(t)) for t in node.get(_SPECIES, ()))  # NCBITaxon terms themselves
-        evidence = [_iri(e) for e in (*node.get(_EVIDENCE_TYPE, ()), *node.get(_EVIDENCE_LEVEL, ())[:1])]
+        species.sort()
+        level = first.get(_EVIDENCE_LEVEL)
+        evidence = [*types, _iri(level)] if level else types
         evidence_ids = sorted({curie(e) for e in evidence} | {m for e in evidence for m in exact(e)})
         edges.append(
-            {
-                "id": curie(_iri(claim)),
-                "subject": curie(s),
-                "predicate": PREDICATES[relation],
-                "object": curie(o),
-                "original_predicate": curie(r),
-                "category": "biolink:Association",
-                "species_context_qualifier": species[0] if len(species) == 1 else "",
-                "qualifiers": MULTI.join(species) if len(species) > 1 else "",
-                "has_evidence": MULTI.join(evidence_ids),
-                "has_confidence_level": curie(certainty),
-                "knowledge_level": "knowledge_assertion",
-                "agent_type": "manual_agent",
-                "publications": publication(source),
-                "provided_by": PROVIDED_BY,
-            }
+            (
+                curie(_iri(claim)),
+                curie(s),
+                PREDICATES[relation],
+                curie(o),
+                curie(r),
+                "biolink:Association",
+                species[0] if len(species) == 1 else "",
+                MULTI.join(species) if len(species) > 1 else "",
+                MULTI.join(evidence_ids),
+                curie(certainty),
+                "knowledge_assertion",
+                "manual_agent",
+                publication(source),
+                PROVIDED_BY,
+            )
         )
     nodes = [
-        {
-            "id": curie(e),
-            "category": category(graph, e),
-            "name": min(graph.literals(f"<{e}>", _LABEL), default=""),
-            "xref": MULTI.join(_exact(graph, e)),
-            "provided_by": PROVIDED_BY,
-        }
+        (
+            curie(e),
+            category(graph, e),
+            min(graph.literals(f"<{e}>", _LABEL), default=""),
+            MULTI.join(_exact(graph, e)),
+            PROVIDED_BY,
+        )
         for e in entities
     ]
-    return {
-        NODES: _tsv(NODE_COLUMNS, sorted(nodes, key=lambda n: n["id"])),
-        EDGES: _tsv(EDGE_COLUMNS, sorted(edges, key=lambda e: e["id"])),
-    }
+    return {NODES: _tsv(NODE_COLUMNS, nodes), EDGES: _tsv(EDGE_COLUMNS, edges)}

@@ -9,9 +9,9 @@ merged import modules and the mappings of ontology terms go to `ontology`; entit
 or the project's), references, claims, the honest plain triples and the mappings of entities (their axiom
 annotations included) to `data`; the members of the defined classes, materialised by the build, to `inferred`
 (added last, by `with_graph`). The triples stream straight from the generators into their N-Triples lines (the
-claims' lines made from strings, release/graph.py), and only the lines are kept; no rdflib graph of the data is made,
-and the release's writers read the sorted lines a few megabytes at a time (release/serialize.py `chunks`), so no
-pyoxigraph object is held per triple either. The plain triples of hedged and
+claims' and the plain triples' lines made from strings, release/graph.py and plain_view.py), and only the lines are
+kept; no rdflib graph of the data is made, and the release's writers read the sorted lines a few megabytes at a time
+(release/serialize.py `chunks`), so no pyoxigraph object is held per triple either. The plain triples of hedged and
 mouse-only claims are built the same way into graphs of their own (release/plain_view.py), written apart from the
 release.
 """
@@ -120,6 +120,8 @@ def nt_term(t: Node) -> str:
     """A term in N-Triples: an IRI as is (URIRef is a str), a literal or blank node as Oxigraph writes it."""
     if type(t) is URIRef:
         return f"<{t}>"
+    if type(t) is BNode:  # the build's blank nodes have labels Oxigraph writes as they are
+        return f"_:{t}"
     return str(oxigraph_term(t))
 
 
@@ -131,8 +133,8 @@ def nt_line(t: Triple) -> bytes:
 
 def build(graphs: Mapping[str, Iterable[Triple | bytes]], base: str = GRAPH_BASE) -> BuiltGraph:
     """One pass over the generators of each named graph (in the order given: NAMES for the release, OPT_IN for the
-    plain triples a user adds on purpose); a triple already filed is not repeated. A triple may come as its
-    N-Triples line already (bytes, as `nt_line` makes it: graph.ClaimLines).
+    plain triples a user adds on purpose); a triple already filed is not repeated. Triples may come as their
+    N-Triples lines already (bytes, as `nt_line` makes them, joined by newlines: graph.ClaimLines).
 
     Each triple is kept as its N-Triples line only (bytes: UTF-8 sorts as the code points do) with the index of its
     graph, so no RDF term is held per triple while the lines are made."""
@@ -140,9 +142,13 @@ def build(graphs: Mapping[str, Iterable[Triple | bytes]], base: str = GRAPH_BASE
     names = tuple(graphs)
     for i, name in enumerate(names):
         for t in graphs[name]:
-            filed.setdefault(t if type(t) is bytes else nt_line(t), i)  # type: ignore[arg-type]
+            if type(t) is bytes:
+                for line in t.split(b"\n"):
+                    filed.setdefault(line, i)
+            else:
+                filed.setdefault(nt_line(t), i)  # type: ignore[arg-type]
     lines = sorted(filed)
-    graph_of = bytes(filed[line] for line in lines)
+    graph_of = bytes(map(filed.__getitem__, lines))
     del filed
     nt = b"\n".join(lines) + b"\n" if lines else b""
     return BuiltGraph(nt, graph_of, tuple(graph_iri(n, base) for n in names))

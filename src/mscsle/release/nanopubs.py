@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from mscsle.model.prefixes import prefix_map
 from mscsle.release.quad_graph import QuadGraph
-from mscsle.release.turtle_terms import TurtleTerms
+from mscsle.release.turtle_terms import Namespaces, TurtleTerms
 
 NP = "http://www.nanopub.org/nschema#"
 MSCSLE = prefix_map()["mscsle"]
@@ -47,7 +47,6 @@ _REFERENCES, _LICENSE, _CREATOR, _CREATED, _PART_OF = (
     f"<{_DCTERMS}{p}>" for p in ("references", "license", "creator", "created", "isPartOf")
 )
 _DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
-Triples = list[tuple[str, str, str]]  # subject, predicate, object as N-Triples text
 
 
 def np_iri(claim_id: str) -> str:
@@ -60,6 +59,7 @@ class _Prefixes:
 
     def __init__(self, known: dict[str, str]):
         self.known = known
+        self.namespaces = Namespaces(known)
         self.needles = [(p, f"<{u}") for p, u in known.items()]
         self.found: dict[str, frozenset[str]] = {}
         self.headers: dict[frozenset[str], tuple[str, str]] = {}
@@ -68,11 +68,17 @@ class _Prefixes:
         """The prefixes whose namespace occurs in any of the terms."""
         found, names = self.found, []
         for term in terms:
-            hit = found.get(term)
-            if hit is None:
-                hit = found[term] = frozenset(p for p, n in self.needles if n in term) if "<" in term else frozenset()
-            names.append(hit)
+            if "<" in term:  # else a plain literal or blank node, which needs no prefix (and is not kept)
+                hit = found.get(term)
+                if hit is None:
+                    hit = found[term] = self._find(term)
+                names.append(hit)
         return frozenset().union(*names)
+
+    def _find(self, term: str) -> frozenset[str]:
+        if term.startswith("<"):  # an IRI (which holds no other "<"): the namespaces it lies under
+            return frozenset(p for p, _ in self.namespaces.of(term[1:-1]))
+        return frozenset(p for p, n in self.needles if n in term)
 
     def header(self, names: frozenset[str], iri: str) -> str:
         """The `@prefix` lines, sorted by name, `sub:` bound to `iri` (as nanopub tools write it)."""
@@ -89,26 +95,31 @@ class _Prefixes:
 # The nanopublication's own IRIs are handed to the writer as those of `sub:` itself (NP_BASE and its graphs under it),
 # the same for every block: they sort the same way among the claim's terms (no claim IRI lies under NP_BASE), the
 # writer abbreviates them `sub:`, `sub:assertion`, ..., and each block's header binds `sub:` to its real IRI.
-_NP, _ASSERTION, _PROVENANCE, _PUBINFO = (f"<{NP_BASE}{g}>" for g in ("", *GRAPHS[1:]))
+_NP = f"<{NP_BASE}>"
+_GRAPH_IRIS = tuple(f"<{NP_BASE}{g}>" for g in GRAPHS[1:])  # assertion, provenance, pubinfo
+_ASSERTION = _GRAPH_IRIS[0]
 
 
-def _graph(name: str, triples: Triples, terms: TurtleTerms) -> str:
-    """One named graph as Oxigraph's TriG writer lays out sorted triples: a line per subject, then `;` and a line
-    per further predicate, `,` before each further object."""
-    forms, form, verbs, verb = terms.forms, terms, terms.verbs, terms.predicate
-    out = [f"{name} {{\n"]
-    last_s = last_p = ""
-    for s, p, o in triples:
-        fo = forms.get(o) or form(o)
-        if s != last_s:
-            out.append(f"{' .' + chr(10) if last_s else ''}\t{forms.get(s) or form(s)} {verbs.get(p) or verb(p)} {fo}")
-        elif p != last_p:
-            out.append(f" ;\n\t\t{verbs.get(p) or verb(p)} {fo}")
-        else:
-            out.append(f" , {fo}")
-        last_s, last_p = s, p
-    out.append(" .\n}\n")
+_NEW, _MORE = " ;\n\t\t", " , "  # before a subject's further predicate; before a predicate's further object
+# A claim's triple as the writer reads it: predicate, object, the prefixes they need, whether it is provenance, and
+# its text as the first, a further predicate's or a further object's of its subject (release/turtle_terms.py)
+_Row = tuple[str, str, frozenset[str], bool, str, str, str]
+
+
+def _block(subject: str, pairs: list[tuple[str, str]], terms: TurtleTerms) -> str:
+    """A subject's triples (predicate, object; sorted) as Oxigraph's TriG writer lays them out: the subject and its
+    first predicate and object on one line, `;` and a line per further predicate, `,` before each further object."""
+    out = [f"\t{terms(subject)} "]
+    last = ""
+    for p, o in pairs:
+        out.append(f"{_MORE}{terms(o)}" if p == last else f"{_NEW if last else ''}{terms.predicate(p)} {terms(o)}")
+        last = p
     return "".join(out)
+
+
+def _graph(name: str, blocks: list[tuple[str, str]]) -> str:
+    """A named graph from its subjects' blocks (subject, text), written in subject order."""
+    return f"{name} {{\n" + " .\n".join(text for _, text in sorted(blocks)) + " .\n}\n"
 
 
 def nanopubs_trig(graph: QuadGraph, release: str) -> bytes:
@@ -122,54 +133,63 @@ def nanopubs_trig(graph: QuadGraph, release: str) -> bytes:
     licence, creator = (str(graph.value(ONTOLOGY, p)) for p in (_LICENSE, _CREATOR))
     created = f'"{release}T00:00:00Z"^^<{_DATETIME}>'
     head = _graph(
-        "sub:Head",
-        sorted(
-            [(_NP, _HAS[0], _ASSERTION), (_NP, _HAS[1], _PROVENANCE), (_NP, _HAS[2], _PUBINFO), (_NP, _TYPE, _NANOPUB)]
-        ),
-        terms,
+        "sub:Head", [(_NP, _block(_NP, sorted([*zip(_HAS, _GRAPH_IRIS, strict=True), (_TYPE, _NANOPUB)]), terms))]
     )
-    published = [
-        (_NP, _LICENSE, licence),
-        (_NP, _CREATOR, creator),
-        (_NP, _CREATED, created),
-        (_NP, _PART_OF, ONTOLOGY),
-    ]
+    published = sorted([(_LICENSE, licence), (_CREATOR, creator), (_CREATED, created), (_PART_OF, ONTOLOGY)])
     # in every block: the prefixes of its own IRIs (all under NP_BASE; none lies deeper: tests/test_nanopubs.py) and
     # of the terms every nanopublication has
     always = frozenset(p for p, u in known.items() if NP_BASE.startswith(u)) | prefixes.of(
-        [*(t for triple in published for t in triple[1:]), *_HAS, _TYPE, _NANOPUB, _DERIVED, _QUOTED_FROM]
+        [*(t for pair in published for t in pair), *_HAS, _TYPE, _NANOPUB, _DERIVED, _QUOTED_FROM]
     )
+    # pubinfo is the same in every block but for its last triple, the claim it derives from (prov: sorts after dcterms:)
+    pubinfo = f"sub:pubinfo {{\n{_block(_NP, published, terms)}{_NEW}{terms.predicate(_DERIVED)} "
+    read: dict[str, _Row] = {}  # "predicate object" -> its row
+
+    def row(tail: str) -> _Row:
+        """A claim's triple, read once for all the claims that have it (a literal, mostly a claim's own, is not kept)."""
+        p, o = tail.split(" ", 1)
+        vo = f"{terms.predicate(p)} {terms(o)}"
+        found = (p, o, prefixes.of([p, o]), p in PROVENANCE, vo, _NEW + vo, f"{_MORE}{terms(o)}")
+        if not o.startswith('"'):
+            read[tail] = found
+        return found
+
     blocks = []
     for c in graph.members(_CLAIM):
-        assertion: Triples = []
-        provenance: Triples = []
+        about = [read.get(tail) or row(tail) for tail in graph.tails(c)]
+        # the claim's triples are sorted by predicate and object already, and each predicate's go to one graph
+        assertion: list[str] = []
+        provenance: list[str] = []
         node: dict[str, str] = {}
-        quotes, cites, seen = [], [], [c]
-        for p, o in graph.about(c):
-            (provenance if p in PROVENANCE else assertion).append((c, p, o))
+        quotes, cites = [], []
+        last = ""
+        for p, o, _, in_provenance, first, new, more in about:
+            parts = provenance if in_provenance else assertion
+            parts.append(more if p == last else new if parts else first)
+            last = p
             node[p] = o
-            seen += (p, o)
             if p == _QUOTE:
                 quotes.append(o)
             elif p == _CITES:
                 cites.append(o)
-        assertion.append((node[_SUBJECT], node[_RELATION], node[_OBJECT]))
-        provenance += [
-            (_ASSERTION, _QUOTED_FROM, node[_ASSERTED_IN]),
-            *((_ASSERTION, _VALUE, quote) for quote in quotes),
-            (_ASSERTION, _DERIVED, c),
-            *((_ASSERTION, _REFERENCES, ref) for ref in cites),
-        ]
-        seen += [_VALUE] if quotes else []
-        seen += [_REFERENCES] if cites else []
+        claim = f"\t{terms(c)} "
+        s, r, o = node[_SUBJECT], node[_RELATION], node[_OBJECT]
+        cited = [(_QUOTED_FROM, node[_ASSERTED_IN]), (_DERIVED, c)]
+        cited += [(_VALUE, q) for q in quotes]
+        cited += [(_REFERENCES, ref) for ref in cites]
+        seen = [c, *([_VALUE] if quotes else []), *([_REFERENCES] if cites else [])]
+        names = always.union(prefixes.of(seen), *{x[2] for x in about})
         # a claim_id literal holds nothing to escape (records.CLAIM_ID): its text is its value in quotes
         claim_id = node[_CLAIM_ID][1:-1]
         text = (
-            prefixes.header(always | prefixes.of(seen), np_iri(claim_id))
+            prefixes.header(names, np_iri(claim_id))
             + head
-            + _graph("sub:assertion", sorted(assertion), terms)
-            + _graph("sub:provenance", sorted(provenance), terms)
-            + _graph("sub:pubinfo", sorted([*published, (_NP, _DERIVED, c)]), terms)
+            + _graph("sub:assertion", [(c, claim + "".join(assertion)), (s, _block(s, [(r, o)], terms))])
+            + _graph(
+                "sub:provenance",
+                [(c, claim + "".join(provenance)), (_ASSERTION, _block(_ASSERTION, sorted(cited), terms))],
+            )
+            + f"{pubinfo}{terms(c)} .\n}}\n"
         )
-        blocks.append((claim_id, text))
-    return "\n".join(text for _, text in sorted(blocks)).encode("utf-8")
+        blocks.append((claim_id, text.encode("utf-8")))  # each block's text freed once encoded
+    return b"\n".join(text for _, text in sorted(blocks))

@@ -34,7 +34,7 @@ from mscsle.release.interop import interop_files
 from mscsle.release.memberships import UnsupportedDefinition, memberships
 from mscsle.release.named_graphs import DATA, INFERRED, ONTOLOGY, BuiltGraph, file_core
 from mscsle.release.paused_gc import paused_gc
-from mscsle.release.plain_view import OPT_IN, view_triples
+from mscsle.release.plain_view import OPT_IN, view_lines
 from mscsle.release.publish import check_output, publish
 from mscsle.release.quad_graph import QuadGraph
 from mscsle.release.references import TABLE as BIBLIOGRAPHY
@@ -203,7 +203,7 @@ def opt_in_files(records: Records, terms: Terms) -> dict[str, bytes]:
     """dist/mscsle-opt-in.nq and .trig: the plain triples of hedged and of mouse-only claims, each view in its named
     graph, kept out of every other artifact so that nobody takes them as stated fact by accident."""
     # one build per view: a triple that a hedged and a stated mouse-only claim both give belongs in both graphs
-    views = [named_graphs.build({view: view_triples(records.claims, terms.iris, view)}) for view in OPT_IN]
+    views = [named_graphs.build({view: view_lines(records.claims, terms.iris, view)}) for view in OPT_IN]
     graphs = {iri: quads for v in views for iri, quads in v.graphs.items()}
     names = b" ".join(f"<{iri}>".encode() for iri in graphs)
     prefixes = serialize.used_prefixes(b"".join(v.nt for v in views)) | serialize.used_prefixes(names)

@@ -29,6 +29,13 @@ HEDGED = "hedged-triples"  # named graph https://w3id.org/mscsle/graph/hedged-tr
 MOUSE_ONLY = "mouse-only-triples"  # named graph https://w3id.org/mscsle/graph/mouse-only-triples
 OPT_IN = (HEDGED, MOUSE_ONLY)
 SUPPORTED_BY = MSCSLE.supported_by
+_TYPE, _AXIOM, _SOURCE, _PROPERTY, _TARGET = (
+    RDF.type,
+    OWL.Axiom,
+    OWL.annotatedSource,
+    OWL.annotatedProperty,
+    OWL.annotatedTarget,
+)
 
 
 def species_of(c: Claim) -> frozenset[str]:
@@ -47,21 +54,40 @@ def view_of(c: Claim) -> str:
     return DEFAULT
 
 
-def view_triples(claims: Iterable[Claim], iris: Mapping[str, URIRef], view: str) -> Iterator[Triple]:
-    """The plain triples of the claims that fall in `view`, each with its annotated axiom."""
+def _annotated(
+    claims: Iterable[Claim], iris: Mapping[str, URIRef], view: str
+) -> Iterator[tuple[tuple[URIRef, URIRef, URIRef], str, list[tuple[URIRef, URIRef]]]]:
+    """Each plain triple of the claims that fall in `view`, the label of its axiom's blank node, and what the axiom
+    says (predicate, object)."""
     behind: dict[tuple[URIRef, URIRef, URIRef], list[str]] = {}
+    relations: dict[str, URIRef] = {}
     for c in claims:
         if view_of(c) == view:
-            behind.setdefault((iris[c.subject], MSCSLE[c.relation], iris[c.object]), []).append(c.id)
+            p = relations.get(c.relation) or relations.setdefault(c.relation, MSCSLE[c.relation])
+            behind.setdefault((iris[c.subject], p, iris[c.object]), []).append(c.id)
     for (s, p, o), ids in behind.items():
-        yield s, p, o
-        about = [(RDF.type, OWL.Axiom), (OWL.annotatedSource, s), (OWL.annotatedProperty, p), (OWL.annotatedTarget, o)]
+        about = [(_TYPE, _AXIOM), (_SOURCE, s), (_PROPERTY, p), (_TARGET, o)]
         about += [(SUPPORTED_BY, CLAIM[cid]) for cid in ids]
         # labelled as serialize.canonical labels a blank node that nothing points to: by a hash of its own triples
-        lines = "\n".join(sorted(f"{q.n3()} {v.n3()}" for q, v in about))
-        node = BNode("h" + hashlib.sha256(lines.encode("utf-8")).hexdigest()[:32])
+        # (each term an IRI: its N-Triples form is the IRI in angle brackets)
+        lines = "\n".join(sorted(f"<{q}> <{v}>" for q, v in about))
+        yield (s, p, o), "h" + hashlib.sha256(lines.encode("utf-8")).hexdigest()[:32], about
+
+
+def view_triples(claims: Iterable[Claim], iris: Mapping[str, URIRef], view: str) -> Iterator[Triple]:
+    """The plain triples of the claims that fall in `view`, each with its annotated axiom."""
+    for triple, label, about in _annotated(claims, iris, view):
+        yield triple
+        node = BNode(label)
         for q, v in about:
             yield node, q, v
+
+
+def view_lines(claims: Iterable[Claim], iris: Mapping[str, URIRef], view: str) -> Iterator[bytes]:
+    """view_triples as the build files them: each plain triple's N-Triples line and its axiom's in one piece (UTF-8,
+    joined by newlines, in the same order), written from the IRIs and the blank node's label."""
+    for (s, p, o), label, about in _annotated(claims, iris, view):
+        yield "\n".join([f"<{s}> <{p}> <{o}> .", *(f"_:{label} <{q}> <{v}> ." for q, v in about)]).encode()
 
 
 def view_counts(claims: Iterable[Claim]) -> list[tuple[str, int, int]]:

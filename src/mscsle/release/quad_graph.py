@@ -28,12 +28,15 @@ class QuadGraph:
         """The positions of the subject's lines (those that start with it and a space)."""
         return range(bisect_left(self.lines, subject + " "), bisect_left(self.lines, subject + "!"))
 
-    def about(self, subject: str) -> list[list[str]]:
-        """[predicate, object] of each of the subject's triples, in N-Triples order."""
+    def tails(self, subject: str) -> list[str]:
+        """`predicate object` of each of the subject's triples (its lines without the subject and the final " .")."""
         start = len(subject) + 1
         rows = self.rows(subject)
-        # a predicate is an IRI, which holds no space; each line ends with " ."
-        return [line[start:-2].split(" ", 1) for line in self.lines[rows.start : rows.stop]]
+        return [line[start:-2] for line in self.lines[rows.start : rows.stop]]
+
+    def about(self, subject: str) -> list[list[str]]:
+        """[predicate, object] of each of the subject's triples, in N-Triples order."""
+        return [tail.split(" ", 1) for tail in self.tails(subject)]  # a predicate is an IRI: it holds no space
 
     def objects(self, subject: str, predicate: str) -> list[str]:
         return [o for p, o in self.about(subject) if p == predicate]

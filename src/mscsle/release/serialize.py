@@ -501,5 +501,5 @@ def tsv(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> bytes:
     quoted = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_ALL)
     plain.writerow(header)
     for row in rows:  # QUOTE_MINIMAL leaves a lone "\r" unquoted (it is not in the line terminator): quote such rows
-        (quoted if any("\r" in v for v in row) else plain).writerow(row)
+        (quoted if "\r" in "".join(row) else plain).writerow(row)
     return buf.getvalue().encode("utf-8")

@@ -47,15 +47,37 @@ def local_name(local: str) -> str | None:
     return "".join(out)
 
 
+class Namespaces:
+    """The (prefix, namespace) pairs of a prefix map that an IRI lies under, longest namespace first, found once per
+    stem: the IRI up to its last character that ends a namespace. A namespace is a prefix of the IRI exactly when it
+    is one of its stem, so IRIs that differ only after their stem (a claim's, an entity's) are looked up once."""
+
+    def __init__(self, prefixes: Mapping[str, str]):
+        self.longest_first = sorted(prefixes.items(), key=lambda pu: -len(pu[1]))
+        ends = sorted({u[-1] for u in prefixes.values() if u})
+        self._stem = re.compile(f".*[{re.escape(''.join(ends))}]", re.S) if ends else None
+        self._found: dict[str, list[tuple[str, str]]] = {}
+
+    def of(self, iri: str) -> list[tuple[str, str]]:
+        stem = self._stem.match(iri) if self._stem else None
+        key = stem.group() if stem else ""
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = [(p, u) for p, u in self.longest_first if key.startswith(u)]
+        return found
+
+
 class TurtleTerms:
     """N-Triples term -> its Turtle form under `prefixes` (name -> namespace), each distinct term worked out once."""
 
     def __init__(self, prefixes: Mapping[str, str]):
-        self.prefixes = sorted(prefixes.items(), key=lambda pu: -len(pu[1]))  # longest first, as Oxigraph tries them
+        self.namespaces = Namespaces(prefixes)  # longest first, as Oxigraph tries them
         self.forms: dict[str, str] = {}
         self.verbs: dict[str, str] = {RDF_TYPE: "a"}  # as predicates
 
     def __call__(self, term: str) -> str:
+        if "<" not in term:  # neither an IRI nor a typed literal: written as in N-Triples (and not kept)
+            return term
         form = self.forms.get(term)
         if form is None:
             form = self.forms[term] = self._form(term)
@@ -79,10 +101,9 @@ class TurtleTerms:
         return term  # plain and language-tagged literals, blank nodes
 
     def _iri(self, iri: str) -> str:
-        for name, namespace in self.prefixes:
-            if iri.startswith(namespace):
-                local = iri[len(namespace) :]
-                escaped = local_name(local) if local else ""
-                if escaped is not None:
-                    return f"{name}:{escaped}"
+        for name, namespace in self.namespaces.of(iri):
+            local = iri[len(namespace) :]
+            escaped = local_name(local) if local else ""
+            if escaped is not None:
+                return f"{name}:{escaped}"
         return f"<{iri}>"
