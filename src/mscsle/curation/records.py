@@ -414,6 +414,7 @@ class QuickCheck:
         values: dict[str, Any] = dict(EMPTY)
         for f, given in raw.items():
             value = tuple(given) if type(given) is list else given
+            good: bool | None
             if (verdicts := self.verdicts.get(f)) is None:
                 good = self._good(f, value)
             else:
