@@ -450,6 +450,13 @@ class QuickCheck:
         spec = BY_NAME[f]
         if value is None:
             return not spec.required
+        if f == "id":  # the checks below that apply to an id, made directly: each claim has its own
+            return (
+                type(value) is str
+                and not text_problem(value)
+                and bool(CLAIM_ID.match(value))
+                and not value.endswith("-mouse")
+            )
         if f == "references":
             count = self.vocab.reference_count
             return (
@@ -466,8 +473,6 @@ class QuickCheck:
         ):
             return False
         if f in LISTS and len(set(texts)) != len(texts):
-            return False
-        if f == "id" and not (CLAIM_ID.match(texts[0]) and not texts[0].endswith("-mouse")):
             return False
         if spec.values in ("entities", "cells") and not all(
             v in self.entities and (spec.values == "entities" or self.entities[v].kind in self.vocab.cell_kinds)
