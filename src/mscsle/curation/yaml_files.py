@@ -38,14 +38,14 @@ IMPLICIT_FIRST = frozenset(_LOADER.yaml_implicit_resolvers)
 class _QuickLoader(_LOADER):  # type: ignore[valid-type,misc]
     """The safe loader with its tags found cheaply (libyaml asks for the tag of every node): a list or a mapping,
     and a scalar that is quoted or starts with no character of an implicit type (most text: ids, words, quotes),
-    take their tags at once; any other scalar is resolved as the safe loader does. The safe loader has no path
-    resolvers, so there is nothing to descend into."""
+    take their tags at once, and so does a decimal number (a reference); any other scalar is resolved as the safe
+    loader does. The safe loader has no path resolvers, so there is nothing to descend into."""
 
-    def resolve(self, kind: type, value: str | None, implicit: Any) -> str:
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:  # value: a scalar's text, else None
         if kind is not yaml.ScalarNode:
             return SEQ if kind is yaml.SequenceNode else MAP
-        if implicit[0] and value[:1] in IMPLICIT_FIRST:  # type: ignore[index]
-            return str(super().resolve(kind, value, implicit))
+        if implicit[0] and value[:1] in IMPLICIT_FIRST:
+            return INT if DECIMAL.fullmatch(value) else str(super().resolve(kind, value, implicit))
         return STR
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
