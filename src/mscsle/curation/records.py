@@ -58,9 +58,8 @@ LISTS = ("via", "species", "design", "supported_by", "quote")  # each value list
 BUILT = tuple((f.name, f.multi) for f in RECORD_FIELDS)
 KEYS = tuple((f, BY_NAME[f].multi) for f in KEY_FIELDS)
 REQUIRED_KEYS = frozenset(REQUIRED)
-EMPTY: dict[str, Any] = {
-    f: () if multi else None for f, multi in BUILT
-}  # the values of a claim that omits every optional field
+# The values of a claim that omits every optional field.
+EMPTY: dict[str, Any] = {f: () if multi else None for f, multi in BUILT}
 
 
 @dataclass
