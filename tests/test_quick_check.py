@@ -20,6 +20,7 @@ from mscsle.curation.records import (
     Registry,
     _check_claim,
     _check_file,
+    load,
     read_entities,
 )
 from mscsle.curation.review_text import ReviewText
@@ -91,7 +92,22 @@ def test_a_bad_input_record_is_left_to_the_full_checks(case: Path, tmp_path: Pat
 
 WRONG: list[Any] = [
     *(None, "", " ", 0, 7, True, 1.5, "nope", "x" * 2001, "a\x07b", "a\u2028b", "Dg 01", "dg-01-mouse"),
-    *([], [""], [" "], ["x", "x"], [1], [True], [0], [10_000], [1, 1], [7, 8], [{"a": "b"}], [["a"]], {"a": "b"}),
+    *(
+        [],
+        [""],
+        [" "],
+        ["x", "x"],
+        [1],
+        [True],
+        [0],
+        [10_000],
+        [1, 1],
+        [7, 8],
+        [9, 2],
+        [{"a": "b"}],
+        [["a"]],
+        {"a": "b"},
+    ),
     *("MSC", "TCell", "human", ["human", "mouse"], "hedged", "speculative", "stated", "may", "sle", "promotes"),
 ]
 
@@ -118,3 +134,13 @@ def test_a_changed_record_is_accepted_quickly_only_if_the_full_checks_pass_it():
     quick = QuickCheck(VOCAB, registry, source)
     accepted = [verdicts(quick, registry, source, section, raw) for section, raw in changed(raws[::23], pool)]
     assert 1000 < sum(accepted) < len(accepted) - 1000  # both verdicts, many times
+
+
+def test_load_gives_the_records_that_the_full_checks_alone_give(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    source = ReviewText.read(REVIEW_TEXT)
+    for project in (Project(ROOT), write_project(1500, tmp_path / "syn", REVIEW_TEXT)):
+        quick = load(project.root, project.entities, project.claims_dir, VOCAB, source)
+        with monkeypatch.context() as m:
+            m.setattr(QuickCheck, "claim", lambda self, raw, section: None)
+            full = load(project.root, project.entities, project.claims_dir, VOCAB, source)
+        assert len(quick.claims) > 200 and quick == full
