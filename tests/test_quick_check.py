@@ -44,12 +44,12 @@ def raw_claims(project: Project) -> tuple[Registry | None, list[tuple[str, Any]]
     """The entity registry and (section, raw record) of every claim file whose top level is right."""
     problems: list[Problem] = []
     registry = read_entities(project.entities, VOCAB, "entities.tsv", problems)
-    out = []
+    out: list[tuple[str, Any]] = []
     for path in sorted(project.claims_dir.glob("*.yaml")):
         cf = read_claims(path, path.name, problems)
-        checked = _check_file(cf, path.name, VOCAB, problems) if cf is not None else None
-        if checked is not None and not cf.duplicates:  # type: ignore[union-attr]
-            out.extend((checked[0], raw) for raw in checked[1])
+        if cf is None or cf.duplicates or (checked := _check_file(cf, path.name, VOCAB, problems)) is None:
+            continue  # the full checks alone judge records with a repeated key
+        out.extend((checked[0], raw) for raw in checked[1])
     return registry, out
 
 
