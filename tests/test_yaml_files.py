@@ -164,3 +164,28 @@ def test_the_quick_data_equals_safe_load(value: str):
 @pytest.mark.parametrize("value", ["yes", "1.5", "010", "0x1A", "1_0", "1:20", "2018-01-01", "=", "!!float 1", "-1"])
 def test_anything_else_is_left_to_the_careful_reading(value: str):
     assert yaml_files._read_plain(f"section: s\nclaims:\n  - id: a\n    hedge: {value}\n") is None
+
+
+def _tags(node: yaml.Node) -> list[tuple[str, Any]]:
+    """(tag, scalar value or None) of every node of a tree, depth first."""
+    if isinstance(node, yaml.ScalarNode):
+        return [(node.tag, node.value)]
+    items = [x for pair in node.value for x in pair] if isinstance(node, yaml.MappingNode) else node.value
+    return [(node.tag, None), *(t for item in items for t in _tags(item))]
+
+
+def test_the_quick_loader_tags_every_node_as_the_safe_loader_does():
+    """The quick loader finds tags without trying the type patterns on most scalars: the same tags, for scalars
+    of every implicit type, quoted or not, with or without an explicit or non-specific tag."""
+    values = [
+        *("yes", "No", "true", "off", "y", "n", "~", "null", "Null", "", "''", '""', "'12'", '"yes"', "0", "12"),
+        *("-1", "+3", "010", "0x1A", "0b11", "1_0", "1:20", "1.5", ".5", "-.inf", ".NaN", "1e3", "2018-01-01"),
+        *("2001-12-14t21:59:43.10-05:00", "=", "<<", "!x", "&x", "E001", "inhibits", "IFN-gamma", "'a: b'", "a #b"),
+        *("!!str 12", "!!int '7'", "! 12", "! yes", "!!float 1", "|\n      literal 12\n", ">\n      folded\n"),
+        *("[1, a, {b: 2, 3: ~}]", "!!seq [a]", "!!map {a: 1}", "! [1]", "{yes: no, 1.5: x}", "[[[]]]", "{}"),
+    ]
+    text = "".join(f"v{i}: {v}\n" for i, v in enumerate(values))
+    quick = yaml.compose(text, Loader=yaml_files._QuickLoader)
+    safe = yaml.compose(text, Loader=yaml.SafeLoader)
+    assert quick is not None and safe is not None and len(_tags(safe)) > 2 * len(values)
+    assert _tags(quick) == _tags(safe)

@@ -1,7 +1,9 @@
 """Read and check the curated records (data/entities.tsv, data/claims/*.yaml) against the ontology's vocabularies.
 
 Every problem is collected (not only the first) and names the file, the record, the field, what was found,
-what is expected and what to do, so that a curator can fix a whole file in one pass.
+what is expected and what to do, so that a curator can fix a whole file in one pass. A record that passes every
+check is accepted quickly (QuickCheck: each distinct value of a field judged once); any other record
+goes through the full checks, which name every problem.
 """
 
 from __future__ import annotations
@@ -55,6 +57,9 @@ CONTROLLED = tuple((f.name, f.multi, f.vocab) for f in RECORD_FIELDS if f.vocab 
 LISTS = ("via", "species", "design", "supported_by", "quote")  # each value listed once
 BUILT = tuple((f.name, f.multi) for f in RECORD_FIELDS)
 KEYS = tuple((f, BY_NAME[f].multi) for f in KEY_FIELDS)
+REQUIRED_KEYS = frozenset(REQUIRED)
+# The values of a claim that omits every optional field.
+EMPTY: dict[str, Any] = {f: () if multi else None for f, multi in BUILT}
 
 
 @dataclass
@@ -392,6 +397,92 @@ def _check_claim(
     return Claim(**values)
 
 
+class QuickCheck:
+    """Accepts a claim record at once when every check of _check_claim would pass, judging each distinct value of a
+    field of text once (entity ids, vocabulary words and quotes repeat across claims); any other record is left to
+    _check_claim, which names every problem."""
+
+    def __init__(self, vocab: Vocab, registry: Registry, source: ReviewText | None):
+        self.vocab, self.entities, self.source = vocab, registry.entities, source
+        # Field -> value -> whether it passes its field's checks; not for a claim's id (its own), nor its references
+        # (1, 1.0 and True are equal keys, but only 1 is a reference number).
+        self.verdicts: dict[str, dict[Any, bool]] = {f: {} for f in KNOWN - {"id", "references"}}
+
+    def claim(self, raw: Any, section: str) -> Claim | None:
+        """The claim that _check_claim would make of a record with no repeated key, or None to leave it to that."""
+        if type(raw) is not dict or not REQUIRED_KEYS <= raw.keys() <= KNOWN:
+            return None
+        values: dict[str, Any] = dict(EMPTY)
+        for f, given in raw.items():
+            value = tuple(given) if type(given) is list else given
+            good: bool | None
+            if (verdicts := self.verdicts.get(f)) is None:
+                good = self._good(f, value)
+            else:
+                try:
+                    good = verdicts.get(value)
+                except TypeError:  # a list or a mapping inside: not a record's value
+                    return None
+                if good is None:
+                    good = verdicts[value] = self._good(f, value)
+            if not good:
+                return None
+            if value is not None:
+                values[f] = value
+        vocab, relation = self.vocab, values["relation"]
+        for f, allowed in (("subject", vocab.domains), ("object", vocab.ranges)):
+            kind = self.entities[values[f]].kind
+            if kind in vocab.kinds and kind not in allowed[relation]:
+                return None
+        certainty, hedge = values["certainty"], values["hedge"]
+        if (certainty in ("hedged", "speculative") and not (hedge or "").strip()) or (
+            certainty == "stated" and hedge is not None
+        ):
+            return None
+        if values["supported_by"] and section != TABLE1:
+            return None
+        values |= {"section": section, "references": tuple(sorted(values["references"]))}
+        return Claim(**values)
+
+    def _good(self, f: str, value: Any) -> bool:
+        """Whether a value (a list given as a tuple) passes every check that _check_claim makes of its field alone."""
+        spec = BY_NAME[f]
+        if value is None:
+            return not spec.required
+        if f == "id":  # the checks below that apply to an id, made directly: each claim has its own
+            return (
+                type(value) is str
+                and not text_problem(value)
+                and bool(CLAIM_ID.match(value))
+                and not value.endswith("-mouse")
+            )
+        if f == "references":
+            count = self.vocab.reference_count
+            return (
+                type(value) is tuple
+                and all(type(r) is int and 1 <= r <= count for r in value)
+                and len(set(value)) == len(value)
+            )
+        texts: tuple[Any, ...] = value if spec.multi else (value,)
+        kind: type = tuple if spec.multi else str
+        if type(value) is not kind or not all(type(v) is str and not text_problem(v) for v in texts):
+            return False
+        if (spec.required and not spec.multi and not texts[0].strip()) or (
+            spec.at_least_one and not any(v.strip() for v in texts)
+        ):
+            return False
+        if f in LISTS and len(set(texts)) != len(texts):
+            return False
+        if spec.values in ("entities", "cells") and not all(
+            v in self.entities and (spec.values == "entities" or self.entities[v].kind in self.vocab.cell_kinds)
+            for v in texts
+        ):
+            return False
+        if spec.vocab is not None and not all(v in getattr(self.vocab, spec.vocab) for v in texts):
+            return False
+        return f != "quote" or self.source is None or all(self.source.contains(q) for q in texts)
+
+
 def _values(value: Any) -> list[Any]:
     """The values of a field as a list: none, the one value, or the list's."""
     return [] if value is None else value if isinstance(value, list) else [value]
@@ -532,6 +623,7 @@ def load(root: Path, entities_path: Path, claims_dir: Path, vocab: Vocab, source
     """All records, or a CurationError listing every problem found."""
     problems: list[Problem] = []
     registry = read_entities(entities_path, vocab, _rel(entities_path, root), problems)
+    quick = QuickCheck(vocab, registry, source) if registry is not None else None
     claims: list[Claim] = []
     located: list[tuple[str, str, Claim]] = []  # (file, record, claim) for the checks across files
     seen: dict[str, str] = {}
@@ -571,7 +663,9 @@ def load(root: Path, entities_path: Path, claims_dir: Path, vocab: Vocab, source
                         f"{yaml.safe_load(written)}: write reference numbers in digits without a leading 0, e.g. 10",
                     )
                 )
-            claim = _check_claim(raw, section, rec, name, vocab, registry, source, problems, i in cf.duplicates)
+            claim = quick.claim(raw, section) if quick is not None and i not in cf.duplicates else None
+            if claim is None:
+                claim = _check_claim(raw, section, rec, name, vocab, registry, source, problems, i in cf.duplicates)
             if claim is None:
                 continue
             if claim.id in seen:

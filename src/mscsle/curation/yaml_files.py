@@ -31,6 +31,28 @@ MAX_DIGITS = 100  # a longer plain number is refused: Python will not even conve
 LONG_NUMBER = re.compile(rf"[-+]?[0-9_]{{{MAX_DIGITS + 1},}}")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML has it: same results, ~20x faster
 STR, INT, NULL, SEQ, MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "null", "seq", "map"))
+# The first characters of a plain scalar that YAML may read as other than text ('' for an empty one: null).
+IMPLICIT_FIRST = frozenset(_LOADER.yaml_implicit_resolvers)
+
+
+class _QuickLoader(_LOADER):  # type: ignore[valid-type,misc]
+    """The safe loader with its tags found cheaply (libyaml asks for the tag of every node): a list or a mapping,
+    and a scalar that is quoted or starts with no character of an implicit type (most text: ids, words, quotes),
+    take their tags at once, and so does a decimal number (a reference); any other scalar is resolved as the safe
+    loader does. The safe loader has no path resolvers, so there is nothing to descend into."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:  # value: a scalar's text, else None
+        if kind is not yaml.ScalarNode:
+            return SEQ if kind is yaml.SequenceNode else MAP
+        if implicit[0] and value[:1] in IMPLICIT_FIRST:
+            return INT if DECIMAL.fullmatch(value) else str(super().resolve(kind, value, implicit))
+        return STR
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
 
 
 def _duplicate_keys(node: yaml.Node, seen_nodes: set[int] | None = None) -> Iterator[tuple[str, int]]:
@@ -176,7 +198,7 @@ def _read_plain(text: str) -> ClaimFile | None:
         return None
     try:
         yaml.reader.Reader(text)  # a character YAML does not allow (libyaml is laxer)
-        node = yaml.compose(text, Loader=_LOADER)
+        node = yaml.compose(text, Loader=_QuickLoader)
         data = None if node is None else _plain_data(node)
     except (yaml.YAMLError, _Unusual):
         return None
