@@ -17,7 +17,7 @@ from mscsle.model.prefixes import sparql_prologue
 from mscsle.model.vocab import MSCSLE
 from mscsle.project import Project
 from mscsle.release.catalog import read_catalog
-from mscsle.release.memberships import UnsupportedDefinition, defined_classes, membership_query
+from mscsle.release.memberships import UnsupportedDefinition, defined_classes, membership_query, memberships
 from mscsle.release.named_graphs import DATA, INFERRED, ONTOLOGY, graph_iri, read_nquads
 from mscsle.release.pipeline import project_entity_iris
 
@@ -73,6 +73,19 @@ def test_a_plain_store_answers_which_factors_have_direct_evidence(dist: Path):
     rows = store.query(sparql_prologue() + "SELECT ?f WHERE { ?f a mscsle:FactorWithDirectEvidence }")
     iris = project_entity_iris(Project(ROOT))
     assert {URIRef(r["f"].value) for r in rows} == {iris["OAZ"], iris["Pbx1-d"], iris["p16INK4A"]}
+
+
+def test_a_blank_node_is_never_a_member(ontology):
+    """A member is a named individual, an IRI: a blank node typed owl:NamedIndividual that meets a definition gives no
+    membership triple (the store's label of the node would otherwise be read back as an IRI into dist/)."""
+    store = ox.Store()
+    over, sle_msc = ox.NamedNode(MSCSLE.overexpressed_in), ox.NamedNode("https://w3id.org/mscsle/entity/SLE-MSC")
+    for node in (ox.NamedNode("https://w3id.org/mscsle/entity/X"), ox.BlankNode("hb1")):
+        store.add(ox.Quad(node, over, sle_msc))
+        store.add(ox.Quad(node, ox.NamedNode(RDF.type), ox.NamedNode(OWL.NamedIndividual)))
+    assert list(memberships(ontology, store)) == [
+        (URIRef("https://w3id.org/mscsle/entity/X"), RDF.type, MSCSLE.FactorOverexpressedInSLEMSC)
+    ]
 
 
 def test_the_query_of_a_definition_reads_the_property_hierarchy(ontology):

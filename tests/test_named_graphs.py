@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -60,6 +61,28 @@ def test_with_graph_merges_a_graph_into_the_sorted_order():
     assert g.lines() == once.lines() and len(g.lines()[graph_iri(INFERRED)]) == 4
     assert g.graphs == once.graphs and len(g) == 7
     assert with_graph(build({ONTOLOGY: []}), DATA, data).nt == serialize.ntriples(data)  # into nothing
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_with_graph_finds_each_line_among_its_subjects_lines(seed: int):
+    """The merge looks for an added line among the lines of its subject (contiguous in the sorted lines), or by a
+    binary search where the subject has none yet: on random graphs whose subjects are prefixes of one another
+    (<http://e/a>, <http://e/a1>, ...) and often share lines, it gives what one build of the three graphs gives."""
+    rng = random.Random(seed)
+    nodes = [URIRef(f"http://e/{n}") for n in ("a", "a1", "a10", "a2", "b", "b/c", "ba", "c")] + [BNode("hb1")]
+    preds = [RDF.type, RDFS.label, URIRef("http://e/p")]
+
+    def triples(n: int) -> list[tuple]:
+        return [
+            (rng.choice(nodes), rng.choice(preds), rng.choice([*nodes[:-1], Literal(rng.randint(0, 3))]))
+            for _ in range(n)
+        ]
+
+    onto, data, extra = triples(rng.randint(0, 12)), triples(rng.randint(0, 30)), triples(rng.randint(0, 25))
+    extra += rng.sample(onto + data, min(3, len(onto + data)))  # lines filed already are not repeated
+    g = with_graph(build({ONTOLOGY: onto, DATA: data}), INFERRED, extra)
+    once = build({ONTOLOGY: onto, DATA: data, INFERRED: extra})
+    assert g.nt == once.nt and g.graph_of == once.graph_of and g.iris == once.iris
 
 
 def test_built_quads_are_the_lines():

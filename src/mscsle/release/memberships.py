@@ -139,6 +139,7 @@ def membership_query(ontology: Graph, cls: URIRef) -> str:
         "SELECT DISTINCT ?member WHERE {\n"
         f"  {' UNION '.join(patterns)}\n"
         f"  ?member <{RDF.type}> <{OWL.NamedIndividual}> .\n"
+        "  FILTER (isIRI(?member))\n"  # a named individual is an IRI: a blank node's label never becomes one
         "}"
     )
 

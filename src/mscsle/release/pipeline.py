@@ -133,7 +133,8 @@ def claims_table(store: ox.Store | bytes, project: Project) -> bytes:
 
 def qc_store(merged: BuiltGraph) -> ox.Store:
     """An embedded store of the triples (for the memberships and the QC queries; freed when they are done), filled
-    from the N-Triples lines: the quads of the writers are made only after it is gone."""
+    from the N-Triples lines: the quads of the writers are made only after it is gone. Not by `Store.load`, which
+    renames blank nodes: a QC row may name one, by the label dist/ has (tests/test_qc_store.py)."""
     store = ox.Store()
     store.bulk_extend(merged.triples())
     return store
