@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mscsle.release.quad_graph import QuadGraph
+from mscsle.release.quad_graph import QuadGraph, decoded_lines
 
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
@@ -61,3 +61,10 @@ def test_literals_unescape_as_oxigraph_does(rows):
     nt = _sorted_nt(triples)
     graph = QuadGraph(nt)
     assert {key: graph.literals(*key) for key in _oxigraph_literals(nt)} == _oxigraph_literals(nt)
+
+
+@given(st.lists(st.text(alphabet="ab’\u00e9 \t", max_size=12), max_size=40), st.integers(min_value=1, max_value=64))
+def test_lines_decoded_in_slices_are_the_lines(texts, size):
+    """Decoding slice by slice cuts only at line ends, whatever the slice size and the characters (two-byte ones too)."""
+    nt = "".join(f"{t}\n" for t in texts).encode("utf-8")
+    assert decoded_lines(nt, size) == nt.decode("utf-8").split("\n")[:-1]

@@ -17,11 +17,23 @@ import pyoxigraph as ox
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
+def decoded_lines(nt: bytes, size: int = 1 << 22) -> list[str]:
+    """The lines of `nt` (each ending in a line feed) as text, decoded about `size` bytes at a time: the whole of it
+    decoded at once would be one more copy, at two bytes a character once a quote holds a character beyond Latin-1."""
+    lines: list[str] = []
+    at = 0
+    while at < len(nt):
+        end = nt.index(b"\n", min(at + size, len(nt)) - 1) + 1
+        lines += nt[at:end].decode("utf-8").split("\n")[:-1]
+        at = end
+    return lines
+
+
 class QuadGraph:
     """The sorted N-Triples lines of the build (`nt`). Terms are written as in N-Triples (`<iri>`, `"literal"@en`)."""
 
     def __init__(self, nt: bytes):
-        self.lines = nt.decode("utf-8").split("\n")[:-1]
+        self.lines = decoded_lines(nt)
         self._members: dict[str, list[str]] = {}
 
     def rows(self, subject: str) -> range:
