@@ -216,7 +216,7 @@ def _fast_stages(root: Path, source: Path | None, out: Path) -> None:
     with rec.stage("rdf"):
         rdf_files(merged, Spool())
     with rec.stage("interop"):
-        interop_files(QuadGraph(nt), release)
+        interop_files(QuadGraph(nt), release, Spool())
     rec.data.update(claims=len(records.claims), entities=len(records.entities), triples=len(merged))
     del merged
     store = load_store(nt)  # what `mscsle query` does with dist/mscsle.nt

@@ -19,6 +19,8 @@ Python objects costs several times more than the text. tests/test_nanopubs.py co
 
 from __future__ import annotations
 
+from typing import IO
+
 from mscsle.model.prefixes import prefix_map
 from mscsle.release.quad_graph import QuadGraph
 from mscsle.release.turtle_terms import Namespaces, TurtleTerms
@@ -122,7 +124,7 @@ def _graph(name: str, blocks: list[tuple[str, str]]) -> str:
     return f"{name} {{\n" + " .\n".join(text for _, text in sorted(blocks)) + " .\n}\n"
 
 
-def nanopubs_trig(graph: QuadGraph, release: str) -> bytes:
+def nanopubs_trig(graph: QuadGraph, release: str, out: IO[bytes]) -> None:
     """All claims' nanopublications in claim_id order, as TriG: one block per nanopublication, each with its own
     prefixes (`sub:` its nanopub IRI, as nanopub tools write it), so any block can be cut out and read alone; the
     triples of each graph sorted, as Oxigraph writes sorted N-Quads."""
@@ -192,4 +194,6 @@ def nanopubs_trig(graph: QuadGraph, release: str) -> bytes:
             + f"{pubinfo}{terms(c)} .\n}}\n"
         )
         blocks.append((claim_id, text.encode("utf-8")))  # each block's text freed once encoded
-    return b"\n".join(text for _, text in sorted(blocks))
+    blocks.sort()
+    for i, (_, block) in enumerate(blocks):
+        out.write(b"\n" + block if i else block)  # written block by block: no second copy of the whole file

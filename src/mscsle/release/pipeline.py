@@ -268,7 +268,7 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     del side
     give_back_memory()  # what the writers above freed: at 100k claims a few hundred megabytes
     rdf_files(merged, files)
-    files.update(interop_files(QuadGraph(nt), release))  # nanopublications and KGX, read by subject
+    interop_files(QuadGraph(nt), release, files)  # nanopublications and KGX, read by subject
     return Built(records, merged, report, files)
 
 
