@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import chain
 from pathlib import Path
 
@@ -42,6 +42,7 @@ from mscsle.release.references import read_bibliography, unlisted_references
 from mscsle.release.spool import Spool
 from mscsle.release.sssom_tsv import sssom_tsv
 from mscsle.release.term_iris import entity_iris, relation_problems, source_labels
+from mscsle.release.workers import Beside, default_jobs
 
 _READ = frozenset({str(RDFS.label), str(RDF.type)})  # plain strings: hashed in C, not by rdflib's __hash__
 CLAIMS_COLUMNS = TABLE_COLUMNS  # from the claim model; queries/export/claims-table.rq selects the single-valued ones
@@ -230,10 +231,26 @@ def read_terms(project: Project, records: Records, mapping_set: MappingSet) -> T
     return Terms(entity_iris(records, mapping_set), source_labels(mapping_set), bibliography, ancestry)
 
 
+def quad_writers(merged: BuiltGraph, release: str, files: MutableMapping[str, bytes]) -> None:
+    """The artifacts written from the pyoxigraph quads of the merged graph (Turtle, TriG, RDF/XML, JSON-LD,
+    nanopublications, KGX): the quads are made here, so the process that writes these holds them, and no other."""
+    nt = merged.nt
+    triples = merged.quads
+    graph_names = b" ".join(f"<{iri}>".encode() for iri in merged.iris)
+    used = serialize.used_prefixes(nt)  # one search of the N-Triples for every writer
+    files["mscsle.ttl"] = serialize.turtle_from_triples(nt, triples, used)
+    files["mscsle.trig"] = serialize.trig(merged.graphs, used | serialize.used_prefixes(graph_names))
+    files["mscsle.owl"] = serialize.rdfxml_from_triples(nt, triples, used)
+    files["mscsle.jsonld"] = serialize.jsonld_from_triples(triples)
+    files.update(interop_files(QuadGraph(nt, triples), release))  # nanopublications and KGX, read by subject
+
+
 @paused_gc()
-def assemble(project: Project, source: ReviewText | None) -> Built:
+def assemble(project: Project, source: ReviewText | None, jobs: int | None = None) -> Built:
     """Everything the build writes (each artifact in a temporary file once made); raises CurationError or
-    ValidationFailed."""
+    ValidationFailed. With `jobs` 2 (the default where the system can fork, on two cores or more) the writers
+    of `quad_writers` run in a second process while this one validates and writes the rest (release/workers.py);
+    with 1 everything runs here, one step after the other. The artifacts are the same bytes either way."""
     ontology = read_ontology(project)
     vocab = read_vocab(ontology)
     if problems := relation_problems(ontology, vocab):
@@ -246,41 +263,35 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     store = qc_store(merged)
     merged = with_memberships(merged, side, store)  # side: the ontology with its imports and mapped relations
     qc = _quality_checks(store, project)  # run first so that the store is gone before SHACL's own copy is made
-    del store
+    del store  # and before the second process is forked, which would otherwise keep its memory alive
     give_back_memory()
-    report = validate(merged.nt, load_shapes(project.shapes_dir))
-    give_back_memory()  # what SHACL's engine held
-    if not report.conforms:
-        raise ValidationFailed(report)  # SHACL's verdict comes first, as if the QC had not run yet
-    if isinstance(qc, CurationError):
-        raise qc
-    if counts(qc)["ERROR"]:
-        raise QCFailed(qc)
-    nt = merged.nt
-    files = Spool()  # each artifact leaves memory as soon as it is made; first those that need no quads
-    files["mscsle.nt"] = nt
-    files["mscsle.nq"] = serialize.nquads(merged.lines())
-    files.update(opt_in_files(records, terms))
-    files["context.jsonld"] = serialize.context_file()
-    files["claims.tsv"] = claims_tsv(records, ontology, terms, vocab.sections)
-    files["shacl-report.ttl"] = serialize.turtle(serialize.canonical(report.graph))
-    files["mscsle.sssom.tsv"] = sssom_tsv(mapping_set, side, release, terms.iris)
-    triples = merged.quads  # made now that the store and the writers above are done with their memory
-    graph_names = b" ".join(f"<{iri}>".encode() for iri in merged.iris)
-    used = serialize.used_prefixes(nt)  # one search of the N-Triples for every writer
-    files["mscsle.ttl"] = serialize.turtle_from_triples(nt, triples, used)
-    files["mscsle.trig"] = serialize.trig(merged.graphs, used | serialize.used_prefixes(graph_names))
-    files["mscsle.owl"] = serialize.rdfxml_from_triples(nt, triples, used)
-    files["mscsle.jsonld"] = serialize.jsonld_from_triples(triples)
-    files.update(interop_files(QuadGraph(nt, triples), release))  # nanopublications and KGX, read by subject
+    with Beside(partial(quad_writers, merged, release), default_jobs() if jobs is None else jobs) as beside:
+        report = validate(merged.nt, load_shapes(project.shapes_dir))
+        give_back_memory()  # what SHACL's engine held
+        if not report.conforms:
+            raise ValidationFailed(report)  # SHACL's verdict comes first, as if the QC had not run yet
+        if isinstance(qc, CurationError):
+            raise qc
+        if counts(qc)["ERROR"]:
+            raise QCFailed(qc)
+        files = Spool()  # each artifact leaves memory as soon as it is made
+        files["mscsle.nt"] = merged.nt
+        files["mscsle.nq"] = serialize.nquads(merged.lines())
+        files.update(opt_in_files(records, terms))
+        files["context.jsonld"] = serialize.context_file()
+        files["claims.tsv"] = claims_tsv(records, ontology, terms, vocab.sections)
+        files["shacl-report.ttl"] = serialize.turtle(serialize.canonical(report.graph))
+        files["mscsle.sssom.tsv"] = sssom_tsv(mapping_set, side, release, terms.iris)
+        beside.result(files)  # serially: made now that the store and the writers above are done with their memory
     return Built(records, merged, report, files)
 
 
-def build(project: Project, out: Path | None = None, source_text: Path | None = None) -> Built:
-    """Assemble and publish into `out` (default dist/) in one step; on any error `out` is left as it was."""
+def build(project: Project, out: Path | None = None, source_text: Path | None = None, jobs: int | None = None) -> Built:
+    """Assemble (in `jobs` processes, see `assemble`) and publish into `out` (default dist/) in one step; on any
+    error `out` is left as it was."""
     target = out or project.dist
     check_output(target)
     source = read_source(source_text) if source_text else None
-    built = assemble(project, source)
+    built = assemble(project, source, jobs)
     publish(target, built.files)
     return built

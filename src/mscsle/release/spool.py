@@ -29,9 +29,17 @@ class Spool(MutableMapping[str, bytes]):
     def __setitem__(self, name: str, data: bytes) -> None:
         fh = tempfile.TemporaryFile()  # noqa: SIM115 (closed when replaced, deleted, or the spool is gone)
         fh.write(data)
+        self.adopt(name, fh)
+
+    def adopt(self, name: str, fh: IO[bytes]) -> None:
+        """Take an open temporary file as the artifact `name` (one another process wrote: release/workers.py)."""
         if name in self._files:
             self._files[name].close()
         self._files[name] = fh
+
+    def handles(self) -> dict[str, IO[bytes]]:
+        """Artifact name -> its open file (still the spool's: closed with it)."""
+        return dict(self._files)
 
     def __getitem__(self, name: str) -> bytes:
         fh = self._files[name]

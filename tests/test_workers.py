@@ -1,0 +1,157 @@
+"""release/workers.py: a job in a forked child gives the same artifacts as in the parent; its errors come back as
+clear errors; the child never outlives the build (killed and reaped, no orphan, no zombie, no temporary file)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, MutableMapping
+from pathlib import Path
+
+import pytest
+
+from mscsle.errors import CurationError, Problem
+from mscsle.release.spool import Spool
+from mscsle.release.workers import Beside, WorkerFailed, single_threaded
+
+ARTIFACTS = {"a.ttl": b"@prefix x: <http://e/> .\n" * 1000, "kgx/nodes.tsv": b"id\tname\n", "empty.txt": b""}
+
+
+def write_artifacts(files: MutableMapping[str, bytes]) -> None:
+    for name, data in ARTIFACTS.items():
+        files[name] = data
+
+
+def _gone(pid: int) -> bool:
+    """The process no longer exists (reaped); a zombie still answers kill(pid, 0)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.fixture
+def own_tmp(tmp_path: Path) -> Iterator[Path]:
+    """Temporary files go to an empty folder of the test's own, to see that none is left behind."""
+    before = tempfile.tempdir
+    tempfile.tempdir = str(tmp_path)
+    try:
+        yield tmp_path
+    finally:
+        tempfile.tempdir = before
+
+
+def test_forked_job_gives_the_same_artifacts_as_in_process(own_tmp: Path):
+    assert single_threaded(), "the test process runs threads: forking would be refused"
+    fds = len(os.listdir("/proc/self/fd"))
+    results = []
+    for jobs in (1, 2):
+        files = Spool()
+        with Beside(write_artifacts, jobs) as beside:
+            assert beside.forked == (jobs == 2)
+            beside.result(files)
+        results.append(dict(files))
+        del files
+    assert results[0] == results[1] == ARTIFACTS
+    assert list(own_tmp.iterdir()) == []  # unnamed temporary files only
+    assert len(os.listdir("/proc/self/fd")) == fds  # the adopted files were closed with the spool
+
+
+def test_a_curation_error_in_the_child_comes_back_as_itself():
+    problem = Problem("data/claims/x.yaml", "c-1", "quote", "not in the review")
+
+    def job(files: MutableMapping[str, bytes]) -> None:
+        files["half.nt"] = b"made before the error\n"
+        raise CurationError([problem])
+
+    files = Spool()
+    with Beside(job, 2) as beside, pytest.raises(CurationError) as err:
+        beside.result(files)
+    assert err.value.problems == [problem] and err.value.exit_code == 2
+    assert len(files) == 0
+
+
+def test_an_unexpected_error_in_the_child_is_named_not_traced():
+    def job(files: MutableMapping[str, bytes]) -> None:
+        raise ValueError("no such term")
+
+    with Beside(job, 2) as beside, pytest.raises(WorkerFailed) as err:
+        beside.result(Spool())
+    assert "ValueError: no such term" in err.value.message() and "Traceback" not in err.value.message()
+    assert err.value.exit_code == 1
+
+
+def test_a_killed_child_is_reported():
+    def job(files: MutableMapping[str, bytes]) -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    with Beside(job, 2) as beside, pytest.raises(WorkerFailed, match="killed by signal SIGKILL"):
+        beside.result(Spool())
+
+
+def test_leaving_early_kills_and_reaps_the_child(own_tmp: Path):
+    """What happens when validation fails or the parent is interrupted while the child still writes."""
+
+    def job(files: MutableMapping[str, bytes]) -> None:
+        files["big.nt"] = b"x" * 1_000_000
+        time.sleep(60)
+
+    with pytest.raises(KeyboardInterrupt), Beside(job, 2) as beside:
+        pid = beside._pid
+        assert pid > 0 and not _gone(pid)
+        raise KeyboardInterrupt
+    assert _gone(pid)
+    assert list(own_tmp.iterdir()) == []
+
+
+def test_serial_where_the_process_runs_threads():
+    """A process with another thread may not fork (a lock that thread holds would never be released in the child)."""
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        files = Spool()
+        with Beside(write_artifacts, 2) as beside:
+            assert not beside.forked
+            beside.result(files)
+        assert dict(files) == ARTIFACTS
+    finally:
+        stop.set()
+        thread.join()
+
+
+PARENT_KILLED = """
+import os, signal, sys, time
+from mscsle.release.spool import Spool
+from mscsle.release.workers import Beside
+
+def job(files):
+    time.sleep(60)
+
+with Beside(job, 2) as beside:
+    print(beside._pid, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_the_child_dies_with_a_killed_parent():
+    parent = subprocess.run([sys.executable, "-c", PARENT_KILLED], capture_output=True, text=True, check=False)
+    assert parent.returncode == -signal.SIGKILL
+    child = int(parent.stdout)
+    for _ in range(500):
+        try:
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            break  # gone
+        if state in ("Z", "X"):
+            break  # dead, waiting for the system to reap it
+        time.sleep(0.01)
+    else:
+        pytest.fail(f"the child {child} outlived its killed parent")
