@@ -19,11 +19,33 @@ from mscsle.release.spool import Spool
 from mscsle.release.workers import Beside, WorkerFailed, single_threaded
 
 ARTIFACTS = {"a.ttl": b"@prefix x: <http://e/> .\n" * 1000, "kgx/nodes.tsv": b"id\tname\n", "empty.txt": b""}
+PROBLEM = Problem("data/claims/x.yaml", "c-1", "quote", "not in the review")
 
 
-def write_artifacts(files: MutableMapping[str, bytes]) -> None:
+# the jobs travel to the child pickled, by name: module-level functions
+def write_artifacts(extra: bytes, files: MutableMapping[str, bytes]) -> dict[str, int]:
     for name, data in ARTIFACTS.items():
         files[name] = data
+    files["extra"] = extra
+    return {"written": len(files)}
+
+
+def fail_with_curation_error(files: MutableMapping[str, bytes]) -> None:
+    files["half.nt"] = b"made before the error\n"
+    raise CurationError([PROBLEM])
+
+
+def fail_unexpectedly(files: MutableMapping[str, bytes]) -> None:
+    raise ValueError("no such term")
+
+
+def kill_itself(files: MutableMapping[str, bytes]) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def write_and_wait(files: MutableMapping[str, bytes]) -> None:
+    files["big.nt"] = b"x" * 1_000_000
+    time.sleep(60)
 
 
 def _gone(pid: int) -> bool:
@@ -46,67 +68,60 @@ def own_tmp(tmp_path: Path) -> Iterator[Path]:
         tempfile.tempdir = before
 
 
-def test_forked_job_gives_the_same_artifacts_as_in_process(own_tmp: Path):
+def test_forked_job_gives_the_same_artifacts_and_result_as_in_process(own_tmp: Path):
     assert single_threaded(), "the test process runs threads: forking would be refused"
     fds = len(os.listdir("/proc/self/fd"))
+    extra = bytes(range(256)) * 4000  # an argument of a megabyte travels too
     results = []
     for jobs in (1, 2):
         files = Spool()
-        with Beside(write_artifacts, jobs) as beside:
+        with Beside(jobs) as beside:
             assert beside.forked == (jobs == 2)
-            beside.result(files)
-        results.append(dict(files))
+            beside.start(write_artifacts, extra)
+            returned = beside.result(files)
+        results.append((dict(files), returned))
         del files
-    assert results[0] == results[1] == ARTIFACTS
+    assert results[0] == results[1] == ({**ARTIFACTS, "extra": extra}, {"written": 4})
     assert list(own_tmp.iterdir()) == []  # unnamed temporary files only
     assert len(os.listdir("/proc/self/fd")) == fds  # the adopted files were closed with the spool
 
 
 def test_a_curation_error_in_the_child_comes_back_as_itself():
-    problem = Problem("data/claims/x.yaml", "c-1", "quote", "not in the review")
-
-    def job(files: MutableMapping[str, bytes]) -> None:
-        files["half.nt"] = b"made before the error\n"
-        raise CurationError([problem])
-
     files = Spool()
-    with Beside(job, 2) as beside, pytest.raises(CurationError) as err:
+    with Beside(2) as beside, pytest.raises(CurationError) as err:
+        beside.start(fail_with_curation_error)
         beside.result(files)
-    assert err.value.problems == [problem] and err.value.exit_code == 2
+    assert err.value.problems == [PROBLEM] and err.value.exit_code == 2
     assert len(files) == 0
 
 
 def test_an_unexpected_error_in_the_child_is_named_not_traced():
-    def job(files: MutableMapping[str, bytes]) -> None:
-        raise ValueError("no such term")
-
-    with Beside(job, 2) as beside, pytest.raises(WorkerFailed) as err:
+    with Beside(2) as beside, pytest.raises(WorkerFailed) as err:
+        beside.start(fail_unexpectedly)
         beside.result(Spool())
     assert "ValueError: no such term" in err.value.message() and "Traceback" not in err.value.message()
     assert err.value.exit_code == 1
 
 
 def test_a_killed_child_is_reported():
-    def job(files: MutableMapping[str, bytes]) -> None:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-    with Beside(job, 2) as beside, pytest.raises(WorkerFailed, match="killed by signal SIGKILL"):
+    with Beside(2) as beside, pytest.raises(WorkerFailed, match="killed by signal SIGKILL"):
+        beside.start(kill_itself)
         beside.result(Spool())
 
 
 def test_leaving_early_kills_and_reaps_the_child(own_tmp: Path):
-    """What happens when validation fails or the parent is interrupted while the child still writes."""
-
-    def job(files: MutableMapping[str, bytes]) -> None:
-        files["big.nt"] = b"x" * 1_000_000
-        time.sleep(60)
-
-    with pytest.raises(KeyboardInterrupt), Beside(job, 2) as beside:
+    """What happens when the parent fails (bad records, a QC error) or is interrupted while the child works."""
+    with pytest.raises(KeyboardInterrupt), Beside(2) as beside:
         pid = beside._pid
+        beside.start(write_and_wait)
         assert pid > 0 and not _gone(pid)
         raise KeyboardInterrupt
     assert _gone(pid)
     assert list(own_tmp.iterdir()) == []
+    with pytest.raises(CurationError), Beside(2) as beside:  # before any job was given
+        pid = beside._pid
+        raise CurationError([PROBLEM])
+    assert _gone(pid)
 
 
 def test_serial_where_the_process_runs_threads():
@@ -118,24 +133,25 @@ def test_serial_where_the_process_runs_threads():
     thread.start()
     try:
         files = Spool()
-        with Beside(write_artifacts, 2) as beside:
+        with Beside(2) as beside:
             assert not beside.forked
-            beside.result(files)
-        assert dict(files) == ARTIFACTS
+            beside.start(write_artifacts, b"")
+            assert beside.result(files) == {"written": 4}
+        assert dict(files) == {**ARTIFACTS, "extra": b""}
     finally:
         stop.set()
         thread.join()
 
 
 PARENT_KILLED = """
-import os, signal, sys, time
-from mscsle.release.spool import Spool
+import os, signal, time
 from mscsle.release.workers import Beside
 
 def job(files):
     time.sleep(60)
 
-with Beside(job, 2) as beside:
+with Beside(2) as beside:
+    beside.start(job)
     print(beside._pid, flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
 """

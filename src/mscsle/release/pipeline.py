@@ -6,7 +6,7 @@ import ctypes
 import ctypes.util
 from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cached_property
 from itertools import chain
 from pathlib import Path
 
@@ -245,44 +245,53 @@ def quad_writers(merged: BuiltGraph, release: str, files: MutableMapping[str, by
     files.update(interop_files(QuadGraph(nt, triples), release))  # nanopublications and KGX, read by subject
 
 
+def validated_writers(merged: BuiltGraph, shapes: Path, release: str, files: MutableMapping[str, bytes]) -> Report:
+    """SHACL's report on the merged graph; if it conforms, also the report's file and the artifacts of
+    `quad_writers`, made after SHACL's engine gave back its memory."""
+    report = validate(merged.nt, load_shapes(shapes))
+    give_back_memory()  # what SHACL's engine held
+    if report.conforms:
+        files["shacl-report.ttl"] = serialize.turtle(serialize.canonical(report.graph))
+        quad_writers(merged, release, files)
+    return report
+
+
 @paused_gc()
 def assemble(project: Project, source: ReviewText | None, jobs: int | None = None) -> Built:
     """Everything the build writes (each artifact in a temporary file once made); raises CurationError or
-    ValidationFailed. With `jobs` 2 (the default where the system can fork, on two cores or more) the writers
-    of `quad_writers` run in a second process while this one validates and writes the rest (release/workers.py);
-    with 1 everything runs here, one step after the other. The artifacts are the same bytes either way."""
-    ontology = read_ontology(project)
-    vocab = read_vocab(ontology)
-    if problems := relation_problems(ontology, vocab):
-        raise CurationError(problems)
-    records = load(project.root, project.entities, project.claims_dir, vocab, source)
-    mapping_set = load_mappings(project, ontology, records)
-    release = project.settings()["release"]
-    terms = read_terms(project, records, mapping_set)
-    merged, side = make_graph(ontology, records, vocab, mapping_set, release, terms)
-    store = qc_store(merged)
-    merged = with_memberships(merged, side, store)  # side: the ontology with its imports and mapped relations
-    qc = _quality_checks(store, project)  # run first so that the store is gone before SHACL's own copy is made
-    del store  # and before the second process is forked, which would otherwise keep its memory alive
-    give_back_memory()
-    with Beside(partial(quad_writers, merged, release), default_jobs() if jobs is None else jobs) as beside:
-        report = validate(merged.nt, load_shapes(project.shapes_dir))
-        give_back_memory()  # what SHACL's engine held
-        if not report.conforms:
-            raise ValidationFailed(report)  # SHACL's verdict comes first, as if the QC had not run yet
-        if isinstance(qc, CurationError):
-            raise qc
-        if counts(qc)["ERROR"]:
-            raise QCFailed(qc)
+    ValidationFailed. With `jobs` 2 (the default where the system can fork, on two cores or more) SHACL and the
+    writers of `validated_writers` run in a second process while this one runs the QC queries and writes the rest
+    (release/workers.py); with 1 everything runs here, one step after the other. The same bytes either way."""
+    with Beside(default_jobs() if jobs is None else jobs) as beside:  # forked now, before anything is read
+        ontology = read_ontology(project)
+        vocab = read_vocab(ontology)
+        if problems := relation_problems(ontology, vocab):
+            raise CurationError(problems)
+        records = load(project.root, project.entities, project.claims_dir, vocab, source)
+        mapping_set = load_mappings(project, ontology, records)
+        release = project.settings()["release"]
+        terms = read_terms(project, records, mapping_set)
+        merged, side = make_graph(ontology, records, vocab, mapping_set, release, terms)
+        store = qc_store(merged)
+        merged = with_memberships(merged, side, store)  # side: the ontology with its imports and mapped relations
+        beside.start(validated_writers, merged, project.shapes_dir, release)
+        qc = _quality_checks(store, project)
+        del store  # serially: gone before SHACL's own copy of the graph is made
+        give_back_memory()
         files = Spool()  # each artifact leaves memory as soon as it is made
         files["mscsle.nt"] = merged.nt
         files["mscsle.nq"] = serialize.nquads(merged.lines())
         files.update(opt_in_files(records, terms))
         files["context.jsonld"] = serialize.context_file()
         files["claims.tsv"] = claims_tsv(records, ontology, terms, vocab.sections)
-        files["shacl-report.ttl"] = serialize.turtle(serialize.canonical(report.graph))
         files["mscsle.sssom.tsv"] = sssom_tsv(mapping_set, side, release, terms.iris)
-        beside.result(files)  # serially: made now that the store and the writers above are done with their memory
+        report = beside.result(files)
+    if not report.conforms:
+        raise ValidationFailed(report)  # SHACL's verdict comes first, as if the QC had not run yet
+    if isinstance(qc, CurationError):
+        raise qc
+    if counts(qc)["ERROR"]:
+        raise QCFailed(qc)
     return Built(records, merged, report, files)
 
 

@@ -1,17 +1,19 @@
-"""The build's second process: one job run in a forked child beside the parent's own work, its artifacts handed back
-as open temporary files.
+"""The build's second process: forked at the start of the build, it later runs one job beside the parent's own work
+and hands its artifacts back as open temporary files.
 
-The job writes its artifacts into a `Spool` (unnamed temporary files) of its own; when it is done, the child sends
-the files' descriptors to the parent over a Unix socket (SCM_RIGHTS), so hundreds of megabytes never cross a pipe
-and no file has a name that could be left behind: the files vanish with the last process that holds them, however
-the build ends. An error in the child comes back as the same `MscsleError`, or as `WorkerFailed` naming it (never a
-traceback); the child is killed and reaped if the parent fails or is interrupted, and dies with the parent
-(PR_SET_PDEATHSIG) if the parent is killed.
+The child is forked before the build has read anything, so it shares little with the parent: a child forked after the
+records and the graph were made would copy most of their memory pages as both processes allocate into them (at 100k
+claims: 4.1 GB summed PSS instead of 3.2 GB serially). The job and its arguments reach it pickled in a temporary
+file; the job writes its artifacts into a `Spool` (unnamed temporary files) of its own; the child sends the files'
+descriptors, and its pickled result, back over a Unix socket (SCM_RIGHTS), so hundreds of megabytes never cross a
+pipe and no file has a name that could be left behind. An error in the child comes back as the same `MscsleError`,
+or as `WorkerFailed` naming it (never a traceback); the child is killed and reaped if the parent fails or is
+interrupted, and dies with the parent (PR_SET_PDEATHSIG) if the parent is killed.
 
 Forking is safe only in a process whose other threads cannot hold a lock the child would need (malloc's, a Rust
-mutex): pyoxigraph's bulk loading and the SHACL engine start threads, but join them before they return. So the job
-is forked only when the process has one thread (counted in /proc/self/task, not guessed) and the system can fork;
-otherwise, and with `jobs=1`, the job runs in the parent when its result is asked for, which gives the same files.
+mutex). The child is forked before pyoxigraph's store or the SHACL engine (which start threads) are used, and only
+when the process runs one thread (counted in /proc/self/task, not guessed) and the system can fork; otherwise, and
+with `jobs=1`, the job runs in the parent when its result is asked for, which gives the same files.
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ import os
 import pickle
 import signal
 import socket
-from collections.abc import Callable, MutableMapping
+import tempfile
+from collections.abc import Callable
+from typing import IO, Any
 
 from mscsle.errors import MscsleError
 from mscsle.release.spool import Spool
-
-Job = Callable[[MutableMapping[str, bytes]], None]  # writes its artifacts (name -> bytes) into the mapping given
 
 MAX_FILES = 250  # descriptors in one message (the kernel's SCM_MAX_FD is 253)
 MAX_MESSAGE = 1 << 20  # bytes of the child's one message: the artifacts' names, or its error
@@ -55,40 +57,57 @@ def default_jobs() -> int:
     return 2 if hasattr(os, "fork") and cores >= 2 else 1
 
 
+def _pickled(value: object) -> IO[bytes]:
+    """`value` pickled into an unnamed temporary file (open, at its start)."""
+    fh = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the receiver)
+    pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    fh.flush()
+    fh.seek(0)
+    return fh
+
+
 class Beside:
-    """`job` run beside the caller (in a forked child if `jobs` > 1 and forking is safe), until `result()`.
+    """A second process, forked now if `jobs` > 1 and forking is safe, that runs one job (`start`) beside the
+    caller until `result()`; serially, the job runs in `result()`.
 
     Use as a context manager: leaving it before `result()` (an error, a failed validation) kills the child."""
 
-    def __init__(self, job: Job, jobs: int):
-        self._job = job
+    def __init__(self, jobs: int):
         self._pid = 0
         self._sock: socket.socket | None = None
+        self._job: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
         if jobs > 1 and hasattr(os, "fork") and single_threaded():
-            self._fork()
+            parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            parent_pid = os.getpid()
+            pid = os.fork()
+            if pid == 0:  # the child: never returns into the caller's code
+                parent.close()
+                _serve(child, parent_pid)
+            child.close()
+            self._pid, self._sock = pid, parent
 
     @property
     def forked(self) -> bool:
         return self._pid > 0
 
-    def _fork(self) -> None:
-        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        parent_pid = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns into the caller's code
-            parent.close()
-            _run_child(self._job, child, parent_pid)
-        child.close()
-        self._pid, self._sock = pid, parent
-
-    def result(self, into: Spool) -> None:
-        """Wait for the job and put its artifacts into `into` (the child's files as they are, not copied)."""
-        if not self.forked:
-            self._job(into)
+    def start(self, job: Callable[..., Any], *args: Any) -> None:
+        """Run `job(*args, files)` in the child (`job` a module-level function: it travels pickled, by name, with
+        its arguments); it writes its artifacts into the `Spool` `files` and may return a (picklable) result."""
+        if self._sock is None:
+            self._job = (job, args)
             return
-        assert self._sock is not None
+        with _pickled((job, args)) as fh:
+            socket.send_fds(self._sock, [b"job"], [fh.fileno()])
+
+    def result(self, into: Spool) -> Any:
+        """Wait for the job, put its artifacts into `into` (the child's files as they are, not copied) and return
+        what the job returned."""
+        if self._sock is None:
+            assert self._job is not None, "start() a job first"
+            job, args = self._job
+            return job(*args, into)
         try:
-            data, fds, flags, _ = socket.recv_fds(self._sock, MAX_MESSAGE, MAX_FILES)
+            data, fds, flags, _ = socket.recv_fds(self._sock, MAX_MESSAGE, MAX_FILES + 1)
         except BaseException:
             self.close()
             raise
@@ -98,11 +117,15 @@ class Beside:
             message = json.loads(data) if data else None
             if message is None or "error" in message:
                 raise self._failure(message, status)
-            if flags & (socket.MSG_CTRUNC | socket.MSG_TRUNC) or len(handles) != len(message["names"]):
+            if flags & (socket.MSG_CTRUNC | socket.MSG_TRUNC) or len(handles) != len(message["names"]) + 1:
                 raise WorkerFailed("the build's second process sent its artifacts incompletely; nothing was written")
-            for name, fh in zip(message["names"], handles, strict=True):
+            *artifacts, returned = handles
+            with returned:
+                value = pickle.load(returned)  # noqa: S301 (our own child's result)
+            for name, fh in zip(message["names"], artifacts, strict=True):
                 into.adopt(name, fh)
             handles = []
+            return value
         finally:
             for fh in handles:
                 fh.close()
@@ -152,22 +175,31 @@ def _die_with(parent_pid: int) -> None:
         os._exit(1)
 
 
-def _run_child(job: Job, sock: socket.socket, parent_pid: int) -> None:
-    """Run the job and send its files, or its error, in one message; then exit without running the parent's
-    clean-up (os._exit: no atexit, no finalizers, no flushing of buffers the parent owns)."""
+def _serve(sock: socket.socket, parent_pid: int) -> None:
+    """The child: wait for the job, run it and send its files and result, or its error, in one message; then exit
+    without running the parent's clean-up (os._exit: no atexit, no finalizers, no flushing of the parent's buffers).
+    A parent that ends without a job (a build that failed early) closes the socket, and the child exits."""
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches the whole group: the parent reports it
         _die_with(parent_pid)
+        _, fds, _, _ = socket.recv_fds(sock, 16, 1)
+        if not fds:
+            code = 0
+            return
+        with os.fdopen(fds[0], "rb") as fh:
+            job, args = pickle.load(fh)  # noqa: S301 (from our own parent)
         files = Spool()
-        job(files)
+        returned = job(*args, files)
         handles = files.handles()
         if len(handles) > MAX_FILES:
             raise WorkerFailed(f"{len(handles)} artifacts are more than one message carries ({MAX_FILES})")
         names = list(handles)
-        for fh in handles.values():
-            fh.flush()  # what Python still buffers; os._exit below would drop it
-        socket.send_fds(sock, [json.dumps({"names": names}).encode()], [handles[n].fileno() for n in names])
+        for handle in handles.values():
+            handle.flush()  # what Python still buffers; os._exit below would drop it
+        with _pickled(returned) as result:
+            fds = [*(handles[n].fileno() for n in names), result.fileno()]
+            socket.send_fds(sock, [json.dumps({"names": names}).encode()], fds)
         code = 0
     except BaseException as e:  # noqa: BLE001 (every error goes to the parent, which reports it)
         with contextlib.suppress(BaseException):
