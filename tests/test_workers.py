@@ -171,3 +171,11 @@ def test_the_child_dies_with_a_killed_parent():
         time.sleep(0.01)
     else:
         pytest.fail(f"the child {child} outlived its killed parent")
+
+
+def test_a_child_gone_before_its_job_is_reported():
+    with Beside(2) as beside, pytest.raises(WorkerFailed, match="killed by signal SIGTERM"):
+        os.kill(beside._pid, signal.SIGTERM)
+        time.sleep(0.2)  # gone (not yet reaped) before the job is sent
+        beside.start(write_artifacts, b"")
+        beside.result(Spool())

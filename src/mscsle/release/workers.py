@@ -96,7 +96,7 @@ class Beside:
         if self._sock is None:
             self._job = (job, args)
             return
-        with _pickled((job, args)) as fh:
+        with _pickled((job, args)) as fh, contextlib.suppress(OSError):  # a child gone is reported by result()
             socket.send_fds(self._sock, [b"job"], [fh.fileno()])
 
     def result(self, into: Spool) -> Any:
