@@ -263,29 +263,34 @@ def assemble(project: Project, source: ReviewText | None, jobs: int | None = Non
     writers of `validated_writers` run in a second process while this one runs the QC queries and writes the rest
     (release/workers.py); with 1 everything runs here, one step after the other. The same bytes either way."""
     with Beside(default_jobs() if jobs is None else jobs) as beside:  # forked now, before anything is read
-        ontology = read_ontology(project)
-        vocab = read_vocab(ontology)
-        if problems := relation_problems(ontology, vocab):
-            raise CurationError(problems)
-        records = load(project.root, project.entities, project.claims_dir, vocab, source)
-        mapping_set = load_mappings(project, ontology, records)
-        release = project.settings()["release"]
-        terms = read_terms(project, records, mapping_set)
-        merged, side = make_graph(ontology, records, vocab, mapping_set, release, terms)
-        store = qc_store(merged)
-        merged = with_memberships(merged, side, store)  # side: the ontology with its imports and mapped relations
-        beside.start(validated_writers, merged, project.shapes_dir, release)
-        qc = _quality_checks(store, project)
-        del store  # serially: gone before SHACL's own copy of the graph is made
-        give_back_memory()
-        files = Spool()  # each artifact leaves memory as soon as it is made
-        files["mscsle.nt"] = merged.nt
-        files["mscsle.nq"] = serialize.nquads(merged.lines())
-        files.update(opt_in_files(records, terms))
-        files["context.jsonld"] = serialize.context_file()
-        files["claims.tsv"] = claims_tsv(records, ontology, terms, vocab.sections)
-        files["mscsle.sssom.tsv"] = sssom_tsv(mapping_set, side, release, terms.iris)
-        report = beside.result(files)
+        return _assemble(project, source, beside)
+
+
+def _assemble(project: Project, source: ReviewText | None, beside: Beside) -> Built:
+    """`assemble`'s steps, with the second process (or its serial stand-in) that runs `validated_writers`."""
+    ontology = read_ontology(project)
+    vocab = read_vocab(ontology)
+    if problems := relation_problems(ontology, vocab):
+        raise CurationError(problems)
+    records = load(project.root, project.entities, project.claims_dir, vocab, source)
+    mapping_set = load_mappings(project, ontology, records)
+    release = project.settings()["release"]
+    terms = read_terms(project, records, mapping_set)
+    merged, side = make_graph(ontology, records, vocab, mapping_set, release, terms)
+    store = qc_store(merged)
+    merged = with_memberships(merged, side, store)  # side: the ontology with its imports and mapped relations
+    beside.start(validated_writers, merged, project.shapes_dir, release)
+    qc = _quality_checks(store, project)
+    del store  # serially: gone before SHACL's own copy of the graph is made
+    give_back_memory()
+    files = Spool()  # each artifact leaves memory as soon as it is made
+    files["mscsle.nt"] = merged.nt
+    files["mscsle.nq"] = serialize.nquads(merged.lines())
+    files.update(opt_in_files(records, terms))
+    files["context.jsonld"] = serialize.context_file()
+    files["claims.tsv"] = claims_tsv(records, ontology, terms, vocab.sections)
+    files["mscsle.sssom.tsv"] = sssom_tsv(mapping_set, side, release, terms.iris)
+    report = beside.result(files)
     if not report.conforms:
         raise ValidationFailed(report)  # SHACL's verdict comes first, as if the QC had not run yet
     if isinstance(qc, CurationError):
