@@ -19,6 +19,7 @@ from mscsle.release.pipeline import ValidationFailed, build
 from mscsle.release.workers import Beside
 
 from .conftest import REVIEW_TEXT, ROOT
+from .test_workers import wait_alone
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
@@ -37,6 +38,7 @@ class Watched(Beside):
 
 @pytest.fixture
 def watched(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    wait_alone()
     Watched.forks = []
     monkeypatch.setattr(pipeline, "Beside", Watched)
     return Watched.forks

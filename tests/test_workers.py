@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
@@ -48,6 +49,21 @@ def write_and_wait(files: MutableMapping[str, bytes]) -> None:
     time.sleep(60)
 
 
+def wait_alone() -> None:
+    """Wait until this process runs one thread (another test's thread may take a moment to end, e.g. rich's
+    spinner), since the second process is forked only then; fail, naming the threads, if it does not."""
+    for _ in range(500):
+        if single_threaded():
+            return
+        time.sleep(0.02)
+    pytest.fail(f"threads still running, so no fork: {os.listdir('/proc/self/task')} {threading.enumerate()}")
+
+
+@pytest.fixture(autouse=True)
+def alone() -> None:
+    wait_alone()
+
+
 def _gone(pid: int) -> bool:
     """The process no longer exists (reaped); a zombie still answers kill(pid, 0)."""
     try:
@@ -69,7 +85,6 @@ def own_tmp(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_forked_job_gives_the_same_artifacts_and_result_as_in_process(own_tmp: Path):
-    assert single_threaded(), "the test process runs threads: forking would be refused"
     fds = len(os.listdir("/proc/self/fd"))
     extra = bytes(range(256)) * 4000  # an argument of a megabyte travels too
     results = []
@@ -126,8 +141,6 @@ def test_leaving_early_kills_and_reaps_the_child(own_tmp: Path):
 
 def test_serial_where_the_process_runs_threads():
     """A process with another thread may not fork (a lock that thread holds would never be released in the child)."""
-    import threading
-
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
