@@ -51,7 +51,13 @@ def write_and_wait(files: MutableMapping[str, bytes]) -> None:
 
 def wait_alone() -> None:
     """Wait until this process runs one thread (another test's thread may take a moment to end, e.g. rich's
-    spinner), since the second process is forked only then; fail, naming the threads, if it does not."""
+    spinner), since the second process is forked only then; fail, naming the threads, if it does not. tqdm's
+    monitor thread, which a library used by another test starts and never ends, is stopped first."""
+    tqdm = sys.modules.get("tqdm")
+    if tqdm is not None and tqdm.tqdm.monitor is not None:
+        tqdm.tqdm.monitor_interval = 0  # no new monitor for later bars
+        tqdm.tqdm.monitor.exit()
+        tqdm.tqdm.monitor = None
     for _ in range(500):
         if single_threaded():
             return
