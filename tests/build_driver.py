@@ -2,7 +2,7 @@
 
 The package has no test hooks; this script wraps its functions before calling the CLI.
 Environment:
-  MSCSLE_TEST_KILL_AT  where the process kills itself with SIGKILL:
+  MSCSLE_TEST_KILL_AT  where the build's process is killed (SIGKILL; its second process dies with it):
       assemble         while validating the graph (before anything is staged)
       write:N          after N files were written into the staging folder
       swap             just before the staging folder and the output folder swap places
@@ -27,9 +27,11 @@ from mscsle.cli import main
 from mscsle.release import pipeline as build_module
 from mscsle.release import publish as atomic
 
+BUILD_PID = os.getpid()  # the build's process (SHACL runs in its second process: release/workers.py)
+
 
 def die() -> None:
-    os.kill(os.getpid(), signal.SIGKILL)
+    os.kill(BUILD_PID, signal.SIGKILL)
 
 
 def inject(point: str, slow: float, log: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,10 @@ import yaml
 from mscsle.curation.review_text import ReviewText
 from mscsle.project import Project
 from mscsle.release.pipeline import Built, assemble, build, project_entity_iris
+
+# numpy (imported by sssom/pandas in some tests) would otherwise start OpenBLAS's thread for good, and the build
+# forks its second process only in a one-thread process (release/workers.py): later builds here would run serially
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

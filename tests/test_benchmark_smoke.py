@@ -17,7 +17,7 @@ from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench import FAST_STAGES, NAIVE_STAGES, TARGETS, all_queries, naive_total  # noqa: E402
+from bench import FAST_STAGES, NAIVE_STAGES, TARGETS, all_queries, naive_total, process_tree, run_child, tree_pss_kb  # noqa: E402
 from synthetic import entity_count, write_project  # noqa: E402
 
 
@@ -92,3 +92,40 @@ def test_synthetic_records_follow_the_curated_format(tmp_path: Path):
     assert any(c.references for c in claims) and any(not c.references for c in claims)
     assert any(c.evidence_level for c in claims) and any(c.cell_context for c in claims)
     assert all(c.hedge for c in claims if c.certainty == "hedged")
+
+
+TREE = """
+import os, time
+child = os.fork()
+if child == 0:
+    grandchild = os.fork()
+    if grandchild == 0:
+        block = b"x" * (200 << 20)  # written, so resident: 200 MB in the grandchild alone
+        time.sleep(1.0)
+        os._exit(0)
+    os.waitpid(grandchild, 0)
+    os._exit(0)
+os.waitpid(child, 0)
+"""
+
+
+def test_build_process_memory_counts_every_forked_process():
+    """The whole-process peak is the summed PSS of the process and its descendants: a grandchild's 200 MB count,
+    though the process measured itself holds a few MB (wait4's peak RSS would say so)."""
+    run = run_child([sys.executable, "-c", TREE])
+    assert run["exit"] == 0
+    assert 200 <= run["rss_mb"] < 400, run
+
+
+def test_process_tree_lists_descendants():
+    proc = subprocess.Popen([sys.executable, "-c", TREE])
+    try:
+        for _ in range(500):  # until the grandchild holds its block
+            tree = process_tree(proc.pid)
+            if len(tree) == 3 and tree_pss_kb(tree[2]) >= 200 << 10:
+                break
+            subprocess.run(["sleep", "0.01"], check=True)
+        assert tree[0] == proc.pid and len(set(tree)) == 3
+        assert tree_pss_kb(proc.pid) > tree_pss_kb(tree[1]) > tree_pss_kb(tree[2]) >= 200 << 10
+    finally:
+        proc.wait()

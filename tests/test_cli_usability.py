@@ -78,6 +78,27 @@ def test_slow_commands_show_their_step_on_a_terminal(monkeypatch, capsys):
     assert "writing the documentation site: drawing the network pictures" in capsys.readouterr().err
 
 
+def test_the_build_spinner_runs_no_thread(monkeypatch, capsys):
+    """`mscsle build` forks a second process, which it may do only without other threads (release/workers.py):
+    its spinner, not animated, is drawn without rich's refresh thread, yet still shows on a terminal."""
+    import os
+
+    from mscsle.cli import _working
+
+    before = set(os.listdir("/proc/self/task"))
+
+    def started() -> set[str]:
+        return set(os.listdir("/proc/self/task")) - before
+
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TTY_INTERACTIVE", "1")
+    with _working("building dist/", animate=False):
+        assert started() == set()
+    assert "building dist/" in capsys.readouterr().err
+    with _working("building dist/"):
+        assert len(started()) == 1  # the animated one has its thread
+
+
 def test_docs_reports_each_step(mini, tmp_path: Path):
     from mscsle.release.pipeline import build
     from mscsle.site import build_site

@@ -60,12 +60,20 @@ def _source_text(project: Project, given: Path | None) -> Path | None:
 
 
 @contextmanager
-def _working(message: str) -> Iterator[Callable[[str], None]]:
-    """A spinner with the step under way on stderr (shown only on a terminal); yields a function to name the next step."""
+def _working(message: str, animate: bool = True) -> Iterator[Callable[[str], None]]:
+    """A spinner with the step under way on stderr (shown only on a terminal); yields a function to name the next step.
+    Not animated, it is drawn on each step only, without the thread that animates it: the build forks a second
+    process, which may not inherit other threads (release/workers.py)."""
     from rich.console import Console
+    from rich.live import Live
+    from rich.spinner import Spinner
 
-    with Console(stderr=True).status(message) as status:
-        yield lambda step: status.update(f"{message}: {step}")
+    def spinner(text: str) -> Spinner:
+        return Spinner("dots", text=text, style="status.spinner")
+
+    console = Console(stderr=True)
+    with Live(spinner(message), console=console, transient=True, auto_refresh=animate) as live:
+        yield lambda step: live.update(spinner(f"{message}: {step}"), refresh=True)
 
 
 def _previous_build(target: Path) -> list[str]:
@@ -153,8 +161,15 @@ def main(ctx: click.Context, root: Path | None) -> None:
     default=None,
     help="The review's text: every quote is verified against it (default: data/review/review.txt).",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 2),
+    default=None,
+    help="Processes the build uses: 1 (one step after the other) or 2 (default where the system can fork and "
+    "has two cores); the artifacts are the same bytes either way.",
+)
 @click.pass_context
-def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) -> None:
+def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None, jobs: int | None) -> None:
     """Build all artifacts into dist/, validated against shapes/."""
     from mscsle.release.pipeline import build
 
@@ -162,8 +177,8 @@ def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None) ->
     source_text = _source_text(project, source_text)
     target = out or project.dist
     before = _previous_build(target)
-    with _working("building dist/"):
-        built = build(project, out, source_text)
+    with _working("building dist/", animate=False):
+        built = build(project, out, source_text, jobs)
     checked = f"quotes verified against {source_text}" if source_text else "quotes NOT verified (no --source-text)"
     click.echo(
         f"built {len(built.records.claims)} claims, {len(built.records.entities)} entities, "

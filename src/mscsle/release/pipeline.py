@@ -42,6 +42,7 @@ from mscsle.release.references import read_bibliography, unlisted_references
 from mscsle.release.spool import Spool
 from mscsle.release.sssom_tsv import sssom_tsv
 from mscsle.release.term_iris import entity_iris, relation_problems, source_labels
+from mscsle.release.workers import Beside, default_jobs
 
 _READ = frozenset({str(RDFS.label), str(RDF.type)})  # plain strings: hashed in C, not by rdflib's __hash__
 CLAIMS_COLUMNS = TABLE_COLUMNS  # from the claim model; queries/export/claims-table.rq selects the single-valued ones
@@ -231,10 +232,30 @@ def read_terms(project: Project, records: Records, mapping_set: MappingSet) -> T
     return Terms(entity_iris(records, mapping_set), source_labels(mapping_set), bibliography, ancestry)
 
 
+def validated_writers(merged: BuiltGraph, shapes: Path, files: Spool) -> Report:
+    """SHACL's report on the merged graph; if it conforms, also the report's file and the RDF files (`rdf_files`),
+    written after SHACL's engine gave back its memory."""
+    report = validate(merged.nt, load_shapes(shapes))
+    give_back_memory()  # what SHACL's engine held
+    if report.conforms:
+        files["shacl-report.ttl"] = serialize.turtle(serialize.canonical(report.graph))
+        rdf_files(merged, files)
+    return report
+
+
 @paused_gc()
-def assemble(project: Project, source: ReviewText | None) -> Built:
+def assemble(project: Project, source: ReviewText | None, jobs: int | None = None) -> Built:
     """Everything the build writes (each artifact in a temporary file once made); raises CurationError or
-    ValidationFailed."""
+    ValidationFailed. With `jobs` 2 (the default where the system can fork, on two cores or more) SHACL and the RDF
+    files (`validated_writers`) are made in a second process while this one runs the QC queries and writes the rest,
+    nanopublications and KGX included (release/workers.py); with 1 everything runs here, one step after the other.
+    The same bytes either way."""
+    with Beside(default_jobs() if jobs is None else jobs) as beside:  # forked now, before anything is read
+        return _assemble(project, source, beside)
+
+
+def _assemble(project: Project, source: ReviewText | None, beside: Beside) -> Built:
+    """`assemble`'s steps, with the second process (or its serial stand-in) that runs `validated_writers`."""
     ontology = read_ontology(project)
     vocab = read_vocab(ontology)
     if problems := relation_problems(ontology, vocab):
@@ -246,29 +267,26 @@ def assemble(project: Project, source: ReviewText | None) -> Built:
     merged, side = make_graph(ontology, records, vocab, mapping_set, release, terms)
     store = qc_store(merged)
     merged = with_memberships(merged, side, store)  # side: the ontology with its imports and mapped relations
-    qc = _quality_checks(store, project)  # run first so that the store is gone before SHACL's own copy is made
-    del store
+    beside.start(validated_writers, merged, project.shapes_dir)
+    qc = _quality_checks(store, project)
+    del store  # serially: gone before SHACL's own copy of the graph is made
     give_back_memory()
-    report = validate(merged.nt, load_shapes(project.shapes_dir))
-    give_back_memory()  # what SHACL's engine held
+    files = Spool()  # each artifact leaves memory as soon as it is made
+    files["mscsle.nt"] = merged.nt
+    files.update(opt_in_files(records, terms))
+    files["context.jsonld"] = serialize.context_file()
+    files["claims.tsv"] = claims_tsv(records, ontology, terms, vocab.sections)
+    files["mscsle.sssom.tsv"] = sssom_tsv(mapping_set, side, release, terms.iris)
+    del side
+    give_back_memory()  # what the writers above freed: at 100k claims a few hundred megabytes
+    interop_files(QuadGraph(merged.nt), release, files)  # nanopublications and KGX, read by subject
+    report = beside.result(files)
     if not report.conforms:
         raise ValidationFailed(report)  # SHACL's verdict comes first, as if the QC had not run yet
     if isinstance(qc, CurationError):
         raise qc
     if counts(qc)["ERROR"]:
         raise QCFailed(qc)
-    nt = merged.nt
-    files = Spool()  # each artifact leaves memory as soon as it is made
-    files["mscsle.nt"] = nt
-    files.update(opt_in_files(records, terms))
-    files["context.jsonld"] = serialize.context_file()
-    files["claims.tsv"] = claims_tsv(records, ontology, terms, vocab.sections)
-    files["shacl-report.ttl"] = serialize.turtle(serialize.canonical(report.graph))
-    files["mscsle.sssom.tsv"] = sssom_tsv(mapping_set, side, release, terms.iris)
-    del side
-    give_back_memory()  # what the writers above freed: at 100k claims a few hundred megabytes
-    rdf_files(merged, files)
-    interop_files(QuadGraph(nt), release, files)  # nanopublications and KGX, read by subject
     return Built(records, merged, report, files)
 
 
@@ -290,11 +308,12 @@ def rdf_files(merged: BuiltGraph, files: Spool, size: int = serialize.CHUNK) -> 
     give_back_memory()  # the writers' buffers, a few megabytes at a time but many times over
 
 
-def build(project: Project, out: Path | None = None, source_text: Path | None = None) -> Built:
-    """Assemble and publish into `out` (default dist/) in one step; on any error `out` is left as it was."""
+def build(project: Project, out: Path | None = None, source_text: Path | None = None, jobs: int | None = None) -> Built:
+    """Assemble (in `jobs` processes, see `assemble`) and publish into `out` (default dist/) in one step; on any
+    error `out` is left as it was."""
     target = out or project.dist
     check_output(target)
     source = read_source(source_text) if source_text else None
-    built = assemble(project, source)
+    built = assemble(project, source, jobs)
     publish(target, built.files)
     return built

@@ -32,10 +32,18 @@ class Spool(MutableMapping[str, bytes]):
     def open(self, name: str) -> IO[bytes]:
         """A new, empty file for the artifact `name` (replacing any before), for a writer that writes it in pieces."""
         fh = tempfile.TemporaryFile()  # noqa: SIM115 (closed when replaced, deleted, or the spool is gone)
+        self.adopt(name, fh)
+        return fh
+
+    def adopt(self, name: str, fh: IO[bytes]) -> None:
+        """Take an open temporary file as the artifact `name` (one another process wrote: release/workers.py)."""
         if name in self._files:
             self._files[name].close()
         self._files[name] = fh
-        return fh
+
+    def handles(self) -> dict[str, IO[bytes]]:
+        """Artifact name -> its open file (still the spool's: closed with it)."""
+        return dict(self._files)
 
     def __getitem__(self, name: str) -> bytes:
         return self.reader(name).read()

@@ -1,0 +1,136 @@
+"""The build in two processes (release/workers.py) writes the same bytes as in one, and fails as it does: SHACL's
+and the QC's verdicts, an error of the second process, nothing published, no process or temporary file left."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mscsle.cli import main
+from mscsle.project import Project
+from mscsle.release import pipeline
+from mscsle.release.pipeline import ValidationFailed, build
+from mscsle.release.workers import Beside
+
+from .conftest import REVIEW_TEXT, ROOT
+from .test_workers import wait_alone
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from synthetic import write_project  # noqa: E402
+
+
+class Watched(Beside):
+    """Beside, remembering whether it forked (the build must really have run in two processes)."""
+
+    forks: list[bool] = []
+
+    def __init__(self, jobs: int):
+        super().__init__(jobs)
+        Watched.forks.append(self.forked)
+
+
+@pytest.fixture
+def watched(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    wait_alone()
+    Watched.forks = []
+    monkeypatch.setattr(pipeline, "Beside", Watched)
+    return Watched.forks
+
+
+@pytest.fixture
+def own_tmp(tmp_path: Path) -> Iterator[Path]:
+    """The build's temporary files go to a folder of the test's own, to see that none is left behind."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    before = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir = before
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _children() -> list[str]:
+    """This process's child processes now (none may outlive a build)."""
+    return [c for t in os.listdir("/proc/self/task") for c in Path(f"/proc/self/task/{t}/children").read_text().split()]
+
+
+def _serial_and_parallel(project: Project, tmp_path: Path, watched: list[bool], source: Path | None) -> None:
+    serial = build(project, tmp_path / "serial", source, jobs=1)
+    parallel = build(project, tmp_path / "parallel", source, jobs=2)
+    assert watched == [False, True]
+    assert _files(tmp_path / "serial") == _files(tmp_path / "parallel")
+    assert serial.report.text == parallel.report.text and len(serial.merged) == len(parallel.merged)
+    assert _children() == []
+
+
+def test_the_review_builds_the_same_bytes_in_two_processes(project, tmp_path, watched, own_tmp):
+    _serial_and_parallel(project, tmp_path, watched, REVIEW_TEXT)
+    assert list(own_tmp.iterdir()) == []
+
+
+def test_a_synthetic_project_builds_the_same_bytes_in_two_processes(tmp_path, watched):
+    synthetic = write_project(300, tmp_path / "syn", REVIEW_TEXT)
+    _serial_and_parallel(synthetic, tmp_path, watched, REVIEW_TEXT)
+
+
+def _breaking_shape(mini: Project) -> None:
+    shapes = mini.root / "shapes"
+    shapes.unlink()
+    shapes.mkdir()
+    for f in (ROOT / "shapes").glob("*.ttl"):
+        (shapes / f.name).write_bytes(f.read_bytes())
+    (shapes / "zz-no-claims.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix m: <https://w3id.org/mscsle/> .\n"
+        "m:NoClaimShape a sh:NodeShape ; sh:targetClass m:Claim ; sh:property [ sh:path m:quote ; sh:maxCount 0 ] .\n",
+        encoding="utf-8",
+    )
+
+
+def test_shacl_verdict_from_the_second_process(mini, tmp_path, watched, own_tmp):
+    """SHACL runs in the second process; its verdict is raised by the build as in one process, before the QC's."""
+    _breaking_shape(mini)
+    mini.qc_exceptions.write_text(  # also stale: bad input, but SHACL's verdict comes first
+        "rule\tclaim\tabout\treason\ntable1_unsupported_row\tt1-01\t\tstale\n", encoding="utf-8"
+    )
+    for jobs in (1, 2):
+        with pytest.raises(ValidationFailed, match="SHACL validation failed") as err:
+            build(mini, tmp_path / "dist", None, jobs=jobs)
+        assert err.value.exit_code == 1 and err.value.report.violations
+    assert watched == [False, True]
+    assert not (tmp_path / "dist").exists() and list(own_tmp.iterdir()) == [] and _children() == []
+
+
+def test_an_error_in_the_second_process_is_one_clear_message(mini, tmp_path, monkeypatch, watched):
+    def broken(*args: object) -> None:
+        raise RuntimeError("the writer broke")
+
+    monkeypatch.setattr(pipeline, "rdf_files", broken)  # the child is a fork: it has this one too
+    result = CliRunner().invoke(main, ["--root", str(mini.root), "build", "--out", str(tmp_path / "dist")])
+    assert watched == [True]
+    assert result.exit_code == 1
+    assert "the build's second process failed" in result.output and "RuntimeError: the writer broke" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "dist").exists() and _children() == []
+
+
+def test_jobs_option(mini, tmp_path, watched):
+    runner = CliRunner()
+    for jobs in ("1", "2"):
+        result = runner.invoke(main, ["--root", str(mini.root), "build", "--jobs", jobs, "--out", str(tmp_path / jobs)])
+        assert result.exit_code == 0, result.output
+    assert watched == [False, True]
+    assert _files(tmp_path / "1") == _files(tmp_path / "2")
+    refused = runner.invoke(main, ["--root", str(mini.root), "build", "--jobs", "3", "--out", str(tmp_path / "3")])
+    assert refused.exit_code == 2 and "--jobs" in refused.output
