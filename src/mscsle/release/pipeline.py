@@ -272,6 +272,8 @@ def _assemble(project: Project, source: ReviewText | None, beside: Beside) -> Bu
     del store  # serially: gone before SHACL's own copy of the graph is made
     give_back_memory()
     files = Spool()  # each artifact leaves memory as soon as it is made
+    if not beside.forked:  # one process: SHACL and the RDF files now, before the tables and interop take memory
+        report = beside.result(files)
     files["mscsle.nt"] = merged.nt
     files.update(opt_in_files(records, terms))
     files["context.jsonld"] = serialize.context_file()
@@ -280,7 +282,8 @@ def _assemble(project: Project, source: ReviewText | None, beside: Beside) -> Bu
     del side
     give_back_memory()  # what the writers above freed: at 100k claims a few hundred megabytes
     interop_files(QuadGraph(merged.nt), release, files)  # nanopublications and KGX, read by subject
-    report = beside.result(files)
+    if beside.forked:
+        report = beside.result(files)
     if not report.conforms:
         raise ValidationFailed(report)  # SHACL's verdict comes first, as if the QC had not run yet
     if isinstance(qc, CurationError):
