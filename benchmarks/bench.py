@@ -5,7 +5,7 @@ Each size (the review, or N synthetic claims) runs in fresh processes, so one si
   peak RSS reached by the end of each stage), then every stored query (queries/**/*.rq) on the embedded store
   that `mscsle query` uses (median of several runs);
 - build process: the whole `mscsle build` command as a child process (wall and CPU time from wait4(), the
-  peak of the summed PSS of it and every process it forks, sampled);
+  peak of the summed RSS of it and every process it forks, sampled);
 - naive: the same job the textbook way, in one worker process with a time budget: the same records read, an
   rdflib Graph of the same triples, pySHACL (no inference, as the build), rdflib's writers for every format
   (JSON-LD compacted with the context), the claims table and every stored query through rdflib's SPARQL.
@@ -301,8 +301,7 @@ def worker_naive(root: Path, source: Path | None, out: Path, cap: float, query_c
 # ---------------------------------------------------------------------------------------------------- the runner
 
 
-PSS_EVERY = 0.015  # seconds between samples of the build's memory, at least (see run_child)
-PSS_COST_SHARE = 0.2  # the most of one core the sampling may take: reading a 2 GB process's PSS costs ~17 ms
+RSS_EVERY = 0.01  # seconds between samples of the build's memory (see run_child)
 
 
 def process_tree(pid: int) -> list[int]:
@@ -324,24 +323,24 @@ def process_tree(pid: int) -> list[int]:
     return found
 
 
-def tree_pss_kb(pid: int) -> int:
-    """The summed proportional set size (PSS, kB) of `pid` and its descendants: memory that two processes share
-    (a forked child's pages) counts once in the sum, and every process of the tree counts."""
+def tree_rss_kb(pid: int) -> int:
+    """The summed resident set size (kB) of `pid` and its descendants (VmRSS: cheap to read, unlike PSS, whose page
+    walk would take CPU from the build measured). Pages a forked child still shares with its parent count in each:
+    an upper bound of what the tree holds (the build forks while small, so by some tens of MB)."""
     total = 0
     for p in process_tree(pid):
         try:
-            with open(f"/proc/{p}/smaps_rollup", encoding="ascii") as fh:
-                total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
+            with open(f"/proc/{p}/status", encoding="ascii") as fh:
+                total += next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
         except (OSError, StopIteration):
             pass  # ended between the listing and the reading
     return total
 
 
 def run_child(cmd: list[str], timeout: float | None = None, cwd: Path = ROOT) -> dict:
-    """Wall time, CPU time (from wait4: the child's and that of the processes it waited for), the peak of the
-    summed PSS of the child and all its descendants and exit code of one process. The PSS is sampled every
-    PSS_EVERY seconds, or less often when the kernel's walk of a large process's pages would otherwise take more
-    than PSS_COST_SHARE of a core from the build measured (every ~85 ms at 2 GB)."""
+    """Wall time, CPU time (from wait4: the child's and that of the processes it waited for), peak memory and exit
+    code of one process. Peak memory: the summed RSS of the child and all its descendants, sampled every RSS_EVERY
+    seconds, or wait4's peak RSS (one process's, never missed by sampling) if that is higher."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
@@ -352,9 +351,7 @@ def run_child(cmd: list[str], timeout: float | None = None, cwd: Path = ROOT) ->
     timed_out = False
     peak_kb = 0
     while True:
-        sampled = time.perf_counter()
-        peak_kb = max(peak_kb, tree_pss_kb(proc.pid))
-        pause = max(PSS_EVERY, (time.perf_counter() - sampled) * (1 / PSS_COST_SHARE - 1))
+        peak_kb = max(peak_kb, tree_rss_kb(proc.pid))
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
@@ -363,13 +360,13 @@ def run_child(cmd: list[str], timeout: float | None = None, cwd: Path = ROOT) ->
             timed_out = True
             pid, status, usage = os.wait4(proc.pid, 0)
             break
-        time.sleep(pause)
+        time.sleep(RSS_EVERY)
     wall = time.perf_counter() - t
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     return {
         "wall_s": wall,
         "cpu_s": usage.ru_utime + usage.ru_stime,
-        "rss_mb": peak_kb / 1024,
+        "rss_mb": max(peak_kb, usage.ru_maxrss) / 1024,
         "exit": os.waitstatus_to_exitcode(status),
         "timed_out": timed_out,
         "stderr": err[-2000:],
@@ -514,7 +511,7 @@ def check_targets(results: dict[str, dict]) -> list[dict]:
     target(
         "build_100k_rss_mb",
         k100 and k100["build_process"]["rss_mb"],
-        "its peak memory (MB, summed PSS of its processes)",
+        "its peak memory (MB, summed RSS of its processes)",
     )
     one = k100 and k100.get("build_process_one")
     target("build_100k_one_s", one and one["wall_s"], "`mscsle build --jobs 1` (one process) of 100k claims (s)")
@@ -597,7 +594,7 @@ def markdown(report: dict) -> str:
         "rdflib Graph, pySHACL (no inference), rdflib's writers and rdflib's SPARQL, in the same run; ≥ where a "
         f"naive stage was stopped after {report['naive_cap_s']:g} s (a query after {report['naive_query_cap_s']:g} s)."
         " Peak RSS: the worker's peak by the end of the stage; the last row is the whole process: the peak of the"
-        " summed PSS of it and the processes it forks (sampled every 15 ms). mscsle cells"
+        " summed RSS of it and the processes it forks (sampled every 10 ms). mscsle cells"
         " give wall time and CPU time: on a loaded machine the CPU time is what the code costs.",
         "",
         *rows,

@@ -17,7 +17,7 @@ from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench import FAST_STAGES, NAIVE_STAGES, TARGETS, all_queries, naive_total, process_tree, run_child, tree_pss_kb  # noqa: E402
+from bench import FAST_STAGES, NAIVE_STAGES, TARGETS, all_queries, naive_total, process_tree, run_child, tree_rss_kb  # noqa: E402
 from synthetic import entity_count, write_project  # noqa: E402
 
 
@@ -111,7 +111,7 @@ os.waitpid(child, 0)
 
 
 def test_build_process_memory_counts_every_forked_process():
-    """The whole-process peak is the summed PSS of the process and its descendants: a grandchild's 200 MB count,
+    """The whole-process peak is the summed RSS of the process and its descendants: a grandchild's 200 MB count,
     though the process measured itself holds a few MB (wait4's peak RSS would say so)."""
     run = run_child([sys.executable, "-c", TREE])
     assert run["exit"] == 0
@@ -123,10 +123,10 @@ def test_process_tree_lists_descendants():
     try:
         for _ in range(500):  # until the grandchild holds its block
             tree = process_tree(proc.pid)
-            if len(tree) == 3 and tree_pss_kb(tree[2]) >= 200 << 10:
+            if len(tree) == 3 and tree_rss_kb(tree[2]) >= 200 << 10:
                 break
             subprocess.run(["sleep", "0.01"], check=True)
         assert tree[0] == proc.pid and len(set(tree)) == 3
-        assert tree_pss_kb(proc.pid) > tree_pss_kb(tree[1]) > tree_pss_kb(tree[2]) >= 200 << 10
+        assert tree_rss_kb(proc.pid) > tree_rss_kb(tree[1]) > tree_rss_kb(tree[2]) >= 200 << 10
     finally:
         proc.wait()
