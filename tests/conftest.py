@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,30 @@ def reasoned(project: Project, dist: Path, tmp_path_factory: pytest.TempPathFact
     out = tmp_path_factory.mktemp("reasoned") / "dist"
     shutil.copytree(dist, out)
     return reason(project, out), out / INFERRED_FILE
+
+
+def add_failing_shape(project: Project) -> None:
+    """Give `project` its own copy of shapes/ plus a shape every claim breaks (no claim may have a quote)."""
+    shapes = project.root / "shapes"
+    shapes.unlink()
+    shapes.mkdir()
+    for f in (ROOT / "shapes").glob("*.ttl"):
+        (shapes / f.name).write_bytes(f.read_bytes())
+    (shapes / "zz-no-claims.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix m: <https://w3id.org/mscsle/> .\n"
+        "m:NoClaimShape a sh:NodeShape ; sh:targetClass m:Claim ; sh:property [ sh:path m:quote ; sh:maxCount 0 ] .\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture
+def own_tmp(tmp_path: Path) -> Iterator[Path]:
+    """Temporary files go to an empty folder of the test's own, to see that none is left behind."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    before = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir = before

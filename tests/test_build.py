@@ -17,7 +17,7 @@ from mscsle.errors import CurationError
 from mscsle.project import Project
 from mscsle.release.pipeline import CLAIMS_COLUMNS, ValidationFailed, assemble, build, claims_table
 
-from .conftest import ROOT
+from .conftest import add_failing_shape
 
 ARTIFACTS = {"mscsle.ttl": "turtle", "mscsle.owl": "xml", "mscsle.nt": "nt", "mscsle.jsonld": "json-ld"}
 
@@ -112,15 +112,6 @@ def test_shacl_verdict_comes_before_a_stale_qc_exception(mini: Project):
     )
     with pytest.raises(CurationError, match="explains no violation of rule table1_unsupported_row"):
         assemble(mini, None)
-    shapes = mini.root / "shapes"
-    shapes.unlink()
-    shapes.mkdir()
-    for f in (ROOT / "shapes").glob("*.ttl"):
-        (shapes / f.name).write_bytes(f.read_bytes())
-    (shapes / "zz-no-claims.ttl").write_text(
-        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix m: <https://w3id.org/mscsle/> .\n"
-        "m:NoClaimShape a sh:NodeShape ; sh:targetClass m:Claim ; sh:property [ sh:path m:quote ; sh:maxCount 0 ] .\n",
-        encoding="utf-8",
-    )
+    add_failing_shape(mini)
     with pytest.raises(ValidationFailed, match="SHACL validation failed"):
         assemble(mini, None)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from mscsle.release import pipeline
 from mscsle.release.pipeline import ValidationFailed, build
 from mscsle.release.workers import Beside
 
-from .conftest import REVIEW_TEXT, ROOT
+from .conftest import REVIEW_TEXT, ROOT, add_failing_shape
 from .test_workers import wait_alone
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -42,19 +40,6 @@ def watched(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     Watched.forks = []
     monkeypatch.setattr(pipeline, "Beside", Watched)
     return Watched.forks
-
-
-@pytest.fixture
-def own_tmp(tmp_path: Path) -> Iterator[Path]:
-    """The build's temporary files go to a folder of the test's own, to see that none is left behind."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    before = tempfile.tempdir
-    tempfile.tempdir = str(folder)
-    try:
-        yield folder
-    finally:
-        tempfile.tempdir = before
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -85,22 +70,9 @@ def test_a_synthetic_project_builds_the_same_bytes_in_two_processes(tmp_path, wa
     _serial_and_parallel(synthetic, tmp_path, watched, REVIEW_TEXT)
 
 
-def _breaking_shape(mini: Project) -> None:
-    shapes = mini.root / "shapes"
-    shapes.unlink()
-    shapes.mkdir()
-    for f in (ROOT / "shapes").glob("*.ttl"):
-        (shapes / f.name).write_bytes(f.read_bytes())
-    (shapes / "zz-no-claims.ttl").write_text(
-        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix m: <https://w3id.org/mscsle/> .\n"
-        "m:NoClaimShape a sh:NodeShape ; sh:targetClass m:Claim ; sh:property [ sh:path m:quote ; sh:maxCount 0 ] .\n",
-        encoding="utf-8",
-    )
-
-
 def test_shacl_verdict_from_the_second_process(mini, tmp_path, watched, own_tmp):
     """SHACL runs in the second process; its verdict is raised by the build as in one process, before the QC's."""
-    _breaking_shape(mini)
+    add_failing_shape(mini)
     mini.qc_exceptions.write_text(  # also stale: bad input, but SHACL's verdict comes first
         "rule\tclaim\tabout\treason\ntable1_unsupported_row\tt1-01\t\tstale\n", encoding="utf-8"
     )

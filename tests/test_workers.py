@@ -7,10 +7,9 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Iterator, MutableMapping
+from collections.abc import MutableMapping
 from pathlib import Path
 
 import pytest
@@ -77,17 +76,6 @@ def _gone(pid: int) -> bool:
     except ProcessLookupError:
         return True
     return False
-
-
-@pytest.fixture
-def own_tmp(tmp_path: Path) -> Iterator[Path]:
-    """Temporary files go to an empty folder of the test's own, to see that none is left behind."""
-    before = tempfile.tempdir
-    tempfile.tempdir = str(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        tempfile.tempdir = before
 
 
 def test_forked_job_gives_the_same_artifacts_and_result_as_in_process(own_tmp: Path):
