@@ -104,8 +104,8 @@ def test_bad_input_leaves_dist_unchanged(mini, tmp_path: Path):
 
 
 def test_shacl_verdict_comes_before_a_stale_qc_exception(mini: Project):
-    """The build runs the QC queries before SHACL (so that their store is gone before SHACL's copy of the graph is
-    made), yet reports as before: a graph that breaks a shape fails validation (exit 1) even when the QC exceptions
+    """The build runs the QC queries before or beside SHACL (one process: first, so that their store is gone before
+    SHACL's copy of the graph is made; two: at the same time), yet reports as before: a graph that breaks a shape fails validation (exit 1) even when the QC exceptions
     file is also stale (bad input, exit 2, once the graph conforms)."""
     mini.qc_exceptions.write_text(
         "rule\tclaim\tabout\treason\ntable1_unsupported_row\tt1-01\t\tstale\n", encoding="utf-8"

@@ -390,14 +390,13 @@ class NQuads:
     Oxigraph's N-Quads writer puts it (a line break only ends a line, so the dot is found with the break)."""
 
     def __init__(self, iris: Sequence[str], out: IO[bytes]):
-        self.tails = [f" <{iri}> .\n".encode() for iri in iris]
-        self.parts, self.out = [_part() for _ in iris], out
+        self.iris, self.parts, self.out = iris, [_part() for _ in iris], out
 
     def add(self, chunk: Chunk) -> None:
         rows = chunk.lines.split(b"\n")
         for g in set(chunk.graphs):
             lines = b"\n".join(compress(rows, chunk.graphs.translate(_ONLY[g]))) + b"\n"
-            self.parts[g].write(lines.replace(b" .\n", self.tails[g]))
+            self.parts[g].write(_in_graph(lines, self.iris[g]))
 
     def finish(self) -> None:
         for part in self.parts:
@@ -474,11 +473,13 @@ def jsonld(g: Graph) -> bytes:
 def nquads(graphs: Mapping[str, Sequence[bytes]]) -> bytes:
     """N-Quads from graph IRI -> its N-Triples lines (graph by graph, in the order given): each line with its
     graph's IRI before the final dot, as Oxigraph's N-Quads writer puts it."""
-    out: list[bytes] = []
-    for iri, lines in graphs.items():
-        tail = f"<{iri}> .\n".encode()
-        out.extend(line[:-1] + tail for line in lines)
-    return b"".join(out)
+    return b"".join(_in_graph(b"".join(line + b"\n" for line in lines), iri) for iri, lines in graphs.items())
+
+
+def _in_graph(lines: bytes, iri: str) -> bytes:
+    """N-Triples lines (each ending in " ." and a line break, the only raw line break N-Triples has) as N-Quads lines
+    of the graph `iri`."""
+    return lines.replace(b" .\n", f" <{iri}> .\n".encode())
 
 
 def trig(graphs: Mapping[str, Sequence[ox.Quad]], prefixes: dict[str, str]) -> bytes:
