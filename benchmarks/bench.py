@@ -150,7 +150,7 @@ def _consume(result: object) -> int:
 
 def worker_fast(root: Path, source: Path | None, out: Path) -> None:
     """The build's stages, one after the other, as assemble() runs them (cyclic GC paused, as there)."""
-    from mscsle.release.paused_gc import paused_gc
+    from mscsle.release.memory import paused_gc
 
     with paused_gc():
         _fast_stages(root, source, out)
@@ -168,8 +168,8 @@ def _fast_stages(root: Path, source: Path | None, out: Path) -> None:
     from mscsle.release import serialize
     from mscsle.release.claims_tsv import claims_tsv
     from mscsle.release.interop import interop_files
+    from mscsle.release.memory import give_back_memory
     from mscsle.release.pipeline import (
-        give_back_memory,
         make_graph,
         opt_in_files,
         qc_store,

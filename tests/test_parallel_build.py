@@ -11,6 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from mscsle.cli import main
+from mscsle.curation.records import load
+from mscsle.errors import CurationError
 from mscsle.project import Project
 from mscsle.release import pipeline
 from mscsle.release.pipeline import ValidationFailed, build
@@ -107,3 +109,32 @@ def test_jobs_option(mini, tmp_path, watched):
     assert _files(tmp_path / "1") == _files(tmp_path / "2")
     refused = runner.invoke(main, ["--root", str(mini.root), "build", "--jobs", "3", "--out", str(tmp_path / "3")])
     assert refused.exit_code == 2 and "--jobs" in refused.output
+
+
+def test_bad_records_read_in_two_processes_give_the_same_message(tmp_path, watched):
+    """Every other claim file is read by the second process: problems in files on both sides, a claim id repeated
+    across them and a file that is not YAML are reported as one process reports them, in the same order."""
+    synthetic = write_project(300, tmp_path / "syn", REVIEW_TEXT)
+    files = sorted(synthetic.claims_dir.glob("*.yaml"))
+    last = "- id: " + files[0].read_text(encoding="utf-8").rsplit("\n- id: ", 1)[1]  # a whole claim, read here
+    for path, old, new in [
+        (files[0], "certainty: stated", "certainty: sure"),  # read here (the first claim)
+        (files[1], "claims:\n", "claims:\n" + last),  # read beside: a repeated claim id
+        (files[2], "references: [", "references: [0"),
+        (files[3], "section:", "section: [\n"),  # not YAML at all
+    ]:
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    outputs = []
+    for jobs in ("1", "2"):
+        args = ["--root", str(synthetic.root), "build", "--jobs", jobs, "--out", str(tmp_path / jobs)]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2 and "Traceback" not in result.output
+        outputs.append(result.output)
+    assert watched == [False, True]
+    vocab = pipeline.read_vocab(pipeline.read_ontology(synthetic))
+    with pytest.raises(CurationError) as plain:  # one reader of every file, in order: what the build must say
+        load(synthetic.root, synthetic.entities, synthetic.claims_dir, vocab)
+    assert outputs[0] == outputs[1] and plain.value.message() in outputs[0]
+    for name, what in [(files[0].name, "certainty"), (files[1].name, "duplicate claim id"), (files[3].name, "")]:
+        assert name in outputs[0] and what in outputs[0]
+    assert not (tmp_path / "1").exists() and not (tmp_path / "2").exists() and _children() == []

@@ -48,6 +48,20 @@ def write_and_wait(files: MutableMapping[str, bytes]) -> None:
     time.sleep(60)
 
 
+def its_pid_and_memory(files: MutableMapping[str, bytes]) -> tuple[int, int]:
+    """The process that runs the job, and its resident memory now (kB)."""
+    files["pid"] = str(os.getpid()).encode()
+    rss = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmRSS"))
+    return os.getpid(), int(rss.split()[1])
+
+
+def hold_a_cycle(size: int, files: MutableMapping[str, bytes]) -> int:
+    """Leave `size` bytes behind in a reference cycle (what rdflib's graphs do), which only a collection frees."""
+    held: list[object] = [bytearray(size)]
+    held.append(held)
+    return len(held)
+
+
 def wait_alone() -> None:
     """Wait until this process runs one thread (another test's thread may take a moment to end, e.g. rich's
     spinner), since the second process is forked only then; fail, naming the threads, if it does not. tqdm's
@@ -93,6 +107,31 @@ def test_forked_job_gives_the_same_artifacts_and_result_as_in_process(own_tmp: P
     assert results[0] == results[1] == ({**ARTIFACTS, "extra": extra}, {"written": 4})
     assert list(own_tmp.iterdir()) == []  # unnamed temporary files only
     assert len(os.listdir("/proc/self/fd")) == fds  # the adopted files were closed with the spool
+
+
+def test_jobs_run_one_after_the_other_in_one_child():
+    """The build gives the child several jobs (half the claim files, the tables, SHACL and the RDF files): each job's
+    artifacts come back with its result, in the same child, and what a job left is freed before the next one."""
+    for jobs in (1, 2):
+        first, second = Spool(), Spool()
+        with Beside(jobs) as beside:
+            beside.start(write_artifacts, b"1")
+            assert beside.result(first) == {"written": 4}
+            beside.start(hold_a_cycle, 200_000_000)  # garbage the collector (paused in the build) would keep
+            assert beside.result(Spool()) == 2
+            beside.start(its_pid_and_memory)
+            pid, rss_kb = beside.result(second)
+            assert (pid != os.getpid()) == (jobs == 2) and (pid == beside._pid) == (jobs == 2)
+        assert dict(first) == {**ARTIFACTS, "extra": b"1"} and dict(second) == {"pid": str(pid).encode()}
+        if jobs == 2:
+            assert rss_kb < 150_000  # the 200 MB left in a cycle by the second job were given back
+
+
+def test_one_job_at_a_time():
+    with Beside(1) as beside:
+        beside.start(write_artifacts, b"")
+        with pytest.raises(AssertionError, match="result"):
+            beside.start(write_artifacts, b"")
 
 
 def test_a_curation_error_in_the_child_comes_back_as_itself():

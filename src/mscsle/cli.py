@@ -181,7 +181,7 @@ def build_cmd(ctx: click.Context, out: Path | None, source_text: Path | None, jo
         built = build(project, out, source_text, jobs)
     checked = f"quotes verified against {source_text}" if source_text else "quotes NOT verified (no --source-text)"
     click.echo(
-        f"built {len(built.records.claims)} claims, {len(built.records.entities)} entities, "
+        f"built {built.claims} claims, {built.entities} entities, "
         f"{len(built.merged)} triples into {target}; SHACL: conforms; {checked}"
     )
     for name in sorted(built.files):

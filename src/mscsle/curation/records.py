@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -619,11 +619,85 @@ def _check_file(cf: ClaimFile, name: str, vocab: Vocab, problems: list[Problem])
     return section, data["claims"]
 
 
-def load(root: Path, entities_path: Path, claims_dir: Path, vocab: Vocab, source: ReviewText | None = None) -> Records:
-    """All records, or a CurationError listing every problem found."""
+class Entry(NamedTuple):
+    """One claim record as read: how problems name it, where it is (for a duplicate id's message), its claim if it
+    passed the checks, and its problems."""
+
+    record: str
+    where: str
+    claim: Claim | None
+    problems: list[Problem]
+
+
+@dataclass
+class FileClaims:
+    """What one claim file gave: its own problems, then its records in file order (ids not yet compared across
+    files: `load` does that)."""
+
+    name: str
+    problems: list[Problem]
+    entries: list[Entry]
+
+
+ReadFiles = Callable[[Sequence[Path], Path, Vocab, "Registry | None", "ReviewText | None"], list[FileClaims]]
+
+
+def read_claim_files(
+    paths: Sequence[Path], root: Path, vocab: Vocab, registry: Registry | None, source: ReviewText | None
+) -> list[FileClaims]:
+    """Read and check each claim file on its own (what `load` may share out among processes: release/pipeline.py)."""
+    quick = QuickCheck(vocab, registry, source) if registry is not None else None
+    return [_claim_file(path, _rel(path, root), vocab, registry, source, quick) for path in paths]
+
+
+def _claim_file(
+    path: Path, name: str, vocab: Vocab, registry: Registry | None, source: ReviewText | None, quick: QuickCheck | None
+) -> FileClaims:
+    out = FileClaims(name, [], [])
+    cf = read_claims(path, name, out.problems)
+    checked = None if cf is None else _check_file(cf, name, vocab, out.problems)
+    if cf is None or checked is None:
+        return out
+    section, raws = checked
+    for i, raw in enumerate(raws):
+        cid = raw.get("id") if isinstance(raw, dict) else None
+        rec = f"claim {cid}" if isinstance(cid, str) and cid.strip() else f"claim #{i + 1}"
+        if i in cf.lines:
+            rec += f" (line {cf.lines[i]})"
+        problems: list[Problem] = []
+        for key, line in cf.duplicates.get(i, []):
+            problems.append(Problem(name, rec, key, f"appears twice (again on line {line}); keep one"))
+        for written, line in cf.odd_numbers.get(i, []):
+            problems.append(
+                Problem(
+                    name,
+                    rec,
+                    "references",
+                    f"{show(written)} (line {line}) is not a plain decimal number; YAML reads it as "
+                    f"{yaml.safe_load(written)}: write reference numbers in digits without a leading 0, e.g. 10",
+                )
+            )
+        claim = quick.claim(raw, section) if quick is not None and i not in cf.duplicates else None
+        if claim is None:
+            claim = _check_claim(raw, section, rec, name, vocab, registry, source, problems, i in cf.duplicates)
+        out.entries.append(
+            Entry(rec, f"in {name}" + (f" line {cf.lines[i]}" if i in cf.lines else ""), claim, problems)
+        )
+    return out
+
+
+def load(
+    root: Path,
+    entities_path: Path,
+    claims_dir: Path,
+    vocab: Vocab,
+    source: ReviewText | None = None,
+    read_files: ReadFiles = read_claim_files,
+) -> Records:
+    """All records, or a CurationError listing every problem found. `read_files` reads the claim files (in order;
+    the build shares them out between its two processes); the checks across files are made here."""
     problems: list[Problem] = []
     registry = read_entities(entities_path, vocab, _rel(entities_path, root), problems)
-    quick = QuickCheck(vocab, registry, source) if registry is not None else None
     claims: list[Claim] = []
     located: list[tuple[str, str, Claim]] = []  # (file, record, claim) for the checks across files
     seen: dict[str, str] = {}
@@ -637,41 +711,16 @@ def load(root: Path, entities_path: Path, claims_dir: Path, vocab: Vocab, source
                 "no claim files (*.yaml); add one file per section of the review (see data/README.md)",
             )
         )
-    for path in files:
-        name = _rel(path, root)
-        cf = read_claims(path, name, problems)
-        if cf is None:
-            continue
-        checked = _check_file(cf, name, vocab, problems)
-        if checked is None:
-            continue
-        section, raws = checked
-        for i, raw in enumerate(raws):
-            cid = raw.get("id") if isinstance(raw, dict) else None
-            rec = f"claim {cid}" if isinstance(cid, str) and cid.strip() else f"claim #{i + 1}"
-            if i in cf.lines:
-                rec += f" (line {cf.lines[i]})"
-            for key, line in cf.duplicates.get(i, []):
-                problems.append(Problem(name, rec, key, f"appears twice (again on line {line}); keep one"))
-            for written, line in cf.odd_numbers.get(i, []):
-                problems.append(
-                    Problem(
-                        name,
-                        rec,
-                        "references",
-                        f"{show(written)} (line {line}) is not a plain decimal number; YAML reads it as "
-                        f"{yaml.safe_load(written)}: write reference numbers in digits without a leading 0, e.g. 10",
-                    )
-                )
-            claim = quick.claim(raw, section) if quick is not None and i not in cf.duplicates else None
-            if claim is None:
-                claim = _check_claim(raw, section, rec, name, vocab, registry, source, problems, i in cf.duplicates)
+    for found in read_files(files, root, vocab, registry, source):
+        problems += found.problems
+        for rec, where, claim, its_problems in found.entries:
+            problems += its_problems
             if claim is None:
                 continue
             if claim.id in seen:
                 problems.append(
                     Problem(
-                        name,
+                        found.name,
                         rec,
                         "id",
                         f"duplicate claim id {claim.id!r} (also {seen[claim.id]}); "
@@ -679,9 +728,9 @@ def load(root: Path, entities_path: Path, claims_dir: Path, vocab: Vocab, source
                     )
                 )
                 continue
-            seen[claim.id] = f"in {name}" + (f" line {cf.lines[i]}" if i in cf.lines else "")
+            seen[claim.id] = where
             claims.append(claim)
-            located.append((name, rec, claim))
+            located.append((found.name, rec, claim))
     _check_links(located, problems)
     if problems:
         raise CurationError(problems)

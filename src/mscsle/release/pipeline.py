@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
@@ -17,7 +15,7 @@ from mscsle.checks.qc import QCFailed, Violations, counts, release_checks
 from mscsle.checks.shacl import Report, load_shapes, validate
 from mscsle.curation.input_files import read_bytes, read_turtle
 from mscsle.curation.mappings import MappingSet, load_mappings
-from mscsle.curation.records import Records, load
+from mscsle.curation.records import FileClaims, ReadFiles, Records, Registry, load, read_claim_files
 from mscsle.curation.review_text import ReviewText
 from mscsle.errors import CurationError, Problem, ValidationError
 from mscsle.model.claim import FIELDS, TABLE_COLUMNS
@@ -32,8 +30,8 @@ from mscsle.release.graph import Terms, data_lines, ontology_iri, to_graph, vers
 from mscsle.release.import_modules import link, read_superclasses
 from mscsle.release.interop import interop_files
 from mscsle.release.memberships import UnsupportedDefinition, memberships
+from mscsle.release.memory import give_back_memory, paused_gc
 from mscsle.release.named_graphs import DATA, INFERRED, ONTOLOGY, BuiltGraph, file_core
-from mscsle.release.paused_gc import paused_gc
 from mscsle.release.plain_view import OPT_IN, view_lines
 from mscsle.release.publish import check_output, publish
 from mscsle.release.quad_graph import QuadGraph
@@ -65,7 +63,8 @@ class ValidationFailed(ValidationError):
 
 @dataclass
 class Built:
-    records: Records
+    claims: int  # how many claims and entities were built (the records themselves are gone by the build's end)
+    entities: int
     merged: BuiltGraph
     report: Report
     files: Mapping[str, bytes]  # artifact name -> its bytes (kept on disk until published: release/spool.py)
@@ -139,16 +138,6 @@ def qc_store(merged: BuiltGraph) -> ox.Store:
     store = ox.Store()
     store.bulk_extend(merged.triples())
     return store
-
-
-def give_back_memory() -> None:
-    """Return freed memory to the system (glibc's malloc_trim; nothing where there is none). The store is filled by
-    Oxigraph's threads, and glibc keeps what they free for their own reuse: at 100k claims half a gigabyte that
-    would otherwise count in the build's peak until it ends."""
-    name = ctypes.util.find_library("c")
-    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
-    if trim is not None:
-        trim(0)
 
 
 def _quality_checks(store: ox.Store, project: Project) -> dict[str, Violations] | CurationError:
@@ -243,44 +232,79 @@ def validated_writers(merged: BuiltGraph, shapes: Path, files: Spool) -> Report:
     return report
 
 
+def record_tables(records: Records, ontology: Graph, terms: Terms, sections: Mapping[str, int], files: Spool) -> None:
+    """dist/claims.tsv and the opt-in views, the artifacts made from the records themselves (a job of the second
+    process, beside the graph: the records then leave the first process as soon as the graph is made)."""
+    files.update(opt_in_files(records, terms))
+    files["claims.tsv"] = claims_tsv(records, ontology, terms, sections)
+
+
+def _read_claims_job(
+    paths: Sequence[Path], root: Path, vocab: Vocab, registry: Registry | None, source: ReviewText | None, files: Spool
+) -> list[FileClaims]:
+    """`read_claim_files` as a job of the second process (it makes no artifact: `files` stays empty)."""
+    return read_claim_files(paths, root, vocab, registry, source)
+
+
+def _shared_reader(beside: Beside) -> ReadFiles:
+    """`load`'s reader of the claim files: every other file read by the second process, the rest here (at 100k
+    claims each reads half of the records' 6 s); the files' results in their order, as one process gives them."""
+
+    def read(
+        paths: Sequence[Path], root: Path, vocab: Vocab, registry: Registry | None, source: ReviewText | None
+    ) -> list[FileClaims]:
+        beside.start(_read_claims_job, paths[1::2], root, vocab, registry, source)
+        mine = read_claim_files(paths[0::2], root, vocab, registry, source)
+        theirs = beside.result(Spool())
+        out = [*mine, *theirs]
+        out[0::2], out[1::2] = mine, theirs
+        return out
+
+    return read
+
+
 @paused_gc()
 def assemble(project: Project, source: ReviewText | None, jobs: int | None = None) -> Built:
     """Everything the build writes (each artifact in a temporary file once made); raises CurationError or
-    ValidationFailed. With `jobs` 2 (the default where the system can fork, on two cores or more) SHACL and the RDF
-    files (`validated_writers`) are made in a second process while this one runs the QC queries and writes the rest,
-    nanopublications and KGX included (release/workers.py); with 1 everything runs here, one step after the other.
-    The same bytes either way."""
+    ValidationFailed. With `jobs` 2 (the default where the system can fork, on two cores or more) a second process
+    (release/workers.py) reads half of the claim files, then makes the tables of the records while this one makes
+    the graph, then SHACL and the RDF files (`validated_writers`) while this one runs the QC queries and writes the
+    rest, nanopublications and KGX included; with 1 everything runs here, one step after the other. The same bytes
+    either way."""
     with Beside(default_jobs() if jobs is None else jobs) as beside:  # forked now, before anything is read
         return _assemble(project, source, beside)
 
 
 def _assemble(project: Project, source: ReviewText | None, beside: Beside) -> Built:
-    """`assemble`'s steps, with the second process (or its serial stand-in) that runs `validated_writers`."""
+    """`assemble`'s steps, with the second process (or its serial stand-in) that runs the jobs given to `beside`."""
     ontology = read_ontology(project)
     vocab = read_vocab(ontology)
     if problems := relation_problems(ontology, vocab):
         raise CurationError(problems)
-    records = load(project.root, project.entities, project.claims_dir, vocab, source)
+    records = load(project.root, project.entities, project.claims_dir, vocab, source, _shared_reader(beside))
     mapping_set = load_mappings(project, ontology, records)
     release = project.settings()["release"]
     terms = read_terms(project, records, mapping_set)
+    made = len(records.claims), len(records.entities)
+    files = Spool()  # each artifact leaves memory as soon as it is made
+    beside.start(record_tables, records, ontology, terms, vocab.sections)
     merged, side = make_graph(ontology, records, vocab, mapping_set, release, terms)
+    beside.result(files)  # serially: the tables are made now
+    del records
+    give_back_memory(collect=True)  # the records' few hundred megabytes (at 100k claims): gone before the QC store
     store = qc_store(merged)
     merged = with_memberships(merged, side, store)  # side: the ontology with its imports and mapped relations
     beside.start(validated_writers, merged, project.shapes_dir)
     qc = _quality_checks(store, project)
     del store  # serially: gone before SHACL's own copy of the graph is made
     give_back_memory()
-    files = Spool()  # each artifact leaves memory as soon as it is made
-    if not beside.forked:  # one process: SHACL and the RDF files now, before the tables and interop take memory
+    if not beside.forked:  # one process: SHACL and the RDF files now, before interop takes memory
         report = beside.result(files)
     files["mscsle.nt"] = merged.nt
-    files.update(opt_in_files(records, terms))
     files["context.jsonld"] = serialize.context_file()
-    files["claims.tsv"] = claims_tsv(records, ontology, terms, vocab.sections)
     files["mscsle.sssom.tsv"] = sssom_tsv(mapping_set, side, release, terms.iris)
     del side
-    give_back_memory()  # what the writers above freed: at 100k claims a few hundred megabytes
+    give_back_memory()
     interop_files(QuadGraph(merged.nt), release, files)  # nanopublications and KGX, read by subject
     if beside.forked:
         report = beside.result(files)
@@ -290,7 +314,7 @@ def _assemble(project: Project, source: ReviewText | None, beside: Beside) -> Bu
         raise qc
     if counts(qc)["ERROR"]:
         raise QCFailed(qc)
-    return Built(records, merged, report, files)
+    return Built(*made, merged, report, files)
 
 
 def rdf_files(merged: BuiltGraph, files: Spool, size: int = serialize.CHUNK) -> None:

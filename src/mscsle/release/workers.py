@@ -1,5 +1,6 @@
-"""The build's second process: forked at the start of the build, it later runs one job beside the parent's own work
-and hands its artifacts back as open temporary files.
+"""The build's second process: forked at the start of the build, it runs jobs one after the other beside the
+parent's own work (the parent gives the next when it has taken the last one's result) and hands each job's
+artifacts back as open temporary files.
 
 The child is forked before the build has read anything, so it shares little with the parent: a child forked after the
 records and the graph were made would copy most of their memory pages as both processes allocate into them (at 100k
@@ -8,7 +9,8 @@ file; the job writes its artifacts into a `Spool` (unnamed temporary files) of i
 descriptors, and its pickled result, back over a Unix socket (SCM_RIGHTS), so hundreds of megabytes never cross a
 pipe and no file has a name that could be left behind. An error in the child comes back as the same `MscsleError`,
 or as `WorkerFailed` naming it (never a traceback); the child is killed and reaped if the parent fails or is
-interrupted, and dies with the parent (PR_SET_PDEATHSIG) if the parent is killed.
+interrupted, and dies with the parent (PR_SET_PDEATHSIG) if the parent is killed. Between jobs the child collects
+what the last job left and gives the memory back, so that what one job held does not count in the next one's peak.
 
 Forking is safe only in a process whose other threads cannot hold a lock the child would need (malloc's, a Rust
 mutex). The child is forked before pyoxigraph's store or the SHACL engine (which start threads) are used, and only
@@ -30,6 +32,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from mscsle.errors import MscsleError
+from mscsle.release.memory import give_back_memory
 from mscsle.release.spool import Spool
 
 MAX_FILES = 250  # descriptors in one message (the kernel's SCM_MAX_FD is 253)
@@ -67,8 +70,8 @@ def _pickled(value: object) -> IO[bytes]:
 
 
 class Beside:
-    """A second process, forked now if `jobs` > 1 and forking is safe, that runs one job (`start`) beside the
-    caller until `result()`; serially, the job runs in `result()`.
+    """A second process, forked now if `jobs` > 1 and forking is safe, that runs a job (`start`) beside the caller
+    until `result()`, then the next job; serially, each job runs in its `result()`.
 
     Use as a context manager: leaving it before `result()` (an error, a failed validation) kills the child."""
 
@@ -92,19 +95,23 @@ class Beside:
 
     def start(self, job: Callable[..., Any], *args: Any) -> None:
         """Run `job(*args, files)` in the child (`job` a module-level function: it travels pickled, by name, with
-        its arguments); it writes its artifacts into the `Spool` `files` and may return a (picklable) result."""
+        its arguments); it writes its artifacts into the `Spool` `files` and may return a (picklable) result. One job
+        at a time: the last one's `result()` comes first."""
+        assert self._job is None, "take the last job's result() first"
         if self._sock is None:
             self._job = (job, args)
             return
+        self._job = (job, ())  # its arguments are the child's now
         with _pickled((job, args)) as fh, contextlib.suppress(OSError):  # a child gone is reported by result()
             socket.send_fds(self._sock, [b"job"], [fh.fileno()])
 
     def result(self, into: Spool) -> Any:
         """Wait for the job, put its artifacts into `into` (the child's files as they are, not copied) and return
         what the job returned."""
+        assert self._job is not None, "start() a job first"
+        job, args = self._job
+        self._job = None
         if self._sock is None:
-            assert self._job is not None, "start() a job first"
-            job, args = self._job
             return job(*args, into)
         try:
             data, fds, flags, _ = socket.recv_fds(self._sock, MAX_MESSAGE, MAX_FILES + 1)
@@ -113,11 +120,11 @@ class Beside:
             raise
         handles = [os.fdopen(fd, "r+b") for fd in fds]
         try:
-            status = self._reap()
             message = json.loads(data) if data else None
-            if message is None or "error" in message:
-                raise self._failure(message, status)
+            if message is None or "error" in message:  # the child has ended (or is ending)
+                raise self._failure(message, self._reap())
             if flags & (socket.MSG_CTRUNC | socket.MSG_TRUNC) or len(handles) != len(message["names"]) + 1:
+                self.close()
                 raise WorkerFailed("the build's second process sent its artifacts incompletely; nothing was written")
             *artifacts, returned = handles
             with returned:
@@ -153,7 +160,8 @@ class Beside:
         return os.waitpid(pid, 0)[1]
 
     def close(self) -> None:
-        """Kill and reap the child if it still runs (nothing it made is kept)."""
+        """Kill and reap the child if it still runs (between jobs it waits for the next; during one, nothing it
+        made is kept)."""
         if self._pid > 0:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self._pid, signal.SIGKILL)
@@ -176,36 +184,42 @@ def _die_with(parent_pid: int) -> None:
 
 
 def _serve(sock: socket.socket, parent_pid: int) -> None:
-    """The child: wait for the job, run it and send its files and result, or its error, in one message; then exit
-    without running the parent's clean-up (os._exit: no atexit, no finalizers, no flushing of the parent's buffers).
-    A parent that ends without a job (a build that failed early) closes the socket, and the child exits."""
+    """The child: wait for a job, run it and send its files and result, or its error, in one message; then the next
+    job; exit without running the parent's clean-up (os._exit: no atexit, no finalizers, no flushing of the parent's
+    buffers) after an error, or when the parent closes the socket (its build is done, or failed early)."""
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches the whole group: the parent reports it
         _die_with(parent_pid)
-        _, fds, _, _ = socket.recv_fds(sock, 16, 1)
-        if not fds:
-            code = 0
-            return
-        with os.fdopen(fds[0], "rb") as fh:
-            job, args = pickle.load(fh)  # noqa: S301 (from our own parent)
-        files = Spool()
-        returned = job(*args, files)
-        handles = files.handles()
-        if len(handles) > MAX_FILES:
-            raise WorkerFailed(f"{len(handles)} artifacts are more than one message carries ({MAX_FILES})")
-        names = list(handles)
-        for handle in handles.values():
-            handle.flush()  # what Python still buffers; os._exit below would drop it
-        with _pickled(returned) as result:
-            fds = [*(handles[n].fileno() for n in names), result.fileno()]
-            socket.send_fds(sock, [json.dumps({"names": names}).encode()], fds)
+        while _run_one(sock):
+            give_back_memory(collect=True)  # what the job held (the collector is paused, as in the parent)
         code = 0
     except BaseException as e:  # noqa: BLE001 (every error goes to the parent, which reports it)
         with contextlib.suppress(BaseException):
             sock.send(json.dumps(_error(e)).encode()[:MAX_MESSAGE])
     finally:
         os._exit(code)
+
+
+def _run_one(sock: socket.socket) -> bool:
+    """Run the next job and send what it made; False if the parent has no more."""
+    _, fds, _, _ = socket.recv_fds(sock, 16, 1)
+    if not fds:
+        return False
+    with os.fdopen(fds[0], "rb") as fh:
+        job, args = pickle.load(fh)  # noqa: S301 (from our own parent)
+    files = Spool()
+    returned = job(*args, files)
+    handles = files.handles()
+    if len(handles) > MAX_FILES:
+        raise WorkerFailed(f"{len(handles)} artifacts are more than one message carries ({MAX_FILES})")
+    names = list(handles)
+    for handle in handles.values():
+        handle.flush()  # what Python still buffers: the parent reads the file through its own descriptor
+    with _pickled(returned) as result:
+        fds = [*(handles[n].fileno() for n in names), result.fileno()]
+        socket.send_fds(sock, [json.dumps({"names": names}).encode()], fds)
+    return True
 
 
 def _error(e: BaseException) -> dict[str, str]:

@@ -1,0 +1,40 @@
+"""The build's memory: Python's cyclic garbage collector paused while it runs, and freed memory given back.
+
+The pipeline allocates millions of small objects that reference counting alone frees (YAML nodes, claim records,
+RDF terms, triples); the cyclic collector's repeated passes over the growing heap cost more than the work itself
+at scale (at 100k claims: reading the records 3.5x, generating the graph 2x slower). Paused, little is lost: the
+few cycles (rdflib's graphs) are collected where the build drops what it no longer needs (`give_back_memory`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """As a context manager or a decorator (`@paused_gc()`); nested uses leave the collector as they found it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def give_back_memory(collect: bool = False) -> None:
+    """Return freed memory to the system (glibc's malloc_trim; nothing where there is none), after a collection of
+    the cycles if `collect` (where the build drops the records: at 100k claims a few hundred megabytes that rdflib's
+    cyclic graphs would otherwise keep). Oxigraph's store is filled by its threads, and glibc keeps what they free
+    for their own reuse: at 100k claims half a gigabyte that would otherwise count in the build's peak until it ends."""
+    if collect:
+        gc.collect()
+    name = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    if trim is not None:
+        trim(0)
