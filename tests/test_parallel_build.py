@@ -31,8 +31,8 @@ class Watched(Beside):
 
     forks: list[bool] = []
 
-    def __init__(self, jobs: int):
-        super().__init__(jobs)
+    def __init__(self, jobs: int, spool: Path | None = None):
+        super().__init__(jobs, spool)
         Watched.forks.append(self.forked)
 
 

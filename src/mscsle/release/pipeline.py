@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -264,18 +265,19 @@ def _shared_reader(beside: Beside) -> ReadFiles:
 
 
 @paused_gc()
-def assemble(project: Project, source: ReviewText | None, jobs: int | None = None) -> Built:
+def assemble(project: Project, source: ReviewText | None, jobs: int | None = None, spool: Path | None = None) -> Built:
     """Everything the build writes (each artifact in a temporary file once made); raises CurationError or
     ValidationFailed. With `jobs` 2 (the default where the system can fork, on two cores or more) a second process
     (release/workers.py) reads half of the claim files, then makes the tables of the records while this one makes
     the graph, then SHACL and the RDF files (`validated_writers`) while this one runs the QC queries and writes the
     rest, nanopublications and KGX included; with 1 everything runs here, one step after the other. The same bytes
-    either way."""
-    with Beside(default_jobs() if jobs is None else jobs) as beside:  # forked now, before anything is read
-        return _assemble(project, source, beside)
+    either way. The artifacts wait in temporary files in the folder `spool` (default: the system's temporary folder;
+    `build` gives the output's parent, where publishing can name them instead of copying them)."""
+    with Beside(default_jobs() if jobs is None else jobs, spool) as beside:  # forked now, before anything is read
+        return _assemble(project, source, beside, spool)
 
 
-def _assemble(project: Project, source: ReviewText | None, beside: Beside) -> Built:
+def _assemble(project: Project, source: ReviewText | None, beside: Beside, spool: Path | None) -> Built:
     """`assemble`'s steps, with the second process (or its serial stand-in) that runs the jobs given to `beside`."""
     ontology = read_ontology(project)
     vocab = read_vocab(ontology)
@@ -286,7 +288,7 @@ def _assemble(project: Project, source: ReviewText | None, beside: Beside) -> Bu
     release = project.settings()["release"]
     terms = read_terms(project, records, mapping_set)
     made = len(records.claims), len(records.entities)
-    files = Spool()  # each artifact leaves memory as soon as it is made
+    files = Spool(spool)  # each artifact leaves memory as soon as it is made
     beside.start(record_tables, records, ontology, terms, vocab.sections)
     merged, side = make_graph(ontology, records, vocab, mapping_set, release, terms)
     beside.result(files)  # serially: the tables are made now
@@ -341,6 +343,6 @@ def build(project: Project, out: Path | None = None, source_text: Path | None = 
     target = out or project.dist
     check_output(target)
     source = read_source(source_text) if source_text else None
-    built = assemble(project, source, jobs)
+    built = assemble(project, source, jobs, Path(os.path.abspath(target)).parent)  # check_output made the folder
     publish(target, built.files)
     return built

@@ -1,6 +1,7 @@
 """Publish a build in one step, so the output folder always holds one complete build: the previous or the new.
 
-The files are written into a staging folder beside the target and flushed to disk; then the staging folder
+The files are written into a staging folder beside the target and flushed to disk (a spooled artifact made in the
+same file system is given its name there, not copied: release/spool.py); then the staging folder
 and the target swap places in one `renameat2(RENAME_EXCHANGE)` call (Linux). Where the system cannot swap,
 the target is first renamed to a backup, and a build that finds the backup without the target (a kill fell
 between the two renames) puts it back. A lock file serialises builds into the same folder, so two builds
@@ -57,8 +58,31 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _named(path: Path, fh: IO[bytes]) -> bool:
+    """Give the unnamed temporary file `fh` the name `path`, flushed to disk and readable as a file written here
+    would be (Linux: linkat of /proc/self/fd); False where that cannot be done (another file system, no /proc, a
+    temporary file that had a name), and `path` is then written as a copy."""
+    try:
+        fh.flush()
+        fd = fh.fileno()
+        mask = os.umask(0o022)
+        os.umask(mask)
+        os.fchmod(fd, 0o666 & ~mask)
+        folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:  # with a folder's descriptor os.link calls linkat(AT_SYMLINK_FOLLOW): the file, not /proc's link
+            os.link(f"/proc/self/fd/{fd}", path.name, dst_dir_fd=folder)
+        finally:
+            os.close(folder)
+    except (OSError, ValueError):
+        return False
+    os.fsync(fd)
+    return True
+
+
 def _write(path: Path, data: bytes | IO[bytes]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)  # artifacts may sit in sub-folders (kgx/, triplestore/)
+    if not isinstance(data, bytes) and _named(path, data):
+        return
     with open(path, "wb") as fh:
         if isinstance(data, bytes):
             fh.write(data)
@@ -180,5 +204,5 @@ def staged_directory(target: Path) -> Iterator[Path]:
 def publish(target: Path, files: Mapping[str, bytes]) -> None:
     """Make `files` (name -> bytes) the whole content of the folder `target`, at once."""
     with staged_directory(target) as staging:
-        for name in sorted(files):  # a Spool's files are copied, never held in memory
+        for name in sorted(files):  # a Spool's files are named or copied, never held in memory
             _write(staging / name, files.reader(name) if isinstance(files, Spool) else files[name])

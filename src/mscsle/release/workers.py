@@ -29,6 +29,7 @@ import signal
 import socket
 import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import IO, Any
 
 from mscsle.errors import MscsleError
@@ -71,11 +72,12 @@ def _pickled(value: object) -> IO[bytes]:
 
 class Beside:
     """A second process, forked now if `jobs` > 1 and forking is safe, that runs a job (`start`) beside the caller
-    until `result()`, then the next job; serially, each job runs in its `result()`.
+    until `result()`, then the next job; serially, each job runs in its `result()`. The child's artifacts wait in
+    the folder `spool` (release/spool.py).
 
     Use as a context manager: leaving it before `result()` (an error, a failed validation) kills the child."""
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, spool: Path | None = None):
         self._pid = 0
         self._sock: socket.socket | None = None
         self._job: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
@@ -85,7 +87,7 @@ class Beside:
             pid = os.fork()
             if pid == 0:  # the child: never returns into the caller's code
                 parent.close()
-                _serve(child, parent_pid)
+                _serve(child, parent_pid, spool)
             child.close()
             self._pid, self._sock = pid, parent
 
@@ -183,7 +185,7 @@ def _die_with(parent_pid: int) -> None:
         os._exit(1)
 
 
-def _serve(sock: socket.socket, parent_pid: int) -> None:
+def _serve(sock: socket.socket, parent_pid: int, spool: Path | None) -> None:
     """The child: wait for a job, run it and send its files and result, or its error, in one message; then the next
     job; exit without running the parent's clean-up (os._exit: no atexit, no finalizers, no flushing of the parent's
     buffers) after an error, or when the parent closes the socket (its build is done, or failed early)."""
@@ -191,7 +193,7 @@ def _serve(sock: socket.socket, parent_pid: int) -> None:
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches the whole group: the parent reports it
         _die_with(parent_pid)
-        while _run_one(sock):
+        while _run_one(sock, spool):
             give_back_memory(collect=True)  # what the job held (the collector is paused, as in the parent)
         code = 0
     except BaseException as e:  # noqa: BLE001 (every error goes to the parent, which reports it)
@@ -201,14 +203,14 @@ def _serve(sock: socket.socket, parent_pid: int) -> None:
         os._exit(code)
 
 
-def _run_one(sock: socket.socket) -> bool:
+def _run_one(sock: socket.socket, spool: Path | None) -> bool:
     """Run the next job and send what it made; False if the parent has no more."""
     _, fds, _, _ = socket.recv_fds(sock, 16, 1)
     if not fds:
         return False
     with os.fdopen(fds[0], "rb") as fh:
         job, args = pickle.load(fh)  # noqa: S301 (from our own parent)
-    files = Spool()
+    files = Spool(spool)
     returned = job(*args, files)
     handles = files.handles()
     if len(handles) > MAX_FILES:
