@@ -3,7 +3,7 @@
 The pipeline allocates millions of small objects that reference counting alone frees (YAML nodes, claim records,
 RDF terms, triples); the cyclic collector's repeated passes over the growing heap cost more than the work itself
 at scale (at 100k claims: reading the records 3.5x, generating the graph 2x slower). Paused, little is lost: the
-few cycles (rdflib's graphs) are collected where the build drops what it no longer needs (`give_back_memory`).
+few cycles (rdflib's graphs) are collected by the second process between its jobs (`give_back_memory`).
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ def paused_gc() -> Iterator[None]:
 
 def give_back_memory(collect: bool = False) -> None:
     """Return freed memory to the system (glibc's malloc_trim; nothing where there is none), after a collection of
-    the cycles if `collect` (where the build drops the records: at 100k claims a few hundred megabytes that rdflib's
-    cyclic graphs would otherwise keep). Oxigraph's store is filled by its threads, and glibc keeps what they free
-    for their own reuse: at 100k claims half a gigabyte that would otherwise count in the build's peak until it ends."""
+    the cycles if `collect` (the second process between jobs: what a job's rdflib graphs held). Oxigraph's store is
+    filled by its threads, and glibc keeps what they free for their own reuse: at 100k claims half a gigabyte that
+    would otherwise count in the build's peak until it ends; dropping the records gives back 300 MB more."""
     if collect:
         gc.collect()
     name = ctypes.util.find_library("c")

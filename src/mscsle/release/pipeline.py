@@ -293,7 +293,7 @@ def _assemble(project: Project, source: ReviewText | None, beside: Beside, spool
     merged, side = make_graph(ontology, records, vocab, mapping_set, release, terms)
     beside.result(files)  # serially: the tables are made now
     del records
-    give_back_memory(collect=True)  # the records' few hundred megabytes (at 100k claims): gone before the QC store
+    give_back_memory()  # the records' few hundred megabytes (at 100k claims): gone before the QC store
     store = qc_store(merged)
     merged = with_memberships(merged, side, store)  # side: the ontology with its imports and mapped relations
     beside.start(validated_writers, merged, project.shapes_dir)
