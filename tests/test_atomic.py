@@ -283,3 +283,18 @@ def test_concurrent_builds_do_not_interleave(projects, tmp_path: Path):
     assert len(runs) == len(set(runs)) == 4, f"writes interleaved: {runs}"
     assert len(writers) == 4 * len(old)
     assert leftovers(tmp_path) == []
+
+
+def test_publishing_starts_no_process(tmp_path, monkeypatch):
+    """ctypes.util.find_library would run ldconfig: a fork of the build, as large as it, when it publishes."""
+    import subprocess
+
+    from mscsle.release.publish import publish
+
+    def no_process(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a process was started")
+
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    publish(tmp_path / "out", {"a.nt": b"1\n"})
+    publish(tmp_path / "out", {"a.nt": b"2\n"})  # the second swaps two folders (renameat2)
+    assert (tmp_path / "out" / "a.nt").read_bytes() == b"2\n"

@@ -227,3 +227,17 @@ def test_a_child_gone_before_its_job_is_reported():
         time.sleep(0.2)  # gone (not yet reaped) before the job is sent
         beside.start(write_artifacts, b"")
         beside.result(Spool())
+
+
+def test_giving_memory_back_starts_no_process(monkeypatch: pytest.MonkeyPatch):
+    """ctypes.util.find_library would run ldconfig: a fork of the build, as large as it, at each call."""
+    from mscsle.release import memory
+
+    def no_process(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a process was started")
+
+    memory._malloc_trim.cache_clear()
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    monkeypatch.setattr(os, "fork", no_process)
+    memory.give_back_memory(collect=True)
+    assert memory._malloc_trim() is not None  # glibc's, here

@@ -9,9 +9,9 @@ few cycles (rdflib's graphs) are collected by the second process between its job
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import functools
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
@@ -34,7 +34,14 @@ def give_back_memory(collect: bool = False) -> None:
     would otherwise count in the build's peak until it ends; dropping the records gives back 300 MB more."""
     if collect:
         gc.collect()
-    name = ctypes.util.find_library("c")
-    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, from the symbols the process has loaded already: not by ctypes.util.find_library, which
+    runs ldconfig in a forked process, a copy of the build's page tables (at 100k claims a second gigabyte of
+    resident memory, briefly, for whoever measures the build's processes)."""
+    return getattr(ctypes.CDLL(None), "malloc_trim", None)
