@@ -218,6 +218,7 @@ def _run_one(sock: socket.socket, spool: Path | None) -> bool:
     names = list(handles)
     for handle in handles.values():
         handle.flush()  # what Python still buffers: the parent reads the file through its own descriptor
+        os.fsync(handle.fileno())  # on disk now, while the parent still works: publishing then waits for its own
     with _pickled(returned) as result:
         fds = [*(handles[n].fileno() for n in names), result.fileno()]
         socket.send_fds(sock, [json.dumps({"names": names}).encode()], fds)
