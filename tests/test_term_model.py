@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from rdflib.namespace import SKOS
 from mscsle.checks.qc import counts, qc_rules, release_checks, run_checks
 from mscsle.cli import main
 from mscsle.curation.records import load
+from mscsle.model.claim import BY_NAME, KEY_FIELDS
 from mscsle.model.vocab import ENTITY, EXACT_SYNONYM, MSCSLE, Vocab
 from mscsle.project import Project
 from mscsle.query.stored import load_store
@@ -151,6 +153,18 @@ def test_duplicate_claim_and_unused_entity_name_exactly_the_culprits():
     assert [(e, v) for e, _, v in dup] == [(f"{MSCSLE}c2", f"{MSCSLE}c1")]
     unused = run_checks(_qc_store(QC / "unused_entity.ttl"), ROOT / "queries")["unused_entity"].rows
     assert [e for e, _, _ in unused] == [f"{MSCSLE}e2"]
+
+
+def test_duplicate_claim_compares_the_context_of_the_claim_model():
+    """The query lists the context properties twice (one NOT EXISTS each way); both lists are the claim model's key
+    fields beyond subject, relation and object, so a field added to the model cannot be forgotten in either."""
+    text = (ROOT / "queries" / "qc" / "duplicate_claim.rq").read_text(encoding="utf-8")
+    lists = [
+        {f"{MSCSLE}{name}" for name in re.findall(r"mscsle:(\w+)", block)}
+        for block in re.findall(r"VALUES \?p \{([^}]*)\}", text)
+    ]
+    context = {str(BY_NAME[f].property) for f in KEY_FIELDS if f not in ("subject", "relation", "object")}
+    assert lists == [context, context]
 
 
 def test_release_has_no_error_and_no_warning(store: ox.Store):
