@@ -4,6 +4,8 @@ Each size (the review, or N synthetic claims) runs in fresh processes, so one si
 - mscsle: the build's own stages as `assemble()` runs them, in one worker process (wall time, CPU time and the
   peak RSS reached by the end of each stage), then every stored query (queries/**/*.rq) on the embedded store
   that `mscsle query` uses (median of several runs);
+- engine floors: the queries of benchmarks/floors/ on the same store, each the least that a kind of stored
+  query costs in this engine (every triple read, one sorted row per claim, the six fields every claim has);
 - build process: the whole `mscsle build` command as a child process (wall and CPU time from wait4(), the
   peak of the summed RSS of it and every process it forks, sampled);
 - naive: the same job the textbook way, in one worker process with a time budget: the same records read, an
@@ -96,7 +98,7 @@ class Recorder:
 
     def __init__(self, path: Path):
         self.path = path
-        self.data: dict = {"stages": {}, "cpu": {}, "rss": {}, "queries": {}, "cut": {}, "running": None}
+        self.data: dict = {"stages": {}, "cpu": {}, "rss": {}, "queries": {}, "floors": {}, "cut": {}, "running": None}
 
     def flush(self) -> None:
         self.data["peak_rss_mb"] = peak_rss_mb()
@@ -128,6 +130,17 @@ class Recorder:
             self.data["rss"][key] = peak_rss_mb()
         self.data["running"] = None
         self.flush()
+
+
+def floor_queries() -> dict[str, str]:
+    """benchmarks/floors/*.rq by name: the least a kind of stored query costs in the engine (not stored queries)."""
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted((HERE / "floors").glob("*.rq"))}
+
+
+def floor_description(name: str) -> str:
+    """What a floor query measures: its first comment, up to the colon."""
+    first = (HERE / "floors" / f"{name}.rq").read_text(encoding="utf-8").split("\n", 1)[0]
+    return first.removeprefix("# ").split(":", 1)[0]
 
 
 def all_queries(queries_dir: Path) -> dict[str, str]:
@@ -227,13 +240,16 @@ def _fast_stages(root: Path, source: Path | None, out: Path) -> None:
     del merged
     store = load_store(nt)  # what `mscsle query` does with dist/mscsle.nt
     answers = {}
-    for name, sparql in all_queries(project.queries_dir).items():
-        runs = []
-        for _ in range(QUERY_RUNS if len(nt) < 200_000_000 else 1):
-            t = time.perf_counter()
-            answers[name] = _consume(store.query(sparql))
-            runs.append(time.perf_counter() - t)
-        rec.data["queries"][name] = statistics.median(runs)
+    for table, queries in (("queries", all_queries(project.queries_dir)), ("floors", floor_queries())):
+        for name, sparql in queries.items():
+            runs = []
+            for _ in range(QUERY_RUNS if len(nt) < 200_000_000 else 1):
+                t = time.perf_counter()
+                n = _consume(store.query(sparql))
+                runs.append(time.perf_counter() - t)
+            rec.data[table][name] = statistics.median(runs)
+            if table == "queries":
+                answers[name] = n
     rec.data["answers"] = answers
     rec.flush()
 
@@ -430,7 +446,7 @@ def bench_size(
         fast_runs.append(json.loads(out.read_text(encoding="utf-8")))
     res["fast"] = {
         table: {k: statistics.median(r[table][k] for r in fast_runs) for k in fast_runs[0][table]}
-        for table in ("stages", "cpu", "rss", "queries")
+        for table in ("stages", "cpu", "rss", "queries", "floors")
     }
     res["fast"]["answers"] = fast_runs[0]["answers"]
     for k in ("claims", "entities", "triples"):
@@ -575,6 +591,10 @@ def markdown(report: dict) -> str:
             rows.append(
                 f"| {size} | query `{q}` | {_time(v, unit='ms')} | {_time(nv, lower, 'ms')} | "
                 f"{_ratio(v, nv, lower)} | |"
+            )
+        for q, v in fast["floors"].items():
+            rows.append(
+                f"| {size} | engine floor: {floor_description(q)} (`floors/{q}.rq`) | {_time(v, unit='ms')} | | | |"
             )
         bp, np_ = res["build_process"], naive["process"]
         total, lower = naive_total(res)

@@ -17,7 +17,17 @@ from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench import FAST_STAGES, NAIVE_STAGES, TARGETS, all_queries, naive_total, process_tree, run_child, tree_rss_kb  # noqa: E402
+from bench import (  # noqa: E402
+    FAST_STAGES,
+    NAIVE_STAGES,
+    TARGETS,
+    all_queries,
+    floor_queries,
+    naive_total,
+    process_tree,
+    run_child,
+    tree_rss_kb,
+)
 from synthetic import entity_count, write_project  # noqa: E402
 
 
@@ -41,6 +51,7 @@ def test_smoke_run_has_every_stage(smoke: dict):
     assert set(r["fast"]["stages"]) == set(FAST_STAGES)
     assert all(v > 0 for v in r["fast"]["stages"].values())
     assert set(r["fast"]["queries"]) == set(all_queries(ROOT / "queries"))
+    assert set(r["fast"]["floors"]) == set(floor_queries()) and len(floor_queries()) >= 3  # engine floors too
     for run in ("build_process", "build_process_one"):  # the default build and `--jobs 1`
         assert r[run]["wall_s"] > 0 and r[run]["rss_mb"] > 10 and r[run]["runs"] >= 1
     assert r["load_before"] and r["load_after"]
@@ -69,6 +80,7 @@ def test_smoke_report_has_one_table_and_the_targets(smoke: dict):
             assert what in md, what
     assert "read ontology, records and mappings" in md
     assert "whole `mscsle build` process" in md and "load average" in md
+    assert all(f"`floors/{name}.rq`" in md for name in floor_queries())
     assert {t["target"] for t in smoke["targets"]} == set(TARGETS)
 
 

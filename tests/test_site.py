@@ -20,19 +20,22 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 
 from mscsle.cli import main
-from mscsle.model.prefixes import converter
+from mscsle.model.prefixes import converter, sparql_prologue
+from mscsle.query.stored import load_store
 from mscsle.release.pipeline import assemble, build
 from mscsle.site import render_site
 
-from .conftest import ROOT
+from .conftest import FIXTURES, ROOT, make_project
 
 ENTITY = "https://w3id.org/mscsle/entity/"
 SVG = "{http://www.w3.org/2000/svg}"
+IAO_DEFINITION = URIRef("http://purl.obolibrary.org/obo/IAO_0000115")
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
@@ -319,6 +322,34 @@ def test_ontology_reference_writes_class_expressions_in_manchester_syntax(site: 
         block = html[html.index(f"<code>{iri}</code>") :]
         row = block[block.index("owl#equivalentClass") : block.index("</tr>", block.index("owl#equivalentClass"))]
         assert norm(re.sub(r"<[^>]+>", " ", row.split("</th>", 1)[1])), f"{iri}: empty equivalent class"
+
+
+@pytest.mark.parametrize("build_of", ["review", "mini"])
+def test_ontology_terms_are_the_ontology_without_the_data(build_of: str, dist: Path, tmp_path: Path):
+    """The site's ontology part (queries/site/ontology-terms.rq): every triple the built graph has of each term
+    ontology/mscsle.ttl describes and of its class expressions, and nothing of the data (the claims, references, the
+    project's entities, the owl:Axiom notes on plain triples and mappings). The mini build maps no entity to MONDO:
+    its disease states are MONDO terms that nothing declares."""
+    if build_of == "mini":
+        build(make_project(tmp_path, FIXTURES / "mini"), tmp_path / "dist")
+        dist = tmp_path / "dist"
+    graph = Graph().parse(dist / "mscsle.nt", format="nt")
+    store = load_store((dist / "mscsle.nt").read_bytes())
+    query = sparql_prologue() + (ROOT / "queries" / "site" / "ontology-terms.rq").read_text(encoding="utf-8")
+    got = Graph().parse(data=ox.serialize(store.query(query), format=ox.RdfFormat.N_TRIPLES), format="nt")
+    ontology = Graph().parse(ROOT / "ontology" / "mscsle.ttl")
+    for term in {s for s in ontology.subjects() if isinstance(s, URIRef)}:
+        built = {(p, o) for p, o in graph.predicate_objects(term) if not isinstance(o, BNode)}
+        built -= {(RDF.type, OWL.NamedIndividual)} if (term, RDFS.subPropertyOf, None) in ontology else set()
+        assert built <= set(got.predicate_objects(term)), term
+    defined = [o for o in graph.objects(None, OWL.equivalentClass) if isinstance(o, BNode)]
+    expressions = [o for o in got.objects(None, OWL.equivalentClass) if isinstance(o, BNode)]
+    assert len(expressions) == len(defined) > 0 and all((e, None, None) in got for e in expressions)
+    assert all(str(d) for d in got.objects(None, SKOS.definition))
+    assert set(got.objects(None, SKOS.definition)) == set(got.objects(None, IAO_DEFINITION))
+    generated = re.compile(r"https://w3id\.org/mscsle/(entity|claim|reference)/")
+    assert not [s for s in got.subjects() if isinstance(s, URIRef) and generated.match(s)]
+    assert (None, RDF.type, OWL.Axiom) in graph and (None, RDF.type, OWL.Axiom) not in got
 
 
 def test_table1_factors_each_have_a_picture(site: Path, graph: Graph):
