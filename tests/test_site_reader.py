@@ -4,6 +4,7 @@ a readable overview picture, counts over every role, the project's own terms fir
 from __future__ import annotations
 
 import re
+from collections import Counter
 from html import unescape
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from mscsle.query.stored import load_store
 from mscsle.site import render_site
 from mscsle.site.data import read_site_data
-from mscsle.site.network import MAX_OVERVIEW_NODES, overview_claims
+from mscsle.site.network import MAX_OVERVIEW_NODES, busiest, overview_claims
 
 from .test_site import Page, graph, read, require, select, site  # noqa: F401  (fixtures)
 
@@ -123,6 +124,34 @@ def test_overview_is_readable(site: Path, project, dist: Path):  # noqa: F811
     drawn = set(map(unescape, re.findall(r'<g id="node\d+" class="node">\s*<title>([^<]+)</title>', svg))) - {"legend"}
     assert drawn == nodes
     assert "Table 1: direct evidence" in svg and "Table 1: indirect evidence" in svg
+
+
+def test_claims_by_entity_are_every_claim_naming_it_in_order(project, dist: Path):  # noqa: F811
+    """The site's index of claims by entity and role (made once) lists what a pass over all claims finds."""
+    data = read_site_data(load_store((dist / "mscsle.nt").read_bytes()), project.queries_dir)
+    for e in data.entities:
+        assert data.claims_with_subject(e) == [c for c in data.claims if c.subject == e]
+        assert data.claims_with_object(e) == [c for c in data.claims if c.object == e]
+        assert data.neighbourhood(e) == [c for c in data.claims if e in c.entities]
+        assert data.claims_naming(e) == [c for c in data.claims if e in c.all_entities]
+        assert data.claims_in_context(e) == [c for c in data.claims if e in [x for _, x in c.context_entities]]
+    assert sum(map(len, map(data.claims_in_context, data.entities))) > 0
+
+
+def test_pictures_of_many_entities_draw_the_busiest(project, dist: Path):  # noqa: F811
+    """A picture names at most MAX_PICTURE_NODES entities (Graphviz's layout time grows faster than the graph):
+    those most claims name; below the limit it is every claim."""
+    data = read_site_data(load_store((dist / "mscsle.nt").read_bytes()), project.queries_dir)
+    assert busiest(data, data.claims) == data.claims  # the review: 233 claims, every one drawn
+    named = Counter(e for c in data.claims for e in dict.fromkeys(c.entities))
+    drawn = busiest(data, data.claims, max_nodes=10)
+    entities = {e for c in drawn for e in c.entities}
+    assert drawn and len(entities) <= 10
+    assert min(named[e] for e in entities) >= sorted(named.values(), reverse=True)[9]
+    assert all(c in drawn for c in data.claims if {c.subject, c.object} <= entities)
+    around = busiest(data, data.neighbourhood("MSC"), max_nodes=5)  # an entity's own picture keeps it
+    assert around and all("MSC" in c.entities for c in around)
+    assert len({e for c in around for e in c.entities}) <= 5
 
 
 def test_counts_include_every_role(site: Path, graph: Graph):  # noqa: F811

@@ -8,6 +8,7 @@ dashed when the review hedges all its claims, and it links to the claims in the 
 from __future__ import annotations
 
 import textwrap
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
@@ -189,6 +190,22 @@ def network(
     categories = {data.entities[e].category for e in (*used, *clustered)}
     g.node("legend", _legend(data, categories), shape="plaintext", fontsize="10")
     return g
+
+
+MAX_PICTURE_NODES = 150  # entities in one picture: what a reader can follow, and what Graphviz lays out in seconds
+
+
+def busiest(data: SiteData, claims: list[Claim], max_nodes: int = MAX_PICTURE_NODES) -> list[Claim]:
+    """The claims among the `max_nodes` entities that most of `claims` name as subject or object (ties in label
+    order; an entity's own picture keeps it, as every one of its claims names it), in their order: all of `claims`
+    where they name no more entities. Graphviz's layout time grows faster than the picture (the whole network of 10k
+    synthetic claims took over ten minutes)."""
+    counts = Counter(e for c in claims for e in dict.fromkeys(c.entities))
+    if len(counts) <= max_nodes:
+        return claims
+    ranked = sorted(counts, key=lambda e: (-counts[e], data.entities[e].label.casefold(), e))
+    kept = set(ranked[:max_nodes])
+    return [c for c in claims if c.subject in kept and c.object in kept]
 
 
 def overview_claims(data: SiteData, max_nodes: int = MAX_OVERVIEW_NODES) -> list[Claim]:

@@ -19,7 +19,7 @@ from mscsle.model.vocab import ENTITY, MSCSLE
 from mscsle.project import Project
 from mscsle.query.stored import load_store
 from mscsle.site.data import TABLE1, Claim, Factor, SiteData, read_site_data
-from mscsle.site.network import FOCUS, Drawing, inline_svg, network, overview
+from mscsle.site.network import FOCUS, MAX_PICTURE_NODES, Drawing, busiest, inline_svg, network, overview
 from mscsle.site.ontodoc import imported_terms, ontology_terms, reference_html
 from mscsle.site.provenance import provenance
 
@@ -144,38 +144,23 @@ def _with_site_nav(html: str) -> str:
     return html.replace("<body>", "<body>\n" + bar, 1)
 
 
+def _neighbourhood_picture(data: SiteData, eid: str, root: str) -> Drawing:
+    """The picture of the claims that have the entity as subject or object (with the entities it shares the most
+    claims with, where they are more than a picture holds)."""
+    claims = data.neighbourhood(eid)
+    title = f"{data.entities[eid].label}: its claims"
+    if len(drawn := busiest(data, claims)) < len(claims):
+        title += f" ({len(drawn)} of {len(claims)}: those with the {MAX_PICTURE_NODES - 1} entities most of them name)"
+    return Drawing.layout(network(data, drawn, root=root, focus=eid, title=title, attrs=FOCUS))
+
+
 def _factor_pictures(data: SiteData, factors: list[Factor], root: str) -> dict[str, Drawing]:
-    return {
-        f.entity: Drawing.layout(
-            network(
-                data,
-                data.neighbourhood(f.entity),
-                root=root,
-                focus=f.entity,
-                title=f"{data.entities[f.entity].label}: its claims",
-                attrs=FOCUS,
-            )
-        )
-        for f in factors
-    }
+    return {f.entity: _neighbourhood_picture(data, f.entity, root) for f in factors}
 
 
 def _neighbourhoods(data: SiteData, entities: list[str], root: str) -> dict[str, Drawing]:
     """Each entity's own picture: every claim that has it as subject or object."""
-    return {
-        eid: Drawing.layout(
-            network(
-                data,
-                data.neighbourhood(eid),
-                root=root,
-                focus=eid,
-                title=f"{data.entities[eid].label}: its claims",
-                attrs=FOCUS,
-            )
-        )
-        for eid in entities
-        if data.neighbourhood(eid)
-    }
+    return {eid: _neighbourhood_picture(data, eid, root) for eid in entities if data.neighbourhood(eid)}
 
 
 def render_site(
@@ -211,7 +196,9 @@ def render_site(
     title = f"{data.ontology.review_label}: {len(data.claims)} claims, {len(used)} entities"
     summary = Drawing.layout(overview(data))
     out["network.svg"], out["network.png"] = summary.svg, summary.png
-    full = Drawing.layout(network(data, data.claims, title=title))
+    if len(drawn := busiest(data, data.claims)) < len(data.claims):
+        title += f"; drawn: the {MAX_PICTURE_NODES} entities most claims name, and the {len(drawn)} claims among them"
+    full = Drawing.layout(network(data, drawn, title=title))
     out["network-full.svg"], out["network-full.png"] = full.svg, full.png
     at_root = _factor_pictures(data, factors, "")
     for f in factors:
