@@ -26,16 +26,17 @@ from click.testing import CliRunner
 from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 
 from mscsle.cli import main
+from mscsle.model import vocab
 from mscsle.model.prefixes import converter, sparql_prologue
+from mscsle.model.vocab import IAO_DEFINITION
 from mscsle.query.stored import load_store
 from mscsle.release.pipeline import assemble, build
 from mscsle.site import render_site
 
 from .conftest import FIXTURES, ROOT, make_project
 
-ENTITY = "https://w3id.org/mscsle/entity/"
+ENTITY = str(vocab.ENTITY)
 SVG = "{http://www.w3.org/2000/svg}"
-IAO_DEFINITION = URIRef("http://purl.obolibrary.org/obo/IAO_0000115")
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
@@ -347,8 +348,8 @@ def test_ontology_terms_are_the_ontology_without_the_data(build_of: str, dist: P
     assert len(expressions) == len(defined) > 0 and all((e, None, None) in got for e in expressions)
     assert all(str(d) for d in got.objects(None, SKOS.definition))
     assert set(got.objects(None, SKOS.definition)) == set(got.objects(None, IAO_DEFINITION))
-    generated = re.compile(r"https://w3id\.org/mscsle/(entity|claim|reference)/")
-    assert not [s for s in got.subjects() if isinstance(s, URIRef) and generated.match(s)]
+    generated = (ENTITY, str(vocab.CLAIM), str(vocab.REF))
+    assert not [s for s in got.subjects() if isinstance(s, URIRef) and s.startswith(generated)]
     assert (None, RDF.type, OWL.Axiom) in graph and (None, RDF.type, OWL.Axiom) not in got
 
 
